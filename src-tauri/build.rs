@@ -1,0 +1,13 @@
+fn main() {
+    // Declaring the app's commands makes each one need an explicit permission in capabilities/.
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "app_status",
+            "portfolio",
+            "account",
+            "reset_demo",
+            "unlock",
+        ]),
+    ))
+    .expect("tauri build script failed");
+}

@@ -1,0 +1,107 @@
+//! The desktop shell: Tauri setup and state. The only module that imports tauri.
+
+mod commands;
+
+use std::path::PathBuf;
+
+use tokio::sync::{watch, RwLock};
+
+use crate::error::{Error, IpcError};
+use crate::portfolio::{OpenOptions, Rapport};
+
+/// The store, once unlocked; commands wait for the first unlock attempt to finish.
+pub struct AppState {
+    data_dir: PathBuf,
+    rapport: RwLock<Result<Rapport, IpcError>>,
+    ready: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// Runs `f` against the unlocked store, or returns why it is locked.
+    pub(crate) async fn with<T>(
+        &self,
+        f: impl AsyncFnOnce(&Rapport) -> crate::Result<T>,
+    ) -> Result<T, IpcError> {
+        let mut ready = self.ready.clone();
+        let _ = ready.wait_for(|r| *r).await;
+        let guard = self.rapport.read().await;
+        match &*guard {
+            Ok(r) => f(r).await.map_err(IpcError::from),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// Opens the store with `passphrase` (after the keychain was unavailable or a passphrase is required).
+    pub(crate) async fn unlock(&self, passphrase: String) -> Result<(), IpcError> {
+        let mut guard = self.rapport.write().await;
+        if guard.is_ok() {
+            return Ok(());
+        }
+        let opened = open_and_prepare(OpenOptions {
+            data_dir: self.data_dir.clone(),
+            passphrase: Some(passphrase),
+        })
+        .await;
+        match opened {
+            Ok(r) => {
+                *guard = Ok(r);
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Opens the store, fills an empty one with the demo portfolio, and scores today.
+async fn open_and_prepare(opts: OpenOptions) -> crate::Result<Rapport> {
+    let r = Rapport::open(&opts).await?;
+    let now = chrono::Utc::now();
+    r.ensure_demo(now).await?;
+    r.rescore(now.date_naive()).await?;
+    Ok(r)
+}
+
+/// Starts the desktop app on the data directory `data_dir`.
+pub fn run(data_dir: PathBuf) -> Result<(), Error> {
+    let (tx, rx) = watch::channel(false);
+    let state = AppState {
+        data_dir: data_dir.clone(),
+        rapport: RwLock::new(Err(IpcError {
+            code: crate::ErrorCode::Internal,
+            message: "Still opening the local database.".into(),
+        })),
+        ready: rx,
+    };
+    tauri::Builder::default()
+        .manage(state)
+        .setup(move |app| {
+            use tauri::Manager;
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let started = std::time::Instant::now();
+                let opened = open_and_prepare(OpenOptions {
+                    data_dir,
+                    passphrase: None,
+                })
+                .await;
+                if let Err(e) = &opened {
+                    tracing::error!(code = ?e.code(), "opening the store failed: {e}");
+                } else {
+                    tracing::info!(ms = started.elapsed().as_millis() as u64, "store ready");
+                }
+                let state = handle.state::<AppState>();
+                *state.rapport.write().await = opened.map_err(IpcError::from);
+                let _ = tx.send(true);
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::portfolio,
+            commands::account,
+            commands::reset_demo,
+            commands::unlock,
+        ])
+        .run(tauri::generate_context!())
+        .map_err(|e| Error::Io(format!("the window could not start: {e}")))
+}

@@ -1,0 +1,293 @@
+//! `rapport`: the headless command line over the same library as the desktop app.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rapport_lib::health::Band;
+use rapport_lib::portfolio::{self, OpenOptions, Rapport};
+
+#[derive(Parser)]
+#[command(
+    name = "rapport",
+    version,
+    about = "Rapport: your book of business, offline and encrypted"
+)]
+struct Cli {
+    /// Where the encrypted database lives (default: the OS app-data directory).
+    #[arg(long, global = true, env = "RAPPORT_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Replace the local data with a generated demo portfolio and score it.
+    Demo {
+        #[arg(long, default_value_t = portfolio::DEFAULT_DEMO_ACCOUNTS)]
+        accounts: usize,
+        #[arg(long, default_value_t = portfolio::DEFAULT_DEMO_SEED)]
+        seed: u64,
+        /// The demo's "today" (YYYY-MM-DD); default: now. Same seed and day, same portfolio.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// The account table: health, band, ARR, renewal.
+    Portfolio {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One account's health breakdown, by id or name.
+    Account {
+        id_or_name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rapport: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(data_dir: Option<PathBuf>) -> rapport_lib::Result<Rapport> {
+    let data_dir = match data_dir {
+        Some(d) => d,
+        None => portfolio::default_data_dir()?,
+    };
+    let mut opts = OpenOptions {
+        data_dir,
+        passphrase: None,
+    };
+    match Rapport::open(&opts).await {
+        Err(
+            e @ (rapport_lib::Error::KeychainUnavailable(_)
+            | rapport_lib::Error::PassphraseRequired),
+        ) if std::io::stdin().is_terminal() => {
+            eprintln!("{e}");
+            let pw = rpassword::prompt_password("Passphrase: ")?;
+            opts.passphrase = Some(pw);
+            Rapport::open(&opts).await
+        }
+        other => other,
+    }
+}
+
+async fn run(cli: Cli) -> rapport_lib::Result<()> {
+    let r = open(cli.data_dir).await?;
+    let now = chrono::Utc::now();
+    let result = match cli.command {
+        Command::Demo {
+            accounts,
+            seed,
+            as_of,
+        } => {
+            let at = as_of
+                .map(|d| d.and_hms_opt(12, 0, 0).unwrap().and_utc())
+                .unwrap_or(now);
+            let started = std::time::Instant::now();
+            let data = r.generate_demo(accounts, seed, at).await?;
+            let scored = r.rescore(at.date_naive()).await?;
+            println!(
+                "Demo portfolio: {} accounts ({} active, {} churned), {} rows, seed {seed}, as of {} — {:.2} s",
+                data.accounts.len(),
+                scored,
+                data.accounts.iter().filter(|a| a.churned_on.is_some()).count(),
+                data.row_count(),
+                at.format("%Y-%m-%d"),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Portfolio { json } => {
+            r.ensure_demo(now).await?;
+            let today = scoring_day(&r, now).await?;
+            let p = r.portfolio(today).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&p)
+                        .map_err(|e| rapport_lib::Error::Io(e.to_string()))?
+                );
+            } else {
+                print_portfolio(&p);
+            }
+            Ok(())
+        }
+        Command::Account { id_or_name, json } => {
+            r.ensure_demo(now).await?;
+            let today = scoring_day(&r, now).await?;
+            let id = r.resolve_account(&id_or_name).await?;
+            let d = r.account_detail(id, today).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&d)
+                        .map_err(|e| rapport_lib::Error::Io(e.to_string()))?
+                );
+            } else {
+                print_account(&d);
+            }
+            Ok(())
+        }
+    };
+    r.close().await;
+    result
+}
+
+/// Scores today unless the data is a demo generated for another day; then that day.
+async fn scoring_day(
+    r: &Rapport,
+    now: chrono::DateTime<chrono::Utc>,
+) -> rapport_lib::Result<chrono::NaiveDate> {
+    let status = r.status().await?;
+    let day = match status.data_as_of {
+        Some(t) if status.demo && t < now => t.date_naive(),
+        _ => now.date_naive(),
+    };
+    r.rescore(day).await?;
+    Ok(day)
+}
+
+fn band(b: Option<Band>) -> &'static str {
+    b.map_or("-", |b| b.as_str())
+}
+
+fn print_portfolio(p: &portfolio::Portfolio) {
+    let as_of = p
+        .status
+        .data_as_of
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "never".into());
+    println!(
+        "{} accounts{} — data as of {as_of}; scored {}",
+        p.rows.len(),
+        if p.status.demo {
+            " (demo portfolio)"
+        } else {
+            ""
+        },
+        p.scored_on
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "—".into())
+    );
+    for k in &p.kpis {
+        println!(
+            "  {:<20} {:>10}  {:<12} {}",
+            k.label,
+            k.display,
+            k.target.as_deref().unwrap_or(""),
+            k.period
+        );
+    }
+    println!();
+    println!(
+        "{:>6}  {:<40} {:>12} {:>6} {:<7} {:>6} {:<11} {:<11} {}",
+        "id", "account", "ARR", "health", "band", "Δ", "renewal", "stage", "owner"
+    );
+    let mut rows: Vec<_> = p.rows.iter().collect();
+    rows.sort_by_key(|r| (r.score.unwrap_or(i64::MAX), r.id));
+    for r in rows {
+        println!(
+            "{:>6}  {:<40} {:>12} {:>6} {:<7} {:>6} {:<11} {:<11} {}",
+            r.id,
+            truncate(&r.name, 40),
+            format!("{:.0} {}", r.arr, r.currency),
+            r.score.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+            band(r.band),
+            r.delta.map(|d| format!("{d:+}")).unwrap_or_default(),
+            r.renewal_date.map(|d| d.to_string()).unwrap_or_default(),
+            r.stage.as_str(),
+            r.owner
+        );
+    }
+}
+
+fn print_account(d: &portfolio::AccountDetail) {
+    let h = &d.header;
+    println!("{} (id {}, {} {})", h.name, h.id, h.crm.as_str(), h.crm_id);
+    println!(
+        "  {} · {} · {} tier · owner {} · stage {}",
+        h.industry,
+        h.segment,
+        h.tier,
+        h.owner,
+        h.stage.as_str()
+    );
+    println!(
+        "  ARR {:.0} {} · {} seats · contract since {} · renewal {}",
+        h.arr,
+        h.currency,
+        h.seats_purchased,
+        h.contract_start,
+        h.renewal_date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "—".into())
+    );
+    let Some(e) = &d.health else {
+        println!("  No health score yet.");
+        return;
+    };
+    println!(
+        "\nHealth {} ({}) on {} — profile {} (model {})",
+        e.score.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+        band(e.band),
+        e.day,
+        e.profile_name,
+        e.model_version
+    );
+    println!("  {}", e.summary);
+    println!(
+        "\n  {:<22} {:>6} {:>7} {:>7} {:>8} {:>6}  {}",
+        "measure", "score", "weight", "share", "points", "age", "input"
+    );
+    for c in &e.components {
+        println!(
+            "  {:<22} {:>6} {:>7} {:>6.0}% {:>8.1} {:>6}  {}",
+            c.label,
+            c.score
+                .map(|s| format!("{s:.0}"))
+                .unwrap_or_else(|| "miss".into()),
+            format!("{:.1}", c.effective_weight),
+            c.share * 100.0,
+            c.contribution,
+            c.age_days.map(|a| format!("{a} d")).unwrap_or_default(),
+            c.raw_text
+        );
+    }
+    if !e.changes.is_empty() {
+        println!(
+            "\n  Since {}:",
+            e.previous
+                .as_ref()
+                .map(|p| p.day.to_string())
+                .unwrap_or_default()
+        );
+        for c in &e.changes {
+            println!("    {:<22} {:+.1} points", c.label, c.contribution_delta);
+        }
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}

@@ -1,0 +1,89 @@
+//! The library's error type, and the `{code, message}` shape errors take across IPC.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What went wrong, for the UI to branch on. Mirrored in TypeScript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    InvalidInput,
+    KeychainUnavailable,
+    PassphraseRequired,
+    WrongKey,
+    CorruptDatabase,
+    Storage,
+    Internal,
+}
+
+/// An error as it crosses IPC: a code and a sentence a person can read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0} was not found.")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("The system keychain is not available ({0}). Set RAPPORT_PASSPHRASE or enter a passphrase to encrypt the local data with a key derived from it.")]
+    KeychainUnavailable(String),
+    #[error("This Rapport database is protected by a passphrase. Enter it (or set RAPPORT_PASSPHRASE) to unlock.")]
+    PassphraseRequired,
+    #[error("The database at {0} cannot be opened with this key: it was encrypted with a different key or passphrase. Nothing was changed.")]
+    WrongKey(String),
+    #[error("The database at {path} is damaged or is not a Rapport database ({detail}). Nothing was changed; move the file away to start afresh.")]
+    Corrupt { path: String, detail: String },
+    #[error("Local storage failed: {0}")]
+    Storage(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
+            Error::PassphraseRequired => ErrorCode::PassphraseRequired,
+            Error::WrongKey(_) => ErrorCode::WrongKey,
+            Error::Corrupt { .. } => ErrorCode::CorruptDatabase,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::Io(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for Error {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        Error::Storage(format!("migrating the local database: {e}"))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e.to_string())
+    }
+}
+
+impl From<Error> for IpcError {
+    fn from(e: Error) -> Self {
+        IpcError {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

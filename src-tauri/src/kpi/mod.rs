@@ -1,0 +1,11 @@
+//! Book-level KPIs of DESIGN §4 (NPS, CSAT, GRR, NRR, logo retention, expansion, time-to-value). Pure.
+
+mod retention;
+mod satisfaction;
+mod tiles;
+mod ttv;
+
+pub use retention::{retention, RetentionFigures};
+pub use satisfaction::{csat, nps};
+pub use tiles::{KpiStatus, KpiTile};
+pub use ttv::{ttv_trend, TtvCohort, TtvTrend};

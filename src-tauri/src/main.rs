@@ -1,0 +1,38 @@
+//! The Rapport desktop app.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use clap::Parser;
+
+/// Rapport desktop app.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Where the encrypted database lives (default: the OS app-data directory).
+    #[arg(long, env = "RAPPORT_DATA_DIR")]
+    data_dir: Option<std::path::PathBuf>,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "rapport_lib=info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let dir = match args
+        .data_dir
+        .map(Ok)
+        .unwrap_or_else(rapport_lib::portfolio::default_data_dir)
+    {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("rapport: {e}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = rapport_lib::app::run(dir) {
+        eprintln!("rapport: {e}");
+        std::process::exit(1);
+    }
+}

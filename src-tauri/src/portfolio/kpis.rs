@@ -1,0 +1,291 @@
+//! The KPI tiles of the home screen, with the seed targets of DESIGN §4.
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::{HealthDistribution, PortfolioRow};
+use crate::domain::SurveyKind;
+use crate::error::Result;
+use crate::kpi::{self, KpiStatus, KpiTile};
+use crate::store::Store;
+
+/// Compact money, e.g. "$12.4M", "$840k", "$950".
+pub fn money(v: f64) -> String {
+    let a = v.abs();
+    let sign = if v < 0.0 { "-" } else { "" };
+    if a >= 1e6 {
+        format!("{sign}${:.1}M", a / 1e6)
+    } else if a >= 1e3 {
+        format!("{sign}${:.0}k", a / 1e3)
+    } else {
+        format!("{sign}${a:.0}")
+    }
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.1} %", v * 100.0)
+}
+
+fn status(value: Option<f64>, met: impl Fn(f64) -> bool) -> KpiStatus {
+    match value {
+        Some(v) if met(v) => KpiStatus::Met,
+        Some(_) => KpiStatus::Missed,
+        None => KpiStatus::NoData,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn tile(
+    id: &str,
+    label: &str,
+    value: Option<f64>,
+    display: String,
+    target: Option<&str>,
+    status: KpiStatus,
+    period: &str,
+    detail: String,
+    series: Vec<f64>,
+) -> KpiTile {
+    KpiTile {
+        id: id.into(),
+        label: label.into(),
+        value,
+        display: if value.is_none() && status == KpiStatus::NoData {
+            "—".into()
+        } else {
+            display
+        },
+        target: target.map(Into::into),
+        status,
+        period: period.into(),
+        detail,
+        series,
+    }
+}
+
+/// First day of the month `back` months before `today`'s month.
+fn month_start(today: NaiveDate, back: u32) -> NaiveDate {
+    let m0 = today.year() * 12 + today.month0() as i32 - back as i32;
+    NaiveDate::from_ymd_opt(m0.div_euclid(12), m0.rem_euclid(12) as u32 + 1, 1).unwrap()
+}
+
+/// Monthly values of a survey metric over the last six months, oldest first.
+async fn monthly(
+    store: &Store,
+    kind: SurveyKind,
+    today: NaiveDate,
+    f: fn(&[i64]) -> Option<f64>,
+) -> Result<Vec<f64>> {
+    let mut out = Vec::new();
+    for back in (0..6).rev() {
+        let from = month_start(today, back);
+        let to = if back == 0 {
+            today
+        } else {
+            month_start(today, back - 1) - Duration::days(1)
+        };
+        if let Some(v) = f(&store.survey_scores(kind, from, to).await?) {
+            out.push((v * 10.0).round() / 10.0);
+        }
+    }
+    Ok(out)
+}
+
+pub(super) async fn tiles(
+    store: &Store,
+    rows: &[PortfolioRow],
+    dist: &HealthDistribution,
+    today: NaiveDate,
+) -> Result<Vec<KpiTile>> {
+    let arr: f64 = rows.iter().map(|r| r.arr).sum();
+    let renewing: Vec<&PortfolioRow> = rows
+        .iter()
+        .filter(|r| r.days_to_renewal.is_some_and(|d| (0..=90).contains(&d)))
+        .collect();
+    let renewing_arr: f64 = renewing.iter().map(|r| r.arr).sum();
+    let renewing_at_risk = renewing
+        .iter()
+        .filter(|r| r.band != Some(crate::health::Band::Green))
+        .count();
+
+    let q_from = today - Duration::days(89);
+    let csat_scores = store.survey_scores(SurveyKind::Csat, q_from, today).await?;
+    let nps_scores = store.survey_scores(SurveyKind::Nps, q_from, today).await?;
+    let csat = kpi::csat(&csat_scores);
+    let nps = kpi::nps(&nps_scores);
+
+    let year_ago = today - Duration::days(365);
+    let ret = kpi::retention(&store.retention_inputs().await?, year_ago, today);
+    let ttv = kpi::ttv_trend(&store.first_value_dates().await?, today);
+    let t12 = "trailing 12 months";
+
+    Ok(vec![
+        tile(
+            "arr",
+            "ARR",
+            Some(arr),
+            super::kpis::money(arr),
+            None,
+            KpiStatus::Info,
+            "today",
+            format!(
+                "Annual recurring revenue of the {} accounts on the books.",
+                rows.len()
+            ),
+            vec![],
+        ),
+        tile(
+            "accounts",
+            "Accounts",
+            Some(rows.len() as f64),
+            rows.len().to_string(),
+            None,
+            KpiStatus::Info,
+            "today",
+            format!(
+                "{} green, {} yellow, {} red, {} not scored.",
+                dist.green, dist.yellow, dist.red, dist.unscored
+            ),
+            vec![],
+        ),
+        tile(
+            "renewals_90d",
+            "Up for renewal",
+            Some(renewing_arr),
+            money(renewing_arr),
+            None,
+            KpiStatus::Info,
+            "next 90 days",
+            format!(
+                "{} accounts renew in the next 90 days; {} of them are not green.",
+                renewing.len(),
+                renewing_at_risk
+            ),
+            vec![],
+        ),
+        tile(
+            "csat",
+            "CSAT",
+            csat,
+            csat.map_or_else(String::new, |v| format!("{v:.0} %")),
+            Some("> 90 %"),
+            status(csat, |v| v > 90.0),
+            "last 90 days",
+            format!(
+                "Share of 4–5 answers among {} CSAT responses.",
+                csat_scores.len()
+            ),
+            monthly(store, SurveyKind::Csat, today, kpi::csat).await?,
+        ),
+        tile(
+            "nps",
+            "NPS",
+            nps,
+            nps.map_or_else(String::new, |v| format!("{v:+.0}")),
+            Some("> 50"),
+            status(nps, |v| v > 50.0),
+            "last 90 days",
+            format!(
+                "% promoters − % detractors over {} NPS responses.",
+                nps_scores.len()
+            ),
+            monthly(store, SurveyKind::Nps, today, kpi::nps).await?,
+        ),
+        tile(
+            "grr",
+            "Gross retention",
+            ret.grr,
+            ret.grr.map_or_else(String::new, pct),
+            Some("> 95 %"),
+            status(ret.grr, |v| v > 0.95),
+            t12,
+            format!(
+                "{} starting ARR, {} churned, {} contraction. Logo retention {}.",
+                money(ret.starting_arr),
+                money(ret.churned),
+                money(ret.contraction),
+                ret.logo_retention.map_or_else(|| "—".into(), pct)
+            ),
+            vec![],
+        ),
+        tile(
+            "nrr",
+            "Net retention",
+            ret.nrr,
+            ret.nrr.map_or_else(String::new, pct),
+            None,
+            if ret.nrr.is_some() {
+                KpiStatus::Info
+            } else {
+                KpiStatus::NoData
+            },
+            t12,
+            format!(
+                "(starting ARR + {} expansion − contraction − churn) ÷ starting ARR.",
+                money(ret.expansion)
+            ),
+            vec![],
+        ),
+        tile(
+            "expansion",
+            "Expansion",
+            ret.expansion_rate,
+            ret.expansion_rate.map_or_else(String::new, pct),
+            Some("> 20 % / yr"),
+            status(ret.expansion_rate, |v| v > 0.20),
+            t12,
+            format!(
+                "{} expansion ARR ÷ {} starting ARR.",
+                money(ret.expansion),
+                money(ret.starting_arr)
+            ),
+            vec![],
+        ),
+        tile(
+            "ttv",
+            "Time-to-value cut",
+            ttv.reduction,
+            ttv.reduction.map_or_else(String::new, pct),
+            Some("> 25 %"),
+            status(ttv.reduction, |v| v > 0.25),
+            "cohort vs a year earlier",
+            match (&ttv.latest, &ttv.baseline, ttv.cohorts.last()) {
+                (Some(l), Some(b), Some(c)) => format!(
+                    "Median days to first value: {l} cohort {:.0} d vs {b}.",
+                    c.median_days
+                ),
+                _ => "Needs two settled start-quarter cohorts a year apart.".to_string(),
+            },
+            ttv.cohorts.iter().map(|c| c.median_days).collect(),
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_compact() {
+        assert_eq!(money(12_400_000.0), "$12.4M");
+        assert_eq!(money(840_200.0), "$840k");
+        assert_eq!(money(950.0), "$950");
+        assert_eq!(money(-2_500.0), "-$2k");
+    }
+
+    #[test]
+    fn month_starts_cross_year_boundaries() {
+        let d = NaiveDate::from_ymd_opt(2026, 2, 14).unwrap();
+        assert_eq!(
+            month_start(d, 0),
+            NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()
+        );
+        assert_eq!(
+            month_start(d, 2),
+            NaiveDate::from_ymd_opt(2025, 12, 1).unwrap()
+        );
+        assert_eq!(
+            month_start(d, 14),
+            NaiveDate::from_ymd_opt(2024, 12, 1).unwrap()
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! What the portfolio and account screens show; these types cross IPC and are mirrored in TypeScript.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::domain::{Crm, DealKind, DealStatus, LifecycleStage, SurveyKind};
+use crate::health::{Band, HealthExplanation};
+use crate::kpi::KpiTile;
+
+/// Where the data on screen comes from and how fresh it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AppStatus {
+    /// True while the store holds the generated demo portfolio.
+    pub demo: bool,
+    pub demo_seed: Option<String>,
+    /// When the data was last refreshed (demo generation or last sync).
+    #[ts(type = "string")]
+    pub data_as_of: Option<DateTime<Utc>>,
+    /// `keychain` or `passphrase`.
+    pub key_source: String,
+    pub data_dir: String,
+    pub accounts: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct HealthDistribution {
+    pub green: i64,
+    pub yellow: i64,
+    pub red: i64,
+    pub unscored: i64,
+}
+
+/// One line of the portfolio table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PortfolioRow {
+    pub id: i64,
+    pub name: String,
+    pub segment: String,
+    pub industry: String,
+    pub owner: String,
+    pub stage: LifecycleStage,
+    pub arr: f64,
+    pub currency: String,
+    pub score: Option<i64>,
+    pub band: Option<Band>,
+    /// Points since the previous snapshot.
+    pub delta: Option<i64>,
+    /// Scores of the last 90 days, oldest first, for the sparkline.
+    pub trend: Vec<i64>,
+    pub renewal_date: Option<NaiveDate>,
+    pub days_to_renewal: Option<i64>,
+}
+
+/// The home screen: KPI tiles and the account table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Portfolio {
+    /// The day the scores are for.
+    pub scored_on: Option<NaiveDate>,
+    pub status: AppStatus,
+    pub kpis: Vec<KpiTile>,
+    pub distribution: HealthDistribution,
+    pub rows: Vec<PortfolioRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AccountHeader {
+    pub id: i64,
+    pub name: String,
+    pub domain: String,
+    pub industry: String,
+    pub segment: String,
+    pub tier: String,
+    pub owner: String,
+    pub stage: LifecycleStage,
+    pub arr: f64,
+    pub mrr: f64,
+    pub currency: String,
+    pub contract_start: NaiveDate,
+    pub renewal_date: Option<NaiveDate>,
+    pub days_to_renewal: Option<i64>,
+    pub seats_purchased: i64,
+    pub crm: Crm,
+    pub crm_id: String,
+    pub churned_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ContactView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    pub champion: bool,
+    pub sponsor: bool,
+    pub decision_maker: bool,
+    pub advisory: bool,
+    pub last_engaged: Option<NaiveDate>,
+    pub left_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DealView {
+    pub id: i64,
+    pub name: String,
+    pub kind: DealKind,
+    pub amount: f64,
+    pub stage: String,
+    pub close_date: NaiveDate,
+    pub status: DealStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TicketView {
+    pub id: i64,
+    pub subject: String,
+    pub priority: String,
+    pub status: String,
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub csat: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActivityView {
+    pub id: i64,
+    pub kind: String,
+    pub direction: String,
+    pub team: String,
+    #[ts(type = "string")]
+    pub at: DateTime<Utc>,
+    pub summary: String,
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FeedbackView {
+    pub kind: SurveyKind,
+    pub score: i64,
+    pub verbatim: String,
+    pub channel: String,
+    #[ts(type = "string")]
+    pub captured_at: DateTime<Utc>,
+    pub contact: Option<String>,
+}
+
+/// Everything the account screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AccountDetail {
+    pub header: AccountHeader,
+    pub health: Option<HealthExplanation>,
+    /// 12-month health trend rendered by plotters, as a standalone SVG document.
+    pub trend_svg: String,
+    pub contacts: Vec<ContactView>,
+    pub open_deals: Vec<DealView>,
+    pub tickets: Vec<TicketView>,
+    pub feedback: Vec<FeedbackView>,
+    pub timeline: Vec<ActivityView>,
+    pub status: AppStatus,
+}

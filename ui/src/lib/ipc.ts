@@ -1,0 +1,64 @@
+// The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
+import { invoke } from '@tauri-apps/api/core';
+import type { AccountDetail, AppStatus, ErrorCode, IpcError, Portfolio } from './bindings';
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  'not_found',
+  'invalid_input',
+  'keychain_unavailable',
+  'wrong_key',
+  'corrupt_database',
+  'storage',
+  'internal',
+];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+export function isIpcError(value: unknown): value is IpcError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return isErrorCode(v.code) && typeof v.message === 'string';
+}
+
+function sentence(text: string): string {
+  const t = text.trim();
+  if (t === '') return '';
+  const first = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
+}
+
+/** Turns whatever a rejected invoke produced into an IpcError; an IpcError passes through unchanged. */
+export function normaliseError(error: unknown): IpcError {
+  if (isIpcError(error)) return { code: error.code, message: error.message };
+  let detail = '';
+  if (typeof error === 'string') detail = error;
+  else if (error instanceof Error) detail = error.message;
+  else if (typeof error === 'object' && error !== null) {
+    const m = (error as Record<string, unknown>).message;
+    if (typeof m === 'string') detail = m;
+  }
+  const d = sentence(detail);
+  return {
+    code: 'internal',
+    message: d === '' ? 'Something went wrong. Please try again.' : `Something went wrong: ${d}`,
+  };
+}
+
+/** Calls a Tauri command; rejects with a normalised IpcError. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw normaliseError(error);
+  }
+}
+
+export const ipc = {
+  appStatus: (): Promise<AppStatus> => call<AppStatus>('app_status'),
+  portfolio: (): Promise<Portfolio> => call<Portfolio>('portfolio'),
+  account: (id: number): Promise<AccountDetail> => call<AccountDetail>('account', { id }),
+  resetDemo: (seed: number | null = null, accounts: number | null = null): Promise<AppStatus> =>
+    call<AppStatus>('reset_demo', { seed, accounts }),
+};

@@ -1,0 +1,49 @@
+// Browser-only mock of the Rust side (vite --mode mock). Never imported by the production build.
+// URL options: ?accounts=10000 (portfolio size), ?fail=<command>[:<code>] (that command rejects).
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { ErrorCode, IpcError } from '../bindings';
+import { accountDetail } from './account';
+import { makeWorld, portfolio, status, type MockWorld } from './portfolio';
+
+function delay<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms));
+}
+
+function reject(code: ErrorCode, message: string): Promise<never> {
+  const e: IpcError = { code, message };
+  return Promise.reject(e);
+}
+
+export function installMock(): void {
+  const params = new URLSearchParams(location.search);
+  const count = Math.min(20_000, Math.max(1, Number(params.get('accounts')) || 300));
+  const [failCmd, failCode] = (params.get('fail') ?? '').split(':');
+  let world: MockWorld = makeWorld(42, count);
+
+  mockIPC((cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
+    if (failCmd && cmd === failCmd) {
+      return reject((failCode as ErrorCode) || 'storage', 'Local storage failed: the mock was asked to fail.');
+    }
+    switch (cmd) {
+      case 'app_status':
+        return delay(30, status(world));
+      case 'portfolio':
+        return delay(250, portfolio(world));
+      case 'account': {
+        const id = Number(args.id);
+        const a = world.byId.get(id);
+        if (!a) return reject('not_found', `Account ${id} was not found.`);
+        return delay(150, accountDetail(world, a));
+      }
+      case 'reset_demo': {
+        const seed = typeof args.seed === 'number' ? args.seed : Math.floor(Math.random() * 1e6);
+        const n = typeof args.accounts === 'number' ? args.accounts : count;
+        world = makeWorld(seed, n);
+        return delay(900, status(world));
+      }
+      default:
+        return reject('internal', `Unknown command ${cmd}.`);
+    }
+  });
+}
