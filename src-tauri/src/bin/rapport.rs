@@ -197,8 +197,8 @@ fn print_portfolio(p: &portfolio::Portfolio) {
     }
     println!();
     println!(
-        "{:>6}  {:<40} {:>12} {:>6} {:<7} {:>6} {:<11} {:<11} {}",
-        "id", "account", "ARR", "health", "band", "Δ", "renewal", "stage", "owner"
+        "{:>6}  {:<40} {:>12} {:>6} {:<7} {:>6} {:<11} {:<11} owner",
+        "id", "account", "ARR", "health", "band", "Δ", "renewal", "stage"
     );
     let mut rows: Vec<_> = p.rows.iter().collect();
     rows.sort_by_key(|r| (r.score.unwrap_or(i64::MAX), r.id));
@@ -253,8 +253,8 @@ fn print_account(d: &portfolio::AccountDetail) {
     );
     println!("  {}", e.summary);
     println!(
-        "\n  {:<22} {:>6} {:>7} {:>7} {:>8} {:>6}  {}",
-        "measure", "score", "weight", "share", "points", "age", "input"
+        "\n  {:<22} {:>6} {:>7} {:>7} {:>8} {:>6}  input",
+        "measure", "score", "weight", "share", "points", "age"
     );
     for c in &e.components {
         println!(

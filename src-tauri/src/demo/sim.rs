@@ -575,8 +575,8 @@ pub(super) fn simulate(
                 mean -= 1.0;
             }
             let dist: Normal<f64> = Normal::new(mean, 1.3).unwrap();
-            for k in 0..contacts.len().min(4) {
-                if contacts[k].left_on.is_some_and(|l| l <= day) || !rng.gen_bool(0.55) {
+            for contact in contacts.iter().take(4) {
+                if contact.left_on.is_some_and(|l| l <= day) || !rng.gen_bool(0.55) {
                     continue;
                 }
                 let score = dist.sample(rng).round().clamp(0.0, 10.0) as i64;
@@ -585,7 +585,7 @@ pub(super) fn simulate(
                     7..=8 => PASSIVE_VERBATIMS.choose(rng).unwrap(),
                     _ => DETRACTOR_VERBATIMS.choose(rng).unwrap(),
                 };
-                let cid = contacts[k].id;
+                let cid = contact.id;
                 push_survey(
                     out,
                     ids,

@@ -135,12 +135,13 @@ fn trend_needs_two_windows_of_data() {
 }
 
 #[test]
-fn no_data_at_all_gives_no_score() {
+fn support_alone_carries_the_whole_score() {
     let i = HealthInputs {
         usage: None,
         last_two_way_touch: None,
         surveys: None,
         sentiment: None,
+        support: SupportFacts::default(),
         ..worked_example()
     };
     // Support always has data (zero tickets is a fact), so one measure remains.

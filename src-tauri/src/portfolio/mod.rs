@@ -155,7 +155,7 @@ impl Rapport {
                 .map(|t| t.with_timezone(&Utc)),
             key_source: self.key_source.as_str().to_string(),
             data_dir: self.data_dir.display().to_string(),
-            accounts: self.store.account_count().await?,
+            accounts: self.store.active_account_count().await?,
         })
     }
 

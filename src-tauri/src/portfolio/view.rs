@@ -20,6 +20,7 @@ pub struct AppStatus {
     /// `keychain` or `passphrase`.
     pub key_source: String,
     pub data_dir: String,
+    /// Accounts on the books (churned ones excluded).
     pub accounts: i64,
 }
 

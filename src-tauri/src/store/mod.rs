@@ -3,6 +3,8 @@
 
 mod health;
 mod read;
+#[cfg(test)]
+mod tests;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -127,7 +129,29 @@ impl Store {
         Ok(())
     }
 
-    /// Number of accounts in the cache (deleted ones excluded).
+    /// Accounts on the books: neither churned nor deleted.
+    pub async fn active_account_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM account WHERE deleted = 0 AND churned_on IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Renames an account locally (an AM's correction; also how tests plant hostile names).
+    pub async fn rename_account(&self, id: i64, name: &str) -> Result<()> {
+        let done = sqlx::query("UPDATE account SET name = ? WHERE id = ?")
+            .bind(name)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound(format!("Account {id}")));
+        }
+        Ok(())
+    }
+
+    /// Number of accounts in the cache, churned included (deleted ones excluded).
     pub async fn account_count(&self) -> Result<i64> {
         Ok(
             sqlx::query_scalar::<_, i64>("SELECT count(*) FROM account WHERE deleted = 0")

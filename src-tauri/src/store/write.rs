@@ -40,7 +40,7 @@ async fn insert_chunks<'a, T>(
 ) -> Result<()> {
     for chunk in rows.chunks(BATCH_ROWS) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(head);
-        qb.push_values(chunk, |b, r| bind(b, r));
+        qb.push_values(chunk, &mut bind);
         qb.build().execute(&mut **tx).await?;
     }
     Ok(())

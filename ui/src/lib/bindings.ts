@@ -1,7 +1,7 @@
-// Generated from the Rust types by `cargo test -p rapport bindings` (ts-rs). Do not edit by hand.
-// (Provisional hand copy until the generator runs; it will be overwritten.)
+// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport bindings` (ts-rs).
+// Do not edit by hand: a test fails when this file and the Rust types drift apart.
 
-export type ErrorCode = "not_found" | "invalid_input" | "keychain_unavailable" | "wrong_key" | "corrupt_database" | "storage" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "keychain_unavailable" | "passphrase_required" | "wrong_key" | "corrupt_database" | "storage" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -19,25 +19,113 @@ export type Band = "red" | "yellow" | "green";
 
 export type Measure = "seat_utilisation" | "usage_trend" | "engagement" | "support" | "satisfaction" | "sentiment";
 
-export type Component = { measure: Measure, label: string, raw: number | null, raw_text: string, score: number | null, weight: number, effective_weight: number, share: number, contribution: number, input_on: string | null, age_days: number | null, missing: boolean, };
+export type Component = { measure: Measure, label: string, 
+/**
+ * The raw input in its own unit (a ratio, days, a count, a mean score), when there is one.
+ */
+raw: number | null, 
+/**
+ * The raw input said in words, e.g. "62 of 100 seats active (62 %)".
+ */
+raw_text: string, 
+/**
+ * 0–100, absent when the input is missing.
+ */
+score: number | null, 
+/**
+ * The profile's weight, and the weight after staleness decay (0 when missing).
+ */
+weight: number, effective_weight: number, 
+/**
+ * Share of the composite (effective weight ÷ sum of effective weights).
+ */
+share: number, 
+/**
+ * Points this measure adds to the composite; the contributions sum to the score.
+ */
+contribution: number, 
+/**
+ * Day of the newest data behind the input and its age in days on the scoring day.
+ */
+input_on: string | null, age_days: number | null, missing: boolean, };
 
-export type MeasureChange = { measure: Measure, label: string, before: number | null, after: number | null, contribution_delta: number, };
+export type MeasureChange = { measure: Measure, label: string, before: number | null, after: number | null, 
+/**
+ * Change of this measure's contribution to the composite, in points.
+ */
+contribution_delta: number, };
 
 export type PreviousScore = { day: string, score: number | null, };
 
-export type HealthExplanation = { day: string, score: number | null, band: Band | null, profile: string, profile_name: string, model_version: string, components: Array<Component>, previous: PreviousScore | null, changes: Array<MeasureChange>, summary: string, };
+export type HealthExplanation = { day: string, score: number | null, band: Band | null, profile: string, profile_name: string, model_version: string, components: Array<Component>, previous: PreviousScore | null, 
+/**
+ * Measures whose contribution moved by at least half a point, largest move first.
+ */
+changes: Array<MeasureChange>, 
+/**
+ * One sentence for the header, e.g. "Down 7 points since 17 Nov 2026, mostly usage trend (−5.2)".
+ */
+summary: string, };
 
 export type KpiStatus = "met" | "missed" | "info" | "no_data";
 
-export type KpiTile = { id: string, label: string, value: number | null, display: string, target: string | null, status: KpiStatus, period: string, detail: string, series: Array<number>, };
+export type KpiTile = { id: string, label: string, value: number | null, 
+/**
+ * The value as shown, e.g. "92 %", "$12.4M", "+41".
+ */
+display: string, 
+/**
+ * The seed target in words, e.g. "> 90 %".
+ */
+target: string | null, status: KpiStatus, 
+/**
+ * The period the figure covers, e.g. "last 90 days".
+ */
+period: string, 
+/**
+ * How it was computed, in a sentence.
+ */
+detail: string, 
+/**
+ * Points for a small chart (oldest first), when the figure trends.
+ */
+series: Array<number>, };
 
-export type AppStatus = { demo: boolean, demo_seed: string | null, data_as_of: string | null, key_source: string, data_dir: string, accounts: number, };
+export type AppStatus = { 
+/**
+ * True while the store holds the generated demo portfolio.
+ */
+demo: boolean, demo_seed: string | null, 
+/**
+ * When the data was last refreshed (demo generation or last sync).
+ */
+data_as_of: string, 
+/**
+ * `keychain` or `passphrase`.
+ */
+key_source: string, data_dir: string, 
+/**
+ * Accounts on the books (churned ones excluded).
+ */
+accounts: number, };
 
 export type HealthDistribution = { green: number, yellow: number, red: number, unscored: number, };
 
-export type PortfolioRow = { id: number, name: string, segment: string, industry: string, owner: string, stage: LifecycleStage, arr: number, currency: string, score: number | null, band: Band | null, delta: number | null, trend: Array<number>, renewal_date: string | null, days_to_renewal: number | null, };
+export type PortfolioRow = { id: number, name: string, segment: string, industry: string, owner: string, stage: LifecycleStage, arr: number, currency: string, score: number | null, band: Band | null, 
+/**
+ * Points since the previous snapshot.
+ */
+delta: number | null, 
+/**
+ * Scores of the last 90 days, oldest first, for the sparkline.
+ */
+trend: Array<number>, renewal_date: string | null, days_to_renewal: number | null, };
 
-export type Portfolio = { scored_on: string | null, status: AppStatus, kpis: Array<KpiTile>, distribution: HealthDistribution, rows: Array<PortfolioRow>, };
+export type Portfolio = { 
+/**
+ * The day the scores are for.
+ */
+scored_on: string | null, status: AppStatus, kpis: Array<KpiTile>, distribution: HealthDistribution, rows: Array<PortfolioRow>, };
 
 export type AccountHeader = { id: number, name: string, domain: string, industry: string, segment: string, tier: string, owner: string, stage: LifecycleStage, arr: number, mrr: number, currency: string, contract_start: string, renewal_date: string | null, days_to_renewal: number | null, seats_purchased: number, crm: Crm, crm_id: string, churned_on: string | null, };
 
@@ -51,4 +139,8 @@ export type ActivityView = { id: number, kind: string, direction: string, team: 
 
 export type FeedbackView = { kind: SurveyKind, score: number, verbatim: string, channel: string, captured_at: string, contact: string | null, };
 
-export type AccountDetail = { header: AccountHeader, health: HealthExplanation | null, trend_svg: string, contacts: Array<ContactView>, open_deals: Array<DealView>, tickets: Array<TicketView>, feedback: Array<FeedbackView>, timeline: Array<ActivityView>, status: AppStatus, };
+export type AccountDetail = { header: AccountHeader, health: HealthExplanation | null, 
+/**
+ * 12-month health trend rendered by plotters, as a standalone SVG document.
+ */
+trend_svg: string, contacts: Array<ContactView>, open_deals: Array<DealView>, tickets: Array<TicketView>, feedback: Array<FeedbackView>, timeline: Array<ActivityView>, status: AppStatus, };

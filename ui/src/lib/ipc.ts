@@ -2,15 +2,18 @@
 import { invoke } from '@tauri-apps/api/core';
 import type { AccountDetail, AppStatus, ErrorCode, IpcError, Portfolio } from './bindings';
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  'not_found',
-  'invalid_input',
-  'keychain_unavailable',
-  'wrong_key',
-  'corrupt_database',
-  'storage',
-  'internal',
-];
+// `satisfies` makes svelte-check fail when the Rust side adds a code this list lacks.
+const ERROR_CODE_SET = {
+  not_found: true,
+  invalid_input: true,
+  keychain_unavailable: true,
+  passphrase_required: true,
+  wrong_key: true,
+  corrupt_database: true,
+  storage: true,
+  internal: true,
+} as const satisfies Record<ErrorCode, true>;
+const ERROR_CODES = Object.keys(ERROR_CODE_SET) as readonly ErrorCode[];
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
@@ -61,4 +64,5 @@ export const ipc = {
   account: (id: number): Promise<AccountDetail> => call<AccountDetail>('account', { id }),
   resetDemo: (seed: number | null = null, accounts: number | null = null): Promise<AppStatus> =>
     call<AppStatus>('reset_demo', { seed, accounts }),
+  unlock: (passphrase: string): Promise<AppStatus> => call<AppStatus>('unlock', { passphrase }),
 };
