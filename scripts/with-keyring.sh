@@ -6,6 +6,8 @@ set -eu
 if [ -z "${RAPPORT_KEYRING_HOME:-}" ]; then
   RAPPORT_KEYRING_HOME=$(mktemp -d)
 fi
+# Keep the toolchains where they are when HOME moves.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export HOME="$RAPPORT_KEYRING_HOME"
 exec dbus-run-session -- sh -c '
   printf %s rapport-test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null

@@ -55,21 +55,18 @@ impl Store {
         if existed {
             check_header(path)?;
         }
-        let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+        let base = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
             .map_err(|e| Error::Storage(e.to_string()))?
             .pragma("key", key.pragma_value().to_string())
+            .busy_timeout(Duration::from_secs(5));
+        // Probe with one plain connection first: a wrong key fails here, before any pragma that
+        // writes (journal mode), and without disturbing another process that has the file open.
+        let probe_opts = base.clone().create_if_missing(!existed);
+        let opts = base
             .create_if_missing(true)
             .foreign_keys(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5));
-        // Probe with one connection first: a wrong key fails here, before any pragma that writes.
-        let probe_opts = opts.clone().journal_mode(SqliteJournalMode::Delete);
-        let probe_opts = if existed {
-            probe_opts.create_if_missing(false)
-        } else {
-            probe_opts
-        };
+            .synchronous(SqliteSynchronous::Normal);
         {
             use sqlx::ConnectOptions;
             let mut conn = probe_opts

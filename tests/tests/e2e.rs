@@ -1,0 +1,293 @@
+//! End to end: the built desktop app in its real webview (WebKitGTK), driven through
+//! tauri-driver + WebKitWebDriver. Needs a display (Xvfb), the Secret Service, `tauri-driver` on
+//! PATH and the app binary in `RAPPORT_APP_BIN`; `.ci/run` provides all of them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+use rapport_lib::{OpenOptions, Rapport};
+
+const HOSTILE: &str = "<img src=x onerror=alert(1)>";
+
+/// tauri-driver on its own ports; stopped with SIGTERM so WebKitWebDriver goes with it.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    async fn start(port: u16) -> Driver {
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &(port + 1).to_string(),
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Driver { child, port }
+    }
+
+    async fn session(&self, app: &Path, data_dir: &Path) -> WebDriver {
+        let mut caps = Capabilities::new();
+        caps.set(
+            "tauri:options",
+            json!({ "application": app, "args": ["--data-dir", data_dir] }),
+        )
+        .unwrap();
+        WebDriver::new(format!("http://127.0.0.1:{}", self.port), caps)
+            .await
+            .expect("a WebDriver session on the app")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn app_binary() -> PathBuf {
+    let p = PathBuf::from(
+        std::env::var("RAPPORT_APP_BIN").expect("RAPPORT_APP_BIN: the built rapport-app"),
+    );
+    assert!(p.is_absolute() && p.exists(), "{} missing", p.display());
+    p
+}
+
+async fn shot(driver: &WebDriver, name: &str) {
+    if let Some(dir) = std::env::var_os("RAPPORT_E2E_SHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        driver
+            .screenshot(&Path::new(&dir).join(name))
+            .await
+            .unwrap();
+    }
+}
+
+async fn wait_for(driver: &WebDriver, css: &str, secs: u64) -> WebElement {
+    driver
+        .query(By::Css(css))
+        .wait(Duration::from_secs(secs), Duration::from_millis(100))
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
+async fn score_of(row: &WebElement) -> Option<i64> {
+    let chip = row.find(By::Css("[data-testid=band-chip]")).await.ok()?;
+    chip.attr("data-score").await.ok()??.parse().ok()
+}
+
+/// The text as the DOM holds it (WebDriver's visible-text rules can drop ellipsised text).
+async fn text_content(d: &WebDriver, el: &WebElement) -> String {
+    let v = d
+        .execute(
+            "return arguments[0].textContent;",
+            vec![el.to_json().unwrap()],
+        )
+        .await
+        .unwrap();
+    v.json().as_str().unwrap_or_default().trim().to_string()
+}
+
+async fn open_store(dir: &Path) -> Rapport {
+    Rapport::open(&OpenOptions {
+        data_dir: dir.to_path_buf(),
+        passphrase: None,
+    })
+    .await
+    .expect("the test shares the app's keychain")
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, tauri-driver, Xvfb and the Secret Service: run by .ci/run"]
+async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
+    let app = app_binary();
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(4444).await;
+
+    // 1. A fresh data directory opens on the demo portfolio.
+    let t0 = Instant::now();
+    let d = driver.session(&app, data.path()).await;
+    eprintln!("session up after {:?}", t0.elapsed());
+    wait_for(&d, "[data-testid=portfolio-row]", 60).await;
+    eprintln!("portfolio on screen after {:?}", t0.elapsed());
+    wait_for(&d, "[data-testid=demo-badge]", 5).await;
+    assert!(
+        d.find_all(By::Css("[data-testid=kpi-tile]"))
+            .await
+            .unwrap()
+            .len()
+            >= 8
+    );
+    shot(&d, "01-portfolio.png").await;
+
+    // 2. Sort by health: lowest first.
+    d.find(By::Css("[data-testid=sort-health]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rows = d
+        .find_all(By::Css("[data-testid=portfolio-row]"))
+        .await
+        .unwrap();
+    let mut scores = Vec::new();
+    for r in &rows {
+        if let Some(s) = score_of(r).await {
+            scores.push(s);
+        }
+    }
+    assert!(scores.len() >= 5, "scores visible: {scores:?}");
+    assert!(
+        scores.windows(2).all(|w| w[0] <= w[1]),
+        "not ascending: {scores:?}"
+    );
+    let first_id: i64 = rows[0]
+        .attr("data-account-id")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // The riskiest account according to the store itself.
+    let r = open_store(data.path()).await;
+    let portfolio = r.portfolio(chrono::Utc::now().date_naive()).await.unwrap();
+    let min = portfolio.rows.iter().filter_map(|x| x.score).min().unwrap();
+    assert_eq!(scores[0], min);
+    let riskiest = portfolio.rows.iter().find(|x| x.id == first_id).unwrap();
+    assert_eq!(riskiest.score, Some(min));
+    r.close().await;
+
+    // 3. Open it with the keyboard: its breakdown and chart are shown.
+    rows[0].click().await.unwrap();
+    let view = wait_for(&d, "[data-testid=account-view]", 20).await;
+    let name = wait_for(&d, "[data-testid=account-name]", 20)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(name, riskiest.name);
+    let score = view
+        .find(By::Css("[data-testid=health-score]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        score.contains(&min.to_string()),
+        "score shown {score:?}, expected {min}"
+    );
+    let breakdown = wait_for(&d, "[data-testid=health-breakdown]", 5).await;
+    let text = breakdown.text().await.unwrap();
+    for label in [
+        "Seat utilisation",
+        "Usage trend",
+        "Engagement recency",
+        "Support",
+        "NPS / CSAT",
+        "AM sentiment",
+    ] {
+        assert!(
+            text.contains(label),
+            "{label} missing from the breakdown: {text}"
+        );
+    }
+    let chart = wait_for(&d, "[data-testid=health-chart]", 5).await;
+    let src = chart.attr("src").await.unwrap().unwrap();
+    assert!(
+        src.starts_with("data:image/svg+xml"),
+        "{}",
+        &src[..40.min(src.len())]
+    );
+    let loaded = d
+        .execute(
+            "return arguments[0].complete && arguments[0].naturalWidth > 0;",
+            vec![chart.to_json().unwrap()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        loaded.json(),
+        &json!(true),
+        "the chart image did not render"
+    );
+    shot(&d, "02-account.png").await;
+
+    // Esc goes back to the table.
+    d.action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .unwrap();
+    wait_for(&d, "[data-testid=portfolio-table]", 5).await;
+    d.quit().await.unwrap();
+
+    // 4. CRM text is text: a hostile account name shows as characters and runs nothing.
+    let r = open_store(data.path()).await;
+    r.store().rename_account(first_id, HOSTILE).await.unwrap();
+    r.close().await;
+    let d = driver.session(&app, data.path()).await;
+    wait_for(&d, "[data-testid=portfolio-row]", 30).await;
+    let search = d.find(By::Css("[data-testid=search]")).await.unwrap();
+    search.send_keys("onerror").await.unwrap();
+    // The filter applies as you type; wait until the one match is all that is left.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let row = loop {
+        let rows = d
+            .find_all(By::Css("[data-testid=portfolio-row]"))
+            .await
+            .unwrap();
+        if rows.len() == 1 {
+            break rows.into_iter().next().unwrap();
+        }
+        assert!(Instant::now() < deadline, "search left {} rows", rows.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    shot(&d, "03-hostile-search.png").await;
+    assert_eq!(
+        text_content(&d, &row.find(By::Css(".name")).await.unwrap()).await,
+        HOSTILE
+    );
+    row.click().await.unwrap();
+    wait_for(&d, "[data-testid=account-view]", 20).await;
+    let heading = wait_for(&d, "[data-testid=account-name]", 20).await;
+    assert_eq!(text_content(&d, &heading).await, HOSTILE);
+    wait_for(&d, "[data-testid=health-chart]", 5).await;
+    let injected = d
+        .execute(
+            "return document.querySelectorAll('img[src=\"x\"]').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(injected.json(), &json!(0));
+    assert!(d.get_alert_text().await.is_err(), "an alert ran");
+    shot(&d, "04-hostile-account.png").await;
+    d.quit().await.unwrap();
+}
