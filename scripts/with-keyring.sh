@@ -8,6 +8,7 @@ if [ -z "${RAPPORT_KEYRING_HOME:-}" ]; then
 fi
 # Keep the toolchains where they are when HOME moves.
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+mkdir -p "$RAPPORT_KEYRING_HOME"
 export HOME="$RAPPORT_KEYRING_HOME"
 exec dbus-run-session -- sh -c '
   printf %s rapport-test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
