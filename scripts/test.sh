@@ -18,8 +18,8 @@ echo "==> svelte-check"
 (cd ui && npm run check --silent)
 echo "==> UI unit tests"
 (cd ui && npm test --silent)
-echo "==> Building the app for the end-to-end test"
-cargo build --bin rapport-app $FEATURES
+echo "==> Building the tests (this also builds the app binary the end-to-end test drives)"
+cargo test --workspace $FEATURES --no-run
 echo "==> Rust tests (unit, CLI, keychain, end to end)"
 RAPPORT_APP_BIN="$TARGET_DIR/debug/rapport-app" \
   xvfb-run -a -s "-screen 0 1440x900x24" \

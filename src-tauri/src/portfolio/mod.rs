@@ -87,6 +87,19 @@ impl Rapport {
         })
     }
 
+    /// Opens a data directory with a key the caller already holds (benchmarks, tools).
+    pub async fn open_with_key(
+        data_dir: &Path,
+        key: &secrets::DbKey,
+        source: KeySource,
+    ) -> Result<Rapport> {
+        Ok(Rapport {
+            store: Store::open(data_dir, key).await?,
+            data_dir: data_dir.to_path_buf(),
+            key_source: source,
+        })
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
