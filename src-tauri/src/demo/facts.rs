@@ -24,30 +24,6 @@ pub struct AccountHistory {
     pub sentiment: Vec<(NaiveDate, i64)>,
 }
 
-impl Default for Account {
-    fn default() -> Self {
-        Account {
-            id: 0,
-            crm: crate::domain::Crm::Demo,
-            crm_id: String::new(),
-            name: String::new(),
-            domain: String::new(),
-            industry: String::new(),
-            segment: String::new(),
-            tier: String::new(),
-            owner: String::new(),
-            stage: crate::domain::LifecycleStage::Onboarding,
-            arr: 0.0,
-            currency: "USD".into(),
-            contract_start: NaiveDate::MIN,
-            renewal_date: None,
-            seats_purchased: 0,
-            churned_on: None,
-            updated_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
-        }
-    }
-}
-
 impl AccountHistory {
     /// Health inputs on day `at`, seeing only data dated on or before `at`.
     pub fn inputs_at(&self, at: NaiveDate) -> HealthInputs {

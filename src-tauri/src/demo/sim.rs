@@ -106,7 +106,6 @@ pub(super) fn simulate(
         "Mid-Market" => rng.gen_range(4..9),
         _ => rng.gen_range(2..5),
     };
-    let first_contact = ids.contact + 1;
     let mut contacts: Vec<Contact> = (0..n_contacts)
         .map(|k| {
             let first = *FIRST_NAMES.choose(rng).unwrap();
@@ -120,7 +119,8 @@ pub(super) fn simulate(
             Contact {
                 id: cid,
                 account_id: id,
-                crm_id: format!("demo-contact-{cid}"),
+                // Zero-padded so ids sort as text in creation order: index inserts stay sequential.
+                crm_id: format!("demo-contact-{cid:09}"),
                 name: format!("{first} {last}"),
                 email: format!(
                     "{}.{}@{domain}",
@@ -203,7 +203,6 @@ pub(super) fn simulate(
 
     // Day by day: usage, renewals, touches, tickets, surveys.
     let mut seats = p.seats;
-    let initial_seats = p.seats;
     let mut deals: Vec<Deal> = Vec::new();
     let mut lifecycle: Vec<(NaiveDate, LifecycleStage)> =
         vec![(contract_start, LifecycleStage::Onboarding)];
@@ -218,7 +217,7 @@ pub(super) fn simulate(
         Deal {
             id: did,
             account_id: id,
-            crm_id: format!("demo-deal-{did}"),
+            crm_id: format!("demo-deal-{did:09}"),
             name: format!(
                 "{name} — {}",
                 match kind {
@@ -441,7 +440,7 @@ pub(super) fn simulate(
                 id: aid,
                 account_id: id,
                 contact_id: who.map(|k| contacts[k].id),
-                crm_id: format!("demo-activity-{aid}"),
+                crm_id: format!("demo-activity-{aid:09}"),
                 kind: kind.to_string(),
                 direction: direction.to_string(),
                 at,
@@ -505,7 +504,7 @@ pub(super) fn simulate(
             out.tickets.push(Ticket {
                 id: tid,
                 account_id: id,
-                crm_id: format!("demo-ticket-{tid}"),
+                crm_id: format!("demo-ticket-{tid:09}"),
                 subject: TICKET_SUBJECTS.choose(rng).unwrap().to_string(),
                 priority: priority.to_string(),
                 status: if closed_on.is_some() {
@@ -776,11 +775,10 @@ pub(super) fn simulate(
             entered_on: *d,
         }));
 
-    let _ = initial_seats;
     let account = Account {
         id,
         crm: Crm::Demo,
-        crm_id: format!("demo-account-{id}"),
+        crm_id: format!("demo-account-{id:06}"),
         name,
         domain,
         industry: industry.to_string(),
@@ -801,7 +799,6 @@ pub(super) fn simulate(
     out.accounts.push(account.clone());
     hist.account = account;
     debug_assert!(hist.usage.first().is_none_or(|(d, _)| *d >= sim_start));
-    let _ = first_contact;
     hist
 }
 

@@ -92,6 +92,30 @@ pub struct Account {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Default for Account {
+    fn default() -> Self {
+        Account {
+            id: 0,
+            crm: Crm::Demo,
+            crm_id: String::new(),
+            name: String::new(),
+            domain: String::new(),
+            industry: String::new(),
+            segment: String::new(),
+            tier: String::new(),
+            owner: String::new(),
+            stage: LifecycleStage::Onboarding,
+            arr: 0.0,
+            currency: "USD".into(),
+            contract_start: NaiveDate::MIN,
+            renewal_date: None,
+            seats_purchased: 0,
+            churned_on: None,
+            updated_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
     pub id: i64,

@@ -23,6 +23,13 @@ pub const DEFAULT_DEMO_SEED: u64 = 2026;
 /// Days of scores behind the portfolio sparkline.
 pub const TREND_DAYS: i64 = 90;
 
+/// The account table with its band counts.
+pub struct PortfolioTable {
+    pub scored_on: Option<NaiveDate>,
+    pub distribution: HealthDistribution,
+    pub rows: Vec<PortfolioRow>,
+}
+
 /// Where the data lives and how to unlock it.
 #[derive(Debug, Clone, Default)]
 pub struct OpenOptions {
@@ -174,11 +181,25 @@ impl Rapport {
 
     /// The home screen for `today`.
     pub async fn portfolio(&self, today: NaiveDate) -> Result<Portfolio> {
-        let accounts = self.store.active_accounts().await?;
-        let history = self
-            .store
-            .score_history(today - Duration::days(TREND_DAYS), today, None)
-            .await?;
+        let table = self.portfolio_table(today).await?;
+        let kpis = kpis::tiles(&self.store, &table.rows, &table.distribution, today).await?;
+        Ok(Portfolio {
+            scored_on: table.scored_on,
+            status: self.status().await?,
+            kpis,
+            distribution: table.distribution,
+            rows: table.rows,
+        })
+    }
+
+    /// The account table of the home screen: every active account with its latest score,
+    /// change since the previous snapshot and 90-day trend.
+    pub async fn portfolio_table(&self, today: NaiveDate) -> Result<PortfolioTable> {
+        let (accounts, history) = tokio::try_join!(
+            self.store.active_accounts(),
+            self.store
+                .score_history(today - Duration::days(TREND_DAYS), today, None)
+        )?;
         let mut distribution = HealthDistribution::default();
         let rows: Vec<PortfolioRow> = accounts
             .into_iter()
@@ -213,14 +234,11 @@ impl Rapport {
                 }
             })
             .collect();
-        let kpis = kpis::tiles(&self.store, &rows, &distribution, today).await?;
-        Ok(Portfolio {
+        Ok(PortfolioTable {
             scored_on: history
                 .values()
                 .filter_map(|h| h.last().map(|s| s.day))
                 .max(),
-            status: self.status().await?,
-            kpis,
             distribution,
             rows,
         })

@@ -8,7 +8,7 @@ use sqlx::Row;
 use super::{day, parse_day, Store};
 use crate::error::Result;
 use crate::health::{
-    Band, Component, HealthInputs, Snapshot, SupportFacts, SurveyFacts, UsageFacts,
+    Band, Component, HealthInputs, Measure, Snapshot, SupportFacts, SurveyFacts, UsageFacts,
     SURVEY_WINDOW_DAYS, USAGE_WINDOW_DAYS,
 };
 
@@ -19,6 +19,69 @@ pub struct SnapshotRow {
     pub day: NaiveDate,
     pub score: Option<i64>,
     pub band: Option<Band>,
+}
+
+/// A component as stored: label, share and contribution are derived again on read, so a snapshot
+/// row stays small (`[measure, raw, raw_text, score, weight, effective_weight, input_on, age]`).
+type StoredComponent = (
+    Measure,
+    Option<f64>,
+    String,
+    Option<f64>,
+    f64,
+    f64,
+    Option<NaiveDate>,
+    Option<i64>,
+);
+
+pub(crate) fn encode_components(components: &[Component]) -> String {
+    let stored: Vec<StoredComponent> = components
+        .iter()
+        .map(|c| {
+            (
+                c.measure,
+                c.raw,
+                c.raw_text.clone(),
+                c.score,
+                c.weight,
+                c.effective_weight,
+                c.input_on,
+                c.age_days,
+            )
+        })
+        .collect();
+    serde_json::to_string(&stored).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn decode_components(json: &str) -> Vec<Component> {
+    let stored: Vec<StoredComponent> = serde_json::from_str(json).unwrap_or_default();
+    let total: f64 = stored.iter().map(|c| c.5).sum();
+    stored
+        .into_iter()
+        .map(
+            |(measure, raw, raw_text, score, weight, effective_weight, input_on, age_days)| {
+                let share = if total > 0.0 {
+                    effective_weight / total
+                } else {
+                    0.0
+                };
+                Component {
+                    measure,
+                    label: measure.label().to_string(),
+                    raw,
+                    raw_text,
+                    score,
+                    weight,
+                    effective_weight,
+                    share,
+                    contribution: score.map_or(0.0, |s| s * share),
+                    input_on,
+                    age_days,
+                    missing: score.is_none(),
+                }
+            },
+        )
+        .collect()
 }
 
 fn profile_name(id: &str) -> String {
@@ -34,73 +97,62 @@ fn profile_name(id: &str) -> String {
 
 impl Store {
     /// Health inputs on day `at` for every active (not churned, not deleted) account, or for one.
+    /// The six aggregates run concurrently on the pool's connections (WAL readers do not block).
     pub async fn health_inputs(
         &self,
         at: NaiveDate,
         only: Option<i64>,
     ) -> Result<Vec<HealthInputs>> {
         let w = Duration::days(USAGE_WINDOW_DAYS);
+        debug_assert_eq!(USAGE_WINDOW_DAYS, 30);
         let at_s = day(at);
-        let filter = "deleted = 0 AND churned_on IS NULL AND (?1 IS NULL OR id = ?1)";
-        let accounts = sqlx::query(&format!(
-            "SELECT id, segment, contract_start, seats_purchased FROM account WHERE {filter} ORDER BY id"
-        ))
-        .bind(only)
-        .fetch_all(self.pool())
-        .await?;
+        // Timestamps are fixed-width RFC 3339 UTC, so "before the next midnight" is a text range.
+        let next_midnight = format!("{}T00:00:00Z", day(at + Duration::days(1)));
+        let survey_from = format!(
+            "{}T00:00:00Z",
+            day(at - Duration::days(SURVEY_WINDOW_DAYS - 1))
+        );
+        let pool = self.pool();
 
-        // Usage: windows anchored on each account's latest usage day on or before `at`.
-        let usage_rows = sqlx::query(
-            "WITH last AS (
-                SELECT account_id, max(day) AS last_day FROM usage_daily
-                WHERE day <= ?1 AND (?2 IS NULL OR account_id = ?2) GROUP BY account_id
+        let accounts = sqlx::query(
+            "SELECT id, segment, contract_start, seats_purchased FROM account
+             WHERE deleted = 0 AND churned_on IS NULL AND (?1 IS NULL OR id = ?1) ORDER BY id",
+        )
+        .bind(only)
+        .fetch_all(pool);
+        // Usage windows are anchored on each account's latest usage day on or before `at`; that
+        // day is one index seek on the (account_id, day) key per account.
+        let usage = sqlx::query(
+            "WITH last AS MATERIALIZED (
+                SELECT account_id, last_day, date(last_day, '-7 days') AS d7,
+                       date(last_day, '-30 days') AS d30, date(last_day, '-60 days') AS d60
+                FROM (SELECT id AS account_id,
+                             (SELECT max(day) FROM usage_daily WHERE account_id = account.id AND day <= ?1) AS last_day
+                      FROM account WHERE deleted = 0 AND churned_on IS NULL AND (?2 IS NULL OR id = ?2))
+                WHERE last_day IS NOT NULL
             )
             SELECT u.account_id, l.last_day,
-                sum(CASE WHEN u.day > date(l.last_day, '-7 days') THEN u.active_users ELSE 0 END),
-                sum(CASE WHEN u.day > date(l.last_day, '-30 days') THEN u.active_users ELSE 0 END),
-                sum(CASE WHEN u.day > date(l.last_day, '-30 days') THEN 1 ELSE 0 END),
-                sum(CASE WHEN u.day <= date(l.last_day, '-30 days') THEN u.active_users ELSE 0 END),
-                sum(CASE WHEN u.day <= date(l.last_day, '-30 days') THEN 1 ELSE 0 END)
-            FROM last l JOIN usage_daily u ON u.account_id = l.account_id
-                AND u.day > date(l.last_day, '-60 days') AND u.day <= l.last_day
+                sum(CASE WHEN u.day > l.d7 THEN u.active_users ELSE 0 END),
+                sum(CASE WHEN u.day > l.d30 THEN u.active_users ELSE 0 END),
+                sum(u.day > l.d30),
+                sum(CASE WHEN u.day <= l.d30 THEN u.active_users ELSE 0 END),
+                sum(u.day <= l.d30)
+            FROM last l CROSS JOIN usage_daily u ON u.account_id = l.account_id
+                AND u.day > l.d60 AND u.day <= l.last_day
             GROUP BY u.account_id",
         )
         .bind(&at_s)
         .bind(only)
-        .fetch_all(self.pool())
-        .await?;
-        let mut usage = HashMap::new();
-        for r in usage_rows {
-            let s7: i64 = r.get(2);
-            usage.insert(
-                r.get::<i64, _>(0),
-                UsageFacts {
-                    last_day: parse_day(r.get(1))?,
-                    active_avg_7: s7 as f64 / 7.0,
-                    sum_30: r.get::<i64, _>(3) as f64,
-                    days_30: r.get(4),
-                    sum_prev_30: r.get::<i64, _>(5) as f64,
-                    days_prev_30: r.get(6),
-                },
-            );
-        }
-        debug_assert_eq!(USAGE_WINDOW_DAYS, 30);
-
-        let touches: HashMap<i64, NaiveDate> = sqlx::query(
-            "SELECT account_id, max(substr(occurred_at, 1, 10)) FROM activity
-             WHERE two_way = 1 AND deleted = 0 AND substr(occurred_at, 1, 10) <= ?1
-               AND (?2 IS NULL OR account_id = ?2)
-             GROUP BY account_id",
+        .fetch_all(pool);
+        let touches = sqlx::query(
+            "SELECT id, (SELECT substr(max(occurred_at), 1, 10) FROM activity
+                         WHERE account_id = account.id AND two_way = 1 AND deleted = 0 AND occurred_at < ?1)
+             FROM account WHERE deleted = 0 AND churned_on IS NULL AND (?2 IS NULL OR id = ?2)",
         )
-        .bind(&at_s)
+        .bind(&next_midnight)
         .bind(only)
-        .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .map(|r| Ok((r.get(0), parse_day(r.get(1))?)))
-        .collect::<Result<_>>()?;
-
-        let support: HashMap<i64, SupportFacts> = sqlx::query(
+        .fetch_all(pool);
+        let support = sqlx::query(
             "SELECT account_id,
                 sum(CASE WHEN priority IN ('high', 'urgent') AND (closed_on IS NULL OR closed_on > ?1) THEN 1 ELSE 0 END),
                 sum(CASE WHEN opened_on > ?2 THEN 1 ELSE 0 END),
@@ -112,39 +164,69 @@ impl Store {
         .bind(day(at - w))
         .bind(day(at - w - w))
         .bind(only)
-        .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r.get(0),
-                SupportFacts {
+        .fetch_all(pool);
+        let surveys = sqlx::query(
+            "SELECT a.id,
+                avg(CASE WHEN s.kind = 'nps' THEN s.score END), sum(s.kind = 'nps'),
+                avg(CASE WHEN s.kind = 'csat' THEN s.score END), sum(s.kind = 'csat'),
+                max(substr(s.captured_at, 1, 10))
+             FROM account a CROSS JOIN survey_response s INDEXED BY survey_account ON s.account_id = a.id
+                AND s.captured_at >= ?2 AND s.captured_at < ?1
+             WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?3 IS NULL OR a.id = ?3)
+                AND s.kind IN ('nps', 'csat')
+             GROUP BY a.id",
+        )
+        .bind(&next_midnight)
+        .bind(&survey_from)
+        .bind(only)
+        .fetch_all(pool);
+        let sentiment = sqlx::query(
+            "SELECT account_id, value, substr(set_at, 1, 10) FROM (
+                SELECT account_id, value, set_at,
+                       row_number() OVER (PARTITION BY account_id ORDER BY set_at DESC, id DESC) AS n
+                FROM am_sentiment WHERE set_at < ?1 AND (?2 IS NULL OR account_id = ?2)
+             ) WHERE n = 1",
+        )
+        .bind(&next_midnight)
+        .bind(only)
+        .fetch_all(pool);
+        let (accounts, usage, touches, support, surveys, sentiment) =
+            tokio::try_join!(accounts, usage, touches, support, surveys, sentiment)?;
+
+        let mut usage_by = HashMap::with_capacity(usage.len());
+        for r in usage {
+            usage_by.insert(
+                r.get::<i64, _>(0),
+                UsageFacts {
+                    last_day: parse_day(r.get(1))?,
+                    active_avg_7: r.get::<i64, _>(2) as f64 / 7.0,
+                    sum_30: r.get::<i64, _>(3) as f64,
+                    days_30: r.get(4),
+                    sum_prev_30: r.get::<i64, _>(5) as f64,
+                    days_prev_30: r.get(6),
+                },
+            );
+        }
+        let mut touch_by = HashMap::with_capacity(touches.len());
+        for r in touches {
+            if let Some(d) = r.get::<Option<&str>, _>(1) {
+                touch_by.insert(r.get::<i64, _>(0), parse_day(d)?);
+            }
+        }
+        let support_by: HashMap<i64, SupportFacts> = support
+            .into_iter()
+            .map(|r| {
+                let facts = SupportFacts {
                     open_high: r.get(1),
                     opened_30: r.get(2),
                     opened_prev_30: r.get(3),
-                },
-            )
-        })
-        .collect();
-
-        let mut surveys = HashMap::new();
-        for r in sqlx::query(
-            "SELECT account_id,
-                avg(CASE WHEN kind = 'nps' THEN score END), sum(kind = 'nps'),
-                avg(CASE WHEN kind = 'csat' THEN score END), sum(kind = 'csat'),
-                max(substr(captured_at, 1, 10))
-             FROM survey_response
-             WHERE kind IN ('nps', 'csat') AND substr(captured_at, 1, 10) <= ?1
-               AND substr(captured_at, 1, 10) > ?2 AND (?3 IS NULL OR account_id = ?3)
-             GROUP BY account_id",
-        )
-        .bind(&at_s)
-        .bind(day(at - Duration::days(SURVEY_WINDOW_DAYS)))
-        .bind(only)
-        .fetch_all(self.pool())
-        .await?
-        {
-            surveys.insert(
+                };
+                (r.get(0), facts)
+            })
+            .collect();
+        let mut survey_by = HashMap::with_capacity(surveys.len());
+        for r in surveys {
+            survey_by.insert(
                 r.get::<i64, _>(0),
                 SurveyFacts {
                     nps_avg: r.get(1),
@@ -155,23 +237,13 @@ impl Store {
                 },
             );
         }
-
-        let mut sentiment = HashMap::new();
-        for r in sqlx::query(
-            "SELECT account_id, value, substr(set_at, 1, 10) FROM (
-                SELECT account_id, value, set_at,
-                       row_number() OVER (PARTITION BY account_id ORDER BY set_at DESC, id DESC) AS n
-                FROM am_sentiment WHERE substr(set_at, 1, 10) <= ?1 AND (?2 IS NULL OR account_id = ?2)
-             ) WHERE n = 1",
-        )
-        .bind(&at_s)
-        .bind(only)
-        .fetch_all(self.pool())
-        .await?
-        {
-            sentiment.insert(r.get::<i64, _>(0), (r.get::<i64, _>(1), parse_day(r.get(2))?));
+        let mut sentiment_by = HashMap::with_capacity(sentiment.len());
+        for r in sentiment {
+            sentiment_by.insert(
+                r.get::<i64, _>(0),
+                (r.get::<i64, _>(1), parse_day(r.get(2))?),
+            );
         }
-
         accounts
             .into_iter()
             .map(|r| {
@@ -182,11 +254,11 @@ impl Store {
                     segment: r.get(1),
                     contract_start: parse_day(r.get::<Option<&str>, _>(2).unwrap_or("1970-01-01"))?,
                     seats_purchased: r.get(3),
-                    usage: usage.get(&id).copied(),
-                    last_two_way_touch: touches.get(&id).copied(),
-                    support: support.get(&id).copied().unwrap_or_default(),
-                    surveys: surveys.get(&id).copied(),
-                    sentiment: sentiment.get(&id).copied(),
+                    usage: usage_by.get(&id).copied(),
+                    last_two_way_touch: touch_by.get(&id).copied(),
+                    support: support_by.get(&id).copied().unwrap_or_default(),
+                    surveys: survey_by.get(&id).copied(),
+                    sentiment: sentiment_by.get(&id).copied(),
                 })
             })
             .collect()
@@ -208,7 +280,7 @@ impl Store {
         .await?;
         let mut snaps = rows.into_iter().map(|r| {
             let profile: String = r.get(3);
-            let components: Vec<Component> = serde_json::from_str(r.get(5)).unwrap_or_default();
+            let components = decode_components(r.get(5));
             Ok::<_, crate::Error>(Snapshot {
                 account_id,
                 day: parse_day(r.get(0))?,
@@ -226,6 +298,7 @@ impl Store {
     }
 
     /// Scores of every account from `from` to `to`, ascending by day, grouped per account.
+    /// SQLite does the grouping (one row per account), which keeps 10,000 accounts fast.
     pub async fn score_history(
         &self,
         from: NaiveDate,
@@ -233,24 +306,36 @@ impl Store {
         only: Option<i64>,
     ) -> Result<HashMap<i64, Vec<SnapshotRow>>> {
         let rows = sqlx::query(
-            "SELECT account_id, day, score, band FROM health_snapshot
-             WHERE day >= ? AND day <= ? AND (? IS NULL OR account_id = ?) ORDER BY account_id, day",
+            "SELECT account_id, group_concat(day || ' ' || coalesce(score, '') || ' ' || coalesce(band, ''), ',')
+             FROM (SELECT account_id, day, score, band FROM health_snapshot
+                   WHERE day >= ?1 AND day <= ?2 AND (?3 IS NULL OR account_id = ?3) ORDER BY account_id, day)
+             GROUP BY account_id",
         )
         .bind(day(from))
         .bind(day(to))
         .bind(only)
-        .bind(only)
         .fetch_all(self.pool())
         .await?;
-        let mut out: HashMap<i64, Vec<SnapshotRow>> = HashMap::new();
+        let mut out = HashMap::with_capacity(rows.len());
         for r in rows {
             let id: i64 = r.get(0);
-            out.entry(id).or_default().push(SnapshotRow {
-                account_id: id,
-                day: parse_day(r.get(1))?,
-                score: r.get(2),
-                band: r.get::<Option<&str>, _>(3).and_then(Band::parse),
-            });
+            let list: &str = r.get(1);
+            let mut v = Vec::new();
+            for item in list.split(',') {
+                let mut parts = item.split(' ');
+                let (Some(d), Some(score), Some(band)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    continue;
+                };
+                v.push(SnapshotRow {
+                    account_id: id,
+                    day: parse_day(d)?,
+                    score: score.parse().ok(),
+                    band: Band::parse(band),
+                });
+            }
+            v.sort_by_key(|s| s.day);
+            out.insert(id, v);
         }
         Ok(out)
     }

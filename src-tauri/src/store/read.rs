@@ -239,12 +239,11 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
-            "SELECT score FROM survey_response
-             WHERE kind = ? AND substr(captured_at, 1, 10) >= ? AND substr(captured_at, 1, 10) <= ?",
+            "SELECT score FROM survey_response WHERE kind = ? AND captured_at >= ? AND captured_at < ?",
         )
         .bind(kind.as_str())
-        .bind(day(from))
-        .bind(day(to))
+        .bind(format!("{}T00:00:00Z", day(from)))
+        .bind(format!("{}T00:00:00Z", day(to + chrono::Duration::days(1))))
         .fetch_all(self.pool())
         .await?)
     }

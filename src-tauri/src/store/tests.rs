@@ -27,6 +27,11 @@ async fn nothing_readable_on_disk() {
     d.accounts[0].name = "MARKER-ACCOUNT-7f3a".into();
     d.contacts[0].email = "marker.person@secret-domain.example".into();
     store.replace_with_demo(&d).await.unwrap();
+    // A later small write sits in the WAL until the next checkpoint.
+    store
+        .rename_account(d.accounts[1].id, "MARKER-IN-WAL-91c2")
+        .await
+        .unwrap();
     // Look at the WAL while the pool is open, then at the main file after checkpointing.
     let wal = file_bytes(&dir.path().join("rapport.db-wal"));
     assert!(!wal.is_empty(), "expected a WAL file while open");
@@ -35,7 +40,12 @@ async fn nothing_readable_on_disk() {
     assert!(db.len() > 4096);
     assert_ne!(&db[..16], b"SQLite format 3\0");
     for hay in [&db, &wal] {
-        for marker in ["MARKER-ACCOUNT-7f3a", "secret-domain", "CREATE TABLE"] {
+        for marker in [
+            "MARKER-ACCOUNT-7f3a",
+            "MARKER-IN-WAL-91c2",
+            "secret-domain",
+            "CREATE TABLE",
+        ] {
             assert!(
                 !hay.windows(marker.len()).any(|w| w == marker.as_bytes()),
                 "{marker} readable on disk"

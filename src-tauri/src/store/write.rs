@@ -55,6 +55,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        let mut t = std::time::Instant::now();
+        let mut lap = |what: &str| {
+            tracing::debug!(ms = t.elapsed().as_millis() as u64, "demo write: {what}");
+            t = std::time::Instant::now();
+        };
         let now = ts(d.as_of.unwrap_or_else(chrono::Utc::now));
         let now = now.as_str();
         insert_chunks(&mut tx, "INSERT INTO account (id, crm, crm_id, name, domain, industry, segment, tier, owner, lifecycle_stage, arr, mrr, currency, contract_start, renewal_date, seats_purchased, churned_on, updated_at, synced_at) ", &d.accounts, |mut b, a| {
@@ -92,9 +97,10 @@ impl Store {
                 .push_bind(a.is_two_way()).push_bind(now.to_string()).push_bind(now.to_string());
         }).await?;
         insert_usage_tx(&mut tx, &d.usage, "demo").await?;
+        lap("accounts, people, deals, tickets, activities, usage");
         insert_chunks(&mut tx, "INSERT INTO survey_response (id, account_id, contact_id, crm, crm_id, kind, score, verbatim, channel, captured_at, origin, sync_state) ", &d.surveys, |mut b, s| {
             b.push_bind(s.id).push_bind(s.account_id).push_bind(s.contact_id).push_bind("demo")
-                .push_bind(format!("demo-survey-{}", s.id)).push_bind(s.kind.as_str()).push_bind(s.score)
+                .push_bind(format!("demo-survey-{:09}", s.id)).push_bind(s.kind.as_str()).push_bind(s.score)
                 .push_bind(s.verbatim.clone()).push_bind(s.channel.clone()).push_bind(ts(s.captured_at))
                 .push_bind("crm").push_bind("synced");
         }).await?;
@@ -144,6 +150,7 @@ impl Store {
         )
         .await?;
         upsert_snapshots_tx(&mut tx, &d.snapshots).await?;
+        lap("snapshots");
         for (k, v) in [
             (META_DEMO_SEED, d.seed.to_string()),
             (META_DATA_AS_OF, now.to_string()),
@@ -153,6 +160,12 @@ impl Store {
                 .bind(k).bind(v).execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        lap("commit");
+        // Fold the large WAL into the main file now rather than in the next writer's commit.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(self.pool())
+            .await?;
+        lap("checkpoint");
         Ok(())
     }
 
@@ -209,7 +222,7 @@ async fn upsert_snapshots_tx(tx: &mut Transaction<'_, Sqlite>, snaps: &[Snapshot
                 .push_bind(s.band.map(|x| x.as_str()))
                 .push_bind(s.profile.clone())
                 .push_bind(s.model_version.clone())
-                .push_bind(serde_json::to_string(&s.components).unwrap_or_else(|_| "[]".into()));
+                .push_bind(super::health::encode_components(&s.components));
         });
         qb.push(" ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score, band = excluded.band, profile = excluded.profile, model_version = excluded.model_version, components = excluded.components");
         qb.build().execute(&mut **tx).await?;

@@ -97,7 +97,7 @@ CREATE TABLE ticket (
     synced_at   TEXT NOT NULL,
     UNIQUE (crm, crm_id)
 );
-CREATE INDEX ticket_account ON ticket (account_id, opened_on);
+CREATE INDEX ticket_health ON ticket (account_id, opened_on, priority, closed_on) WHERE deleted = 0;
 
 CREATE TABLE activity (
     id          INTEGER PRIMARY KEY,
@@ -117,6 +117,7 @@ CREATE TABLE activity (
     UNIQUE (crm, crm_id)
 );
 CREATE INDEX activity_account ON activity (account_id, occurred_at);
+CREATE INDEX activity_touch ON activity (account_id, occurred_at) WHERE two_way = 1 AND deleted = 0;
 
 CREATE TABLE usage_daily (
     account_id     INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
@@ -145,7 +146,10 @@ CREATE TABLE survey_response (
     sync_state  TEXT NOT NULL DEFAULT 'synced',
     UNIQUE (crm, crm_id)
 );
-CREATE INDEX survey_account ON survey_response (account_id, captured_at);
+-- Covering indexes below let the 10k-account aggregates read only index pages (each page read
+-- from an encrypted file costs a decryption).
+CREATE INDEX survey_account ON survey_response (account_id, captured_at, kind, score);
+CREATE INDEX survey_kind_time ON survey_response (kind, captured_at, score);
 
 CREATE TABLE am_sentiment (
     id          INTEGER PRIMARY KEY,
@@ -172,7 +176,8 @@ CREATE TABLE health_snapshot (
     model_version TEXT NOT NULL,
     components    TEXT NOT NULL,          -- per measure: value, score, weight, input age (JSON)
     PRIMARY KEY (account_id, day)
-) WITHOUT ROWID;
+);                                        -- a rowid table: rows near 1 KB would overflow a WITHOUT ROWID page
+CREATE INDEX health_snapshot_day ON health_snapshot (day, account_id, score, band);
 
 CREATE TABLE alert (
     id          INTEGER PRIMARY KEY,
