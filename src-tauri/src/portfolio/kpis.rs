@@ -116,7 +116,7 @@ pub(super) async fn tiles(
     let year_ago = today - Duration::days(365);
     let ret = kpi::retention(&store.retention_inputs().await?, year_ago, today);
     let ttv = kpi::ttv_trend(&store.first_value_dates().await?, today);
-    let t12 = "trailing 12 months";
+    let t12 = "last 12 months";
 
     Ok(vec![
         tile(
@@ -149,14 +149,14 @@ pub(super) async fn tiles(
         ),
         tile(
             "renewals_90d",
-            "Up for renewal",
+            "Renewing",
             Some(renewing_arr),
             money(renewing_arr),
             None,
             KpiStatus::Info,
             "next 90 days",
             format!(
-                "{} accounts renew in the next 90 days; {} of them are not green.",
+                "ARR up for renewal: {} accounts renew in the next 90 days; {} of them are not green.",
                 renewing.len(),
                 renewing_at_risk
             ),
@@ -192,14 +192,14 @@ pub(super) async fn tiles(
         ),
         tile(
             "grr",
-            "Gross retention",
+            "GRR",
             ret.grr,
             ret.grr.map_or_else(String::new, pct),
             Some("> 95 %"),
             status(ret.grr, |v| v > 0.95),
             t12,
             format!(
-                "{} starting ARR, {} churned, {} contraction. Logo retention {}.",
+                "Gross revenue retention: {} starting ARR, {} churned, {} contraction. Logo retention {}.",
                 money(ret.starting_arr),
                 money(ret.churned),
                 money(ret.contraction),
@@ -209,7 +209,7 @@ pub(super) async fn tiles(
         ),
         tile(
             "nrr",
-            "Net retention",
+            "NRR",
             ret.nrr,
             ret.nrr.map_or_else(String::new, pct),
             None,
@@ -220,7 +220,7 @@ pub(super) async fn tiles(
             },
             t12,
             format!(
-                "(starting ARR + {} expansion − contraction − churn) ÷ starting ARR.",
+                "Net revenue retention: (starting ARR + {} expansion − contraction − churn) ÷ starting ARR.",
                 money(ret.expansion)
             ),
             vec![],
@@ -242,15 +242,15 @@ pub(super) async fn tiles(
         ),
         tile(
             "ttv",
-            "Time-to-value cut",
+            "TTV cut",
             ttv.reduction,
             ttv.reduction.map_or_else(String::new, pct),
             Some("> 25 %"),
             status(ttv.reduction, |v| v > 0.25),
-            "cohort vs a year earlier",
+            "vs a year earlier",
             match (&ttv.latest, &ttv.baseline, ttv.cohorts.last()) {
                 (Some(l), Some(b), Some(c)) => format!(
-                    "Median days to first value: {l} cohort {:.0} d vs {b}.",
+                    "Time-to-value cut: median days to first value, {l} cohort {:.0} d vs {b}.",
                     c.median_days
                 ),
                 _ => "Needs two settled start-quarter cohorts a year apart.".to_string(),
