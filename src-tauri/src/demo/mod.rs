@@ -5,6 +5,7 @@
 mod facts;
 mod names;
 mod sim;
+mod success;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::SeedableRng;

@@ -1,0 +1,114 @@
+//! An account's success plan: objective, milestones and the value ledger. Time-to-first-value
+//! falls for newer cohorts (~80 → ~45 days), so the TTV KPI has a real trend to find.
+
+use chrono::{Duration, NaiveDate};
+use rand::seq::SliceRandom;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::names::OBJECTIVES;
+use super::{DemoData, Ids};
+use crate::domain::{LifecycleStage, Milestone, SuccessPlan, ValueEntry};
+
+#[derive(Clone, Copy)]
+pub(super) struct PlanFacts {
+    pub account_id: i64,
+    pub contract_start: NaiveDate,
+    pub churned_on: Option<NaiveDate>,
+    pub today: NaiveDate,
+    pub seats: i64,
+}
+
+/// Appends the plan, its milestones and value entries; returns the first-value day.
+pub(super) fn success_plan(
+    rng: &mut ChaCha8Rng,
+    ids: &mut Ids,
+    f: &PlanFacts,
+    out: &mut DemoData,
+    lifecycle: &mut Vec<(NaiveDate, LifecycleStage)>,
+) -> NaiveDate {
+    let PlanFacts {
+        account_id: id,
+        contract_start,
+        churned_on,
+        today,
+        seats,
+    } = *f;
+    let cohort_progress = ((contract_start - (today - Duration::days(1095))).num_days() as f64
+        / 1095.0)
+        .clamp(0.0, 1.0);
+    let ttv = ((80.0 - 35.0 * cohort_progress) * rng.gen_range(0.7..1.3)).round() as i64;
+    let (objective, metric, baseline, target) = *OBJECTIVES.choose(rng).unwrap();
+    let plan_id = Ids::next(&mut ids.plan);
+    let end = churned_on.unwrap_or(today);
+    let first_value = contract_start + Duration::days(ttv);
+    let full_value = first_value + Duration::days(rng.gen_range(60..160));
+    let reached = |d: NaiveDate| (d <= end && d < today).then_some(d);
+    let progress = if reached(full_value).is_some() {
+        1.0
+    } else if reached(first_value).is_some() {
+        0.5
+    } else {
+        0.1
+    };
+    out.plans.push(SuccessPlan {
+        id: plan_id,
+        account_id: id,
+        objective: objective.to_string(),
+        metric: metric.to_string(),
+        baseline,
+        current: baseline + (target - baseline) * progress,
+        target,
+    });
+    let steps = [
+        (
+            "Onboarding complete",
+            "onboarding",
+            30,
+            contract_start + Duration::days(rng.gen_range(18..45)),
+        ),
+        (
+            "First value: first team live",
+            "first_value",
+            60,
+            first_value,
+        ),
+        ("ROI: objective reached", "full_value", 180, full_value),
+    ];
+    for (label, kind, target_days, achieved) in steps {
+        let target_date = contract_start + Duration::days(target_days);
+        let achieved_on = reached(achieved);
+        let status = match achieved_on {
+            Some(_) => "done",
+            None if churned_on.is_some() => "stuck",
+            None if today > target_date + Duration::days(60) => "stuck",
+            None if today > target_date => "behind",
+            None => "on_track",
+        };
+        let mid = Ids::next(&mut ids.milestone);
+        out.milestones.push(Milestone {
+            id: mid,
+            plan_id,
+            account_id: id,
+            name: label.to_string(),
+            kind: kind.to_string(),
+            target_date,
+            achieved_on,
+            status: status.to_string(),
+        });
+        if let (Some(d), "first_value" | "full_value") = (achieved_on, kind) {
+            if kind == "first_value" {
+                lifecycle.push((d, LifecycleStage::Value));
+            }
+            out.value_entries.push(ValueEntry {
+                account_id: id,
+                milestone_id: Some(mid),
+                recorded_on: d,
+                description: format!("{objective}: {label}"),
+                amount: (seats as f64 * rng.gen_range(40.0..160.0)).round(),
+            });
+        }
+    }
+
+    first_value
+}
