@@ -195,11 +195,21 @@ impl Rapport {
     /// The account table of the home screen: every active account with its latest score,
     /// change since the previous snapshot and 90-day trend.
     pub async fn portfolio_table(&self, today: NaiveDate) -> Result<PortfolioTable> {
-        let (accounts, history) = tokio::try_join!(
-            self.store.active_accounts(),
-            self.store
-                .score_history(today - Duration::days(TREND_DAYS), today, None)
-        )?;
+        let t = std::time::Instant::now();
+        let accounts = self.store.active_accounts().await?;
+        tracing::debug!(
+            ms = t.elapsed().as_millis() as u64,
+            "portfolio table: accounts"
+        );
+        let t = std::time::Instant::now();
+        let history = self
+            .store
+            .score_history(today - Duration::days(TREND_DAYS), today, None)
+            .await?;
+        tracing::debug!(
+            ms = t.elapsed().as_millis() as u64,
+            "portfolio table: score history"
+        );
         let mut distribution = HealthDistribution::default();
         let rows: Vec<PortfolioRow> = accounts
             .into_iter()
