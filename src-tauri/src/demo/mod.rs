@@ -20,6 +20,8 @@ pub use facts::AccountHistory;
 pub const HISTORY_DAYS: i64 = 730;
 /// Weekly health snapshots are backfilled over this many weeks.
 pub const SNAPSHOT_WEEKS: i64 = 52;
+/// Backfilled snapshots older than this many weeks keep their score but not their components.
+pub const DETAILED_WEEKS: i64 = 13;
 
 #[derive(Debug, Clone, Copy)]
 pub struct DemoOptions {
@@ -171,7 +173,13 @@ fn backfill_snapshots(h: &AccountHistory, today: NaiveDate, out: &mut Vec<Snapsh
             continue;
         }
         let score = health::score(&h.inputs_at(at));
-        out.push(Snapshot::from(&score));
+        let mut snap = Snapshot::from(&score);
+        // Only recent snapshots are ever explained (latest vs previous); older backfilled history
+        // feeds the trend charts, which need the score alone. Keeps a 10k-account demo small.
+        if k > DETAILED_WEEKS {
+            snap.components.clear();
+        }
+        out.push(snap);
     }
 }
 

@@ -174,5 +174,16 @@ fn snapshots_are_weekly_and_stop_at_churn() {
             Some(c) => assert!(snaps.iter().all(|s| s.day < c)),
             None => assert_eq!(snaps.last().unwrap().day, today),
         }
+        // The last 14 weekly snapshots (about 90 days) keep every component; older ones only the score.
+        for s in &snaps {
+            let weeks_ago = (today - s.day).num_days() / 7;
+            assert_eq!(
+                s.components.len(),
+                if weeks_ago <= 13 { 6 } else { 0 },
+                "{} weeks ago",
+                weeks_ago
+            );
+            assert!(s.score.is_some());
+        }
     }
 }
