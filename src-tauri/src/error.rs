@@ -34,6 +34,8 @@ pub enum Error {
     KeychainUnavailable(String),
     #[error("This Rapport database is protected by a passphrase. Enter it (or set RAPPORT_PASSPHRASE) to unlock.")]
     PassphraseRequired,
+    #[error("The key of the database at {0} is not in the system keychain, so it cannot be opened. Nothing was changed: restore the keychain entry, or move the folder away to start afresh.")]
+    KeyMissing(String),
     #[error("The database at {0} cannot be opened with this key: it was encrypted with a different key or passphrase. Nothing was changed.")]
     WrongKey(String),
     #[error("The database at {path} is damaged or is not a Rapport database ({detail}). Nothing was changed; move the file away to start afresh.")]
@@ -51,7 +53,7 @@ impl Error {
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             Error::PassphraseRequired => ErrorCode::PassphraseRequired,
-            Error::WrongKey(_) => ErrorCode::WrongKey,
+            Error::WrongKey(_) | Error::KeyMissing(_) => ErrorCode::WrongKey,
             Error::Corrupt { .. } => ErrorCode::CorruptDatabase,
             Error::Storage(_) => ErrorCode::Storage,
             Error::Io(_) => ErrorCode::Internal,

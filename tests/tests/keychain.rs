@@ -56,7 +56,7 @@ async fn the_database_key_lives_only_in_the_keychain() {
         .expect("must not open");
     assert_eq!(err.code(), ErrorCode::WrongKey, "{err}");
     assert!(
-        err.to_string().contains("missing from the keychain"),
+        err.to_string().contains("is not in the system keychain"),
         "{err}"
     );
     assert_eq!(std::fs::read(&db).unwrap(), before);

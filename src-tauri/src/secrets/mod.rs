@@ -96,10 +96,9 @@ pub fn keychain_key(data_dir: &Path, db_exists: bool) -> Result<DbKey> {
         Ok(hex) => DbKey::from_hex(&hex).ok_or_else(|| {
             Error::KeychainUnavailable("the stored database key is not a 256-bit hex key".into())
         }),
-        Err(keyring::Error::NoEntry) if db_exists => Err(Error::WrongKey(format!(
-            "{} (its key is missing from the keychain)",
-            data_dir.display()
-        ))),
+        Err(keyring::Error::NoEntry) if db_exists => {
+            Err(Error::KeyMissing(data_dir.display().to_string()))
+        }
         Err(keyring::Error::NoEntry) => {
             let key = DbKey::random();
             entry.set_password(&key.to_hex()).map_err(unavailable)?;
