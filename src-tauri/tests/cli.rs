@@ -102,11 +102,7 @@ fn demo_portfolio_and_account_from_the_command_line() {
         .iter()
         .map(|c| c["contribution"].as_f64().unwrap())
         .sum();
-    assert!(
-        (sum.round() as i64 - h["score"].as_i64().unwrap()).abs() <= 0,
-        "{sum} vs {}",
-        h["score"]
-    );
+    assert_eq!(sum.round() as i64, h["score"].as_i64().unwrap(), "{sum}");
     let shares: f64 = comps.iter().map(|c| c["share"].as_f64().unwrap()).sum();
     assert!((shares - 1.0).abs() < 1e-9);
     assert!(a["trend_svg"].as_str().unwrap().starts_with("<svg"));

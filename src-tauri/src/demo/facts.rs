@@ -32,7 +32,8 @@ impl AccountHistory {
             at,
             segment: self.account.segment.clone(),
             contract_start: self.account.contract_start,
-            seats_purchased: self.seats_at(at),
+            // Current seats at every date, as in the store, which keeps no seat history.
+            seats_purchased: self.account.seats_purchased,
             usage: self.usage_at(at),
             last_two_way_touch: last_on_or_before(&self.two_way, at),
             support: self.support_at(at),
@@ -44,11 +45,6 @@ impl AccountHistory {
                 .find(|(d, _)| *d <= at)
                 .map(|(d, v)| (*v, *d)),
         }
-    }
-
-    /// Seats on the contract: the demo keeps the current figure (the store has no seat history).
-    fn seats_at(&self, _at: NaiveDate) -> i64 {
-        self.account.seats_purchased
     }
 
     fn usage_at(&self, at: NaiveDate) -> Option<UsageFacts> {

@@ -123,7 +123,7 @@ pub(super) async fn tiles(
             "arr",
             "ARR",
             Some(arr),
-            super::kpis::money(arr),
+            money(arr),
             None,
             KpiStatus::Info,
             "today",

@@ -196,19 +196,14 @@ impl Rapport {
     /// change since the previous snapshot and 90-day trend.
     pub async fn portfolio_table(&self, today: NaiveDate) -> Result<PortfolioTable> {
         let t = std::time::Instant::now();
-        let accounts = self.store.active_accounts().await?;
+        let (accounts, history) = tokio::try_join!(
+            self.store.active_accounts(),
+            self.store
+                .score_history(today - Duration::days(TREND_DAYS), today, None)
+        )?;
         tracing::debug!(
             ms = t.elapsed().as_millis() as u64,
-            "portfolio table: accounts"
-        );
-        let t = std::time::Instant::now();
-        let history = self
-            .store
-            .score_history(today - Duration::days(TREND_DAYS), today, None)
-            .await?;
-        tracing::debug!(
-            ms = t.elapsed().as_millis() as u64,
-            "portfolio table: score history"
+            "portfolio table: queries"
         );
         let mut distribution = HealthDistribution::default();
         let rows: Vec<PortfolioRow> = accounts

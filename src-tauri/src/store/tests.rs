@@ -148,7 +148,6 @@ async fn store_health_inputs_match_the_generators() {
         for inputs in &from_store {
             let expected = histories[&inputs.account_id].inputs_at(at);
             assert_eq!(inputs, &expected, "account {} on {at}", inputs.account_id);
-            // And the stored snapshot for today is what scoring those inputs gives.
         }
     }
     let inputs = store.health_inputs(today, None).await.unwrap();
