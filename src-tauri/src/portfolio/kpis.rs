@@ -68,34 +68,74 @@ fn month_start(today: NaiveDate, back: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(m0.div_euclid(12), m0.rem_euclid(12) as u32 + 1, 1).unwrap()
 }
 
-/// Monthly values of a survey metric over the last six months, oldest first.
-async fn monthly(
-    store: &Store,
-    kind: SurveyKind,
+/// Monthly values of a survey metric over the last six months, oldest first; months without
+/// responses are left out.
+fn monthly(
+    scores: &[(NaiveDate, i64)],
     today: NaiveDate,
     f: fn(&[i64]) -> Option<f64>,
-) -> Result<Vec<f64>> {
-    let mut out = Vec::new();
-    for back in (0..6).rev() {
-        let from = month_start(today, back);
-        let to = if back == 0 {
-            today
-        } else {
-            month_start(today, back - 1) - Duration::days(1)
-        };
-        if let Some(v) = f(&store.survey_scores(kind, from, to).await?) {
-            out.push((v * 10.0).round() / 10.0);
-        }
-    }
-    Ok(out)
+) -> Vec<f64> {
+    (0..6)
+        .rev()
+        .filter_map(|back| {
+            let from = month_start(today, back);
+            let in_month: Vec<i64> = scores
+                .iter()
+                .filter(|(d, _)| {
+                    d.year() == from.year() && d.month() == from.month() && *d <= today
+                })
+                .map(|(_, s)| *s)
+                .collect();
+            f(&in_month).map(|v| (v * 10.0).round() / 10.0)
+        })
+        .collect()
 }
 
-pub(super) async fn tiles(
-    store: &Store,
+/// Scores of `scores` captured from `from` to `to` inclusive.
+fn between(scores: &[(NaiveDate, i64)], from: NaiveDate, to: NaiveDate) -> Vec<i64> {
+    scores
+        .iter()
+        .filter(|(d, _)| (from..=to).contains(d))
+        .map(|(_, s)| *s)
+        .collect()
+}
+
+/// What the book-level tiles read from the store, fetched concurrently.
+pub(super) struct KpiInputs {
+    csat: Vec<(NaiveDate, i64)>,
+    nps: Vec<(NaiveDate, i64)>,
+    retention: crate::store::RetentionInputs,
+    first_values: Vec<(NaiveDate, NaiveDate)>,
+}
+
+/// First day any tile looks at: the survey quarter or six months of monthly points.
+fn survey_from(today: NaiveDate) -> NaiveDate {
+    (today - Duration::days(89)).min(month_start(today, 5))
+}
+
+pub(super) async fn inputs(store: &Store, today: NaiveDate) -> Result<KpiInputs> {
+    let from = survey_from(today);
+    let (csat, nps, retention, first_values) = tokio::try_join!(
+        store.survey_scores(SurveyKind::Csat, from, today),
+        store.survey_scores(SurveyKind::Nps, from, today),
+        store.retention_inputs(),
+        store.first_value_dates(),
+    )?;
+    Ok(KpiInputs {
+        csat,
+        nps,
+        retention,
+        first_values,
+    })
+}
+
+/// The tiles for `today` from the table's rows, its band counts and the KPI inputs.
+pub(super) fn tiles(
+    input: &KpiInputs,
     rows: &[PortfolioRow],
     dist: &HealthDistribution,
     today: NaiveDate,
-) -> Result<Vec<KpiTile>> {
+) -> Vec<KpiTile> {
     let arr: f64 = rows.iter().map(|r| r.arr).sum();
     let renewing: Vec<&PortfolioRow> = rows
         .iter()
@@ -108,17 +148,16 @@ pub(super) async fn tiles(
         .count();
 
     let q_from = today - Duration::days(89);
-    let csat_scores = store.survey_scores(SurveyKind::Csat, q_from, today).await?;
-    let nps_scores = store.survey_scores(SurveyKind::Nps, q_from, today).await?;
-    let csat = kpi::csat(&csat_scores);
-    let nps = kpi::nps(&nps_scores);
+    let (csat_scores, nps_scores) = (&input.csat, &input.nps);
+    let csat = kpi::csat(&between(csat_scores, q_from, today));
+    let nps = kpi::nps(&between(nps_scores, q_from, today));
 
     let year_ago = today - Duration::days(365);
-    let ret = kpi::retention(&store.retention_inputs().await?, year_ago, today);
-    let ttv = kpi::ttv_trend(&store.first_value_dates().await?, today);
+    let ret = kpi::retention(&input.retention, year_ago, today);
+    let ttv = kpi::ttv_trend(&input.first_values, today);
     let t12 = "last 12 months";
 
-    Ok(vec![
+    vec![
         tile(
             "arr",
             "ARR",
@@ -174,7 +213,7 @@ pub(super) async fn tiles(
                 "Share of 4–5 answers among {} CSAT responses.",
                 csat_scores.len()
             ),
-            monthly(store, SurveyKind::Csat, today, kpi::csat).await?,
+            monthly(csat_scores, today, kpi::csat),
         ),
         tile(
             "nps",
@@ -188,7 +227,7 @@ pub(super) async fn tiles(
                 "% promoters − % detractors over {} NPS responses.",
                 nps_scores.len()
             ),
-            monthly(store, SurveyKind::Nps, today, kpi::nps).await?,
+            monthly(nps_scores, today, kpi::nps),
         ),
         tile(
             "grr",
@@ -257,7 +296,7 @@ pub(super) async fn tiles(
             },
             ttv.cohorts.iter().map(|c| c.median_days).collect(),
         ),
-    ])
+    ]
 }
 
 #[cfg(test)]

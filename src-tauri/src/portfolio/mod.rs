@@ -20,8 +20,6 @@ pub use view::*;
 pub const DEFAULT_DEMO_ACCOUNTS: usize = 150;
 /// Seed of the default demo portfolio.
 pub const DEFAULT_DEMO_SEED: u64 = 2026;
-/// Days of scores behind the portfolio sparkline.
-pub const TREND_DAYS: i64 = 90;
 
 /// The account table with its band counts.
 pub struct PortfolioTable {
@@ -181,11 +179,15 @@ impl Rapport {
 
     /// The home screen for `today`.
     pub async fn portfolio(&self, today: NaiveDate) -> Result<Portfolio> {
-        let table = self.portfolio_table(today).await?;
-        let kpis = kpis::tiles(&self.store, &table.rows, &table.distribution, today).await?;
+        let (table, inputs, status) = tokio::try_join!(
+            self.portfolio_table(today),
+            kpis::inputs(&self.store, today),
+            self.status()
+        )?;
+        let kpis = kpis::tiles(&inputs, &table.rows, &table.distribution, today);
         Ok(Portfolio {
             scored_on: table.scored_on,
-            status: self.status().await?,
+            status,
             kpis,
             distribution: table.distribution,
             rows: table.rows,
@@ -195,38 +197,25 @@ impl Rapport {
     /// The account table of the home screen: every active account with its latest score,
     /// change since the previous snapshot and 90-day trend.
     pub async fn portfolio_table(&self, today: NaiveDate) -> Result<PortfolioTable> {
-        let t = std::time::Instant::now();
-        let (accounts, history) = tokio::try_join!(
-            self.store.active_accounts(),
-            self.store
-                .score_history(today - Duration::days(TREND_DAYS), today, None)
-        )?;
-        tracing::debug!(
-            ms = t.elapsed().as_millis() as u64,
-            "portfolio table: queries"
-        );
+        let records = self.store.portfolio_records().await?;
         let mut distribution = HealthDistribution::default();
-        let rows: Vec<PortfolioRow> = accounts
+        let mut scored_on = None;
+        let rows: Vec<PortfolioRow> = records
             .into_iter()
             .map(|a| {
-                let h = history.get(&a.id).map(Vec::as_slice).unwrap_or(&[]);
-                let latest = h.last();
-                let previous = h.len().checked_sub(2).map(|i| &h[i]);
-                match latest.and_then(|l| l.band) {
+                match a.band {
                     Some(Band::Green) => distribution.green += 1,
                     Some(Band::Yellow) => distribution.yellow += 1,
                     Some(Band::Red) => distribution.red += 1,
                     None => distribution.unscored += 1,
                 }
+                scored_on = scored_on.max(a.scored_on);
                 PortfolioRow {
                     id: a.id,
-                    score: latest.and_then(|l| l.score),
-                    band: latest.and_then(|l| l.band),
-                    delta: latest
-                        .and_then(|l| l.score)
-                        .zip(previous.and_then(|p| p.score))
-                        .map(|(l, p)| l - p),
-                    trend: h.iter().filter_map(|s| s.score).collect(),
+                    score: a.score,
+                    band: a.band,
+                    delta: a.delta,
+                    trend: a.trend,
                     days_to_renewal: a.renewal_date.map(|r| (r - today).num_days()),
                     renewal_date: a.renewal_date,
                     name: a.name,
@@ -240,10 +229,7 @@ impl Rapport {
             })
             .collect();
         Ok(PortfolioTable {
-            scored_on: history
-                .values()
-                .filter_map(|h| h.last().map(|s| s.day))
-                .max(),
+            scored_on,
             distribution,
             rows,
         })

@@ -1,6 +1,7 @@
 //! The encrypted local cache: SQLCipher through sqlx, migrations, and every query the app runs.
 //! No SQL lives outside this module.
 
+mod current;
 mod health;
 mod read;
 #[cfg(test)]
@@ -17,15 +18,16 @@ use sqlx::SqlitePool;
 use crate::error::{Error, Result};
 use crate::secrets::DbKey;
 
+pub use current::{TableRecord, TREND_DAYS};
 pub use health::SnapshotRow;
 pub use read::{AccountRecord, RetentionInputs};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "rapport.db";
 
-/// Rows per multi-row INSERT: ~500 keeps each statement well under SQLite's variable limit and
+/// Rows per multi-row INSERT: 1,000 keeps each statement well under SQLite's variable limit and
 /// measured 100× faster than row-at-a-time inserts (DESIGN §8).
-pub(crate) const BATCH_ROWS: usize = 500;
+pub(crate) const BATCH_ROWS: usize = 1000;
 
 /// Meta keys.
 pub const META_DEMO_SEED: &str = "demo_seed";
@@ -88,10 +90,25 @@ impl Store {
             .await
             .map_err(|e| classify_open_error(path, e))?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store {
+        let store = Store {
             pool,
             path: path.to_path_buf(),
-        })
+        };
+        store.backfill_health_current().await?;
+        Ok(store)
+    }
+
+    /// Runs a query whose one column is a JSON array of rows (built with `json_group_array`) and
+    /// decodes it in one serde pass: for thousands of rows this is several times cheaper than
+    /// sqlx's value-by-value decode.
+    pub(crate) async fn json_rows<'q, T: serde::de::DeserializeOwned>(
+        &self,
+        q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> Result<Vec<T>> {
+        use sqlx::Row;
+        let json: Option<String> = q.fetch_one(self.pool()).await?.get(0);
+        serde_json::from_str(json.as_deref().unwrap_or("[]"))
+            .map_err(|e| Error::Storage(format!("rows did not decode: {e}")))
     }
 
     pub fn path(&self) -> &Path {
@@ -196,7 +213,8 @@ fn classify_open_error(path: &Path, e: sqlx::Error) -> Error {
 }
 
 pub(crate) fn day(d: chrono::NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    // `Display` writes ISO 8601 `%Y-%m-%d` for years 0–9999 without parsing a format string.
+    d.to_string()
 }
 
 pub(crate) fn parse_day(s: &str) -> Result<chrono::NaiveDate> {

@@ -232,58 +232,56 @@ impl Store {
     }
 
     /// Scores of `kind` responses captured from `from` (inclusive) to `to` (inclusive).
+    /// `(day captured, score)` of every `kind` response captured from `from` to `to` inclusive.
     pub async fn survey_scores(
         &self,
         kind: SurveyKind,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT score FROM survey_response WHERE kind = ? AND captured_at >= ? AND captured_at < ?",
-        )
-        .bind(kind.as_str())
-        .bind(format!("{}T00:00:00Z", day(from)))
-        .bind(format!("{}T00:00:00Z", day(to + chrono::Duration::days(1))))
-        .fetch_all(self.pool())
-        .await?)
+    ) -> Result<Vec<(NaiveDate, i64)>> {
+        // SQLite counts responses per day and score; a few thousand groups instead of every row.
+        let counts: Vec<(NaiveDate, i64, usize)> = self
+            .json_rows(
+                sqlx::query(
+                    "SELECT json_group_array(json_array(d, score, n)) FROM (
+                        SELECT substr(captured_at, 1, 10) AS d, score, count(*) AS n FROM survey_response
+                        WHERE kind = ? AND captured_at >= ? AND captured_at < ? GROUP BY d, score)",
+                )
+                .bind(kind.as_str())
+                .bind(format!("{}T00:00:00Z", day(from)))
+                .bind(format!("{}T00:00:00Z", day(to + chrono::Duration::days(1)))),
+            )
+            .await?;
+        Ok(counts
+            .into_iter()
+            .flat_map(|(d, score, n)| std::iter::repeat_n((d, score), n))
+            .collect())
     }
 
     pub async fn retention_inputs(&self) -> Result<RetentionInputs> {
-        let accounts = sqlx::query(
-            "SELECT id, contract_start, churned_on FROM account WHERE deleted = 0 AND contract_start IS NOT NULL",
-        )
-        .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .map(|r| Ok((r.get(0), parse_day(r.get(1))?, opt_day(r.get(2))?)))
-        .collect::<Result<_>>()?;
-        let deals = sqlx::query(
-            "SELECT account_id, kind, status, amount, close_date FROM deal
-             WHERE deleted = 0 AND status != 'open' AND account_id IS NOT NULL",
-        )
-        .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            let kind = DealKind::parse(r.get(1))?;
-            let status = DealStatus::parse(r.get(2))?;
-            Some(parse_day(r.get(4)).map(|d| (r.get(0), kind, status, r.get(3), d)))
-        })
-        .collect::<Result<_>>()?;
+        let (accounts, deals) = tokio::try_join!(
+            self.json_rows(sqlx::query(
+                "SELECT json_group_array(json_array(id, contract_start, churned_on)) FROM account
+                 WHERE deleted = 0 AND contract_start IS NOT NULL",
+            )),
+            self.json_rows(sqlx::query(
+                "SELECT json_group_array(json_array(account_id, kind, status, amount, close_date)) FROM deal
+                 WHERE deleted = 0 AND status != 'open' AND account_id IS NOT NULL",
+            )),
+        )?;
         Ok(RetentionInputs { accounts, deals })
     }
 
     /// `(contract start, first value achieved)` for every account that reached first value.
     pub async fn first_value_dates(&self) -> Result<Vec<(NaiveDate, NaiveDate)>> {
-        sqlx::query(
-            "SELECT a.contract_start, min(m.achieved_on) FROM milestone m JOIN account a ON a.id = m.account_id
-             WHERE m.kind = 'first_value' AND m.achieved_on IS NOT NULL AND a.contract_start IS NOT NULL AND a.deleted = 0
-             GROUP BY a.id",
-        )
-        .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .map(|r| Ok((parse_day(r.get(0))?, parse_day(r.get(1))?)))
-        .collect()
+        self.json_rows(sqlx::query(
+            "SELECT json_group_array(json_array(s, f)) FROM (
+                SELECT a.contract_start AS s, min(m.achieved_on) AS f
+                FROM milestone m JOIN account a ON a.id = m.account_id
+                WHERE m.kind = 'first_value' AND m.achieved_on IS NOT NULL AND a.contract_start IS NOT NULL
+                  AND a.deleted = 0
+                GROUP BY a.id)",
+        ))
+        .await
     }
 }

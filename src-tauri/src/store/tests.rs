@@ -129,6 +129,101 @@ async fn reopening_with_the_right_key_keeps_the_data() {
     assert_eq!(store.account_count().await.unwrap(), 5);
 }
 
+fn snap(account_id: i64, day: chrono::NaiveDate, score: Option<i64>) -> health::Snapshot {
+    health::Snapshot {
+        account_id,
+        day,
+        score,
+        band: score.map(|s| {
+            if s >= 70 {
+                health::Band::Green
+            } else if s >= 50 {
+                health::Band::Yellow
+            } else {
+                health::Band::Red
+            }
+        }),
+        profile: "standard".into(),
+        profile_name: "Standard".into(),
+        model_version: "test".into(),
+        components: Vec::new(),
+    }
+}
+
+/// The portfolio's current health: latest score in a 90-day window (both ends inclusive), its
+/// change from the snapshot before, the window's scores oldest first; scoped refreshes touch
+/// only the accounts written.
+#[tokio::test]
+async fn current_health_follows_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = DbKey::random();
+    let store = Store::open(dir.path(), &key).await.unwrap();
+    let mut d = demo(2);
+    d.snapshots.clear();
+    for a in &mut d.accounts {
+        a.churned_on = None;
+    }
+    store.replace_with_demo(&d).await.unwrap();
+    let (a, b) = (d.accounts[0].id, d.accounts[1].id);
+    let rec = |rows: &[TableRecord], id: i64| rows.iter().find(|r| r.id == id).cloned().unwrap();
+    let rows = store.portfolio_records().await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rec(&rows, a).score, rec(&rows, a).trend.len()), (None, 0));
+
+    let t = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let days = |n: i64| t - Duration::days(n);
+    store
+        .upsert_snapshots(&[
+            snap(a, days(91), Some(10)),
+            snap(a, days(90), Some(50)),
+            snap(a, days(30), None),
+            snap(a, days(7), Some(60)),
+            snap(a, t, Some(72)),
+            snap(b, days(3), Some(40)),
+        ])
+        .await
+        .unwrap();
+    let rows = store.portfolio_records().await.unwrap();
+    let ra = rec(&rows, a);
+    assert_eq!(
+        (ra.score, ra.band, ra.delta),
+        (Some(72), Some(health::Band::Green), Some(12))
+    );
+    assert_eq!((ra.trend, ra.scored_on), (vec![50, 60, 72], Some(t)));
+    let rb = rec(&rows, b);
+    assert_eq!(
+        (rb.score, rb.band, rb.delta),
+        (Some(40), Some(health::Band::Red), None)
+    );
+    assert_eq!((rb.trend, rb.scored_on), (vec![40], Some(days(3))));
+    assert_eq!(store.health_current_as_of().await.unwrap(), Some(t));
+
+    // A day later, only `a` is rescored: 50 (now 91 days old) leaves its window; `b` is untouched.
+    let t1 = t + Duration::days(1);
+    store
+        .upsert_snapshots(&[snap(a, t1, Some(70))])
+        .await
+        .unwrap();
+    let rows = store.portfolio_records().await.unwrap();
+    let ra = rec(&rows, a);
+    assert_eq!(
+        (ra.score, ra.delta, ra.trend),
+        (Some(70), Some(-2), vec![60, 72, 70])
+    );
+    assert_eq!(rec(&rows, b).trend, vec![40]);
+
+    // A store reopened with snapshots but an emptied current table fills it again.
+    sqlx::query("DELETE FROM health_current")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let store = Store::open(dir.path(), &key).await.unwrap();
+    let rows = store.portfolio_records().await.unwrap();
+    assert_eq!(rec(&rows, a).trend, vec![60, 72, 70]);
+    assert_eq!(rec(&rows, b).score, Some(40));
+}
+
 /// The SQL aggregates and the demo's in-memory ones are two implementations of one definition.
 #[tokio::test]
 async fn store_health_inputs_match_the_generators() {

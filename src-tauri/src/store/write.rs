@@ -10,6 +10,7 @@ use crate::health::Snapshot;
 
 /// Tables holding synced or generated client data, children first.
 const DATA_TABLES: &[&str] = &[
+    "health_current",
     "health_snapshot",
     "alert",
     "task",
@@ -52,6 +53,20 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         for t in DATA_TABLES {
             sqlx::query(&format!("DELETE FROM {t}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Building an index once over sorted keys beats keeping it up to date through millions of
+        // inserts in another order; the definitions are restored verbatim from the schema.
+        let indexes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND tbl_name IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::to_string(DATA_TABLES).unwrap_or_default())
+        .fetch_all(&mut *tx)
+        .await?;
+        for (name, _) in &indexes {
+            sqlx::query(&format!("DROP INDEX \"{name}\""))
                 .execute(&mut *tx)
                 .await?;
         }
@@ -151,6 +166,14 @@ impl Store {
         .await?;
         upsert_snapshots_tx(&mut tx, &d.snapshots).await?;
         lap("snapshots");
+        for (_, sql) in &indexes {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+        lap("indexes");
+        if let Some(as_of) = d.snapshots.iter().map(|s| s.day).max() {
+            super::current::refresh_tx(&mut tx, as_of, None).await?;
+        }
+        lap("current health");
         for (k, v) in [
             (META_DEMO_SEED, d.seed.to_string()),
             (META_DATA_AS_OF, now.to_string()),
@@ -177,10 +200,15 @@ impl Store {
         Ok(())
     }
 
-    /// Writes health snapshots (one per account and day, replacing that day's earlier one).
+    /// Writes health snapshots (one per account and day, replacing that day's earlier one) and
+    /// refreshes those accounts' current health.
     pub async fn upsert_snapshots(&self, snaps: &[Snapshot]) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         upsert_snapshots_tx(&mut tx, snaps).await?;
+        if let Some(as_of) = snaps.iter().map(|s| s.day).max() {
+            let ids: Vec<i64> = snaps.iter().map(|s| s.account_id).collect();
+            super::current::refresh_tx(&mut tx, as_of, Some(&ids)).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -191,7 +219,6 @@ async fn insert_usage_tx(
     rows: &[UsageDay],
     source: &str,
 ) -> Result<()> {
-    let source = source.to_string();
     for chunk in rows.chunks(BATCH_ROWS) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO usage_daily (account_id, day, active_users, seats_used, feature_events, source) ",
@@ -202,7 +229,7 @@ async fn insert_usage_tx(
                 .push_bind(u.active_users)
                 .push_bind(u.seats_used)
                 .push_bind(u.feature_events)
-                .push_bind(source.clone());
+                .push_bind(source);
         });
         qb.push(" ON CONFLICT (account_id, day) DO UPDATE SET active_users = excluded.active_users, seats_used = excluded.seats_used, feature_events = excluded.feature_events, source = excluded.source");
         qb.build().execute(&mut **tx).await?;
