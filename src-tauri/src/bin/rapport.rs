@@ -108,15 +108,15 @@ async fn run(cli: Cli) -> rapport_lib::Result<()> {
             let started = std::time::Instant::now();
             let data = r.generate_demo(accounts, seed, at).await?;
             let scored = r.rescore(at.date_naive()).await?;
-            println!(
-                "Demo portfolio: {} accounts ({} active, {} churned), {} rows, seed {seed}, as of {} — {:.2} s",
+            emit(&format!(
+                "Demo portfolio: {} accounts ({} active, {} churned), {} rows, seed {seed}, as of {} — {:.2} s\n",
                 data.accounts.len(),
                 scored,
                 data.accounts.iter().filter(|a| a.churned_on.is_some()).count(),
                 data.row_count(),
                 at.format("%Y-%m-%d"),
                 started.elapsed().as_secs_f64()
-            );
+            ));
             Ok(())
         }
         Command::Portfolio { json } => {
@@ -124,11 +124,7 @@ async fn run(cli: Cli) -> rapport_lib::Result<()> {
             let today = scoring_day(&r, now).await?;
             let p = r.portfolio(today).await?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&p)
-                        .map_err(|e| rapport_lib::Error::Io(e.to_string()))?
-                );
+                emit(&json_text(&p)?);
             } else {
                 print_portfolio(&p);
             }
@@ -140,11 +136,7 @@ async fn run(cli: Cli) -> rapport_lib::Result<()> {
             let id = r.resolve_account(&id_or_name).await?;
             let d = r.account_detail(id, today).await?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&d)
-                        .map_err(|e| rapport_lib::Error::Io(e.to_string()))?
-                );
+                emit(&json_text(&d)?);
             } else {
                 print_account(&d);
             }
@@ -169,17 +161,45 @@ async fn scoring_day(
     Ok(day)
 }
 
+/// Appends one formatted line to a `String` (writing to a `String` cannot fail).
+macro_rules! line {
+    ($out:expr) => {
+        $out.push('\n')
+    };
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
+/// Writes to stdout; a reader that went away (`rapport portfolio | head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush());
+}
+
+fn json_text<T: serde::Serialize>(v: &T) -> rapport_lib::Result<String> {
+    serde_json::to_string_pretty(v)
+        .map(|s| s + "\n")
+        .map_err(|e| rapport_lib::Error::Io(e.to_string()))
+}
+
 fn band(b: Option<Band>) -> &'static str {
     b.map_or("-", |b| b.as_str())
 }
 
 fn print_portfolio(p: &portfolio::Portfolio) {
+    let mut out = String::new();
     let as_of = p
         .status
         .data_as_of
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|| "never".into());
-    println!(
+    line!(
+        out,
         "{} accounts{} — data as of {as_of}; scored {}",
         p.rows.len(),
         if p.status.demo {
@@ -192,7 +212,8 @@ fn print_portfolio(p: &portfolio::Portfolio) {
             .unwrap_or_else(|| "—".into())
     );
     for k in &p.kpis {
-        println!(
+        line!(
+            out,
             "  {:<20} {:>10}  {:<12} {}",
             k.label,
             k.display,
@@ -200,15 +221,24 @@ fn print_portfolio(p: &portfolio::Portfolio) {
             k.period
         );
     }
-    println!();
-    println!(
+    line!(out,);
+    line!(
+        out,
         "{:>6}  {:<40} {:>12} {:>6} {:<7} {:>6} {:<11} {:<11} owner",
-        "id", "account", "ARR", "health", "band", "Δ", "renewal", "stage"
+        "id",
+        "account",
+        "ARR",
+        "health",
+        "band",
+        "Δ",
+        "renewal",
+        "stage"
     );
     let mut rows: Vec<_> = p.rows.iter().collect();
     rows.sort_by_key(|r| (r.score.unwrap_or(i64::MAX), r.id));
     for r in rows {
-        println!(
+        line!(
+            out,
             "{:>6}  {:<40} {:>12} {:>6} {:<7} {:>6} {:<11} {:<11} {}",
             r.id,
             truncate(&r.name, 40),
@@ -221,12 +251,22 @@ fn print_portfolio(p: &portfolio::Portfolio) {
             r.owner
         );
     }
+    emit(&out);
 }
 
 fn print_account(d: &portfolio::AccountDetail) {
+    let mut out = String::new();
     let h = &d.header;
-    println!("{} (id {}, {} {})", h.name, h.id, h.crm.as_str(), h.crm_id);
-    println!(
+    line!(
+        out,
+        "{} (id {}, {} {})",
+        h.name,
+        h.id,
+        h.crm.as_str(),
+        h.crm_id
+    );
+    line!(
+        out,
         "  {} · {} · {} tier · owner {} · stage {}",
         h.industry,
         h.segment,
@@ -234,7 +274,8 @@ fn print_account(d: &portfolio::AccountDetail) {
         h.owner,
         h.stage.as_str()
     );
-    println!(
+    line!(
+        out,
         "  ARR {:.0} {} · {} seats · contract since {} · renewal {}",
         h.arr,
         h.currency,
@@ -245,10 +286,11 @@ fn print_account(d: &portfolio::AccountDetail) {
             .unwrap_or_else(|| "—".into())
     );
     let Some(e) = &d.health else {
-        println!("  No health score yet.");
+        line!(out, "  No health score yet.");
         return;
     };
-    println!(
+    line!(
+        out,
         "\nHealth {} ({}) on {} — profile {} (model {})",
         e.score.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
         band(e.band),
@@ -256,13 +298,20 @@ fn print_account(d: &portfolio::AccountDetail) {
         e.profile_name,
         e.model_version
     );
-    println!("  {}", e.summary);
-    println!(
+    line!(out, "  {}", e.summary);
+    line!(
+        out,
         "\n  {:<22} {:>6} {:>7} {:>7} {:>8} {:>6}  input",
-        "measure", "score", "weight", "share", "points", "age"
+        "measure",
+        "score",
+        "weight",
+        "share",
+        "points",
+        "age"
     );
     for c in &e.components {
-        println!(
+        line!(
+            out,
             "  {:<22} {:>6} {:>7} {:>6.0}% {:>8.1} {:>6}  {}",
             c.label,
             c.score
@@ -276,7 +325,8 @@ fn print_account(d: &portfolio::AccountDetail) {
         );
     }
     if !e.changes.is_empty() {
-        println!(
+        line!(
+            out,
             "\n  Since {}:",
             e.previous
                 .as_ref()
@@ -284,9 +334,15 @@ fn print_account(d: &portfolio::AccountDetail) {
                 .unwrap_or_default()
         );
         for c in &e.changes {
-            println!("    {:<22} {:+.1} points", c.label, c.contribution_delta);
+            line!(
+                out,
+                "    {:<22} {:+.1} points",
+                c.label,
+                c.contribution_delta
+            );
         }
     }
+    emit(&out);
 }
 
 fn truncate(s: &str, n: usize) -> String {
