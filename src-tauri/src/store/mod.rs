@@ -29,6 +29,11 @@ pub const DB_FILE: &str = "rapport.db";
 /// measured 100× faster than row-at-a-time inserts (DESIGN §8).
 pub(crate) const BATCH_ROWS: usize = 1000;
 
+/// Page cache of each pooled connection (16 MiB): an idle app keeps little memory.
+const CACHE_SIZE_PRAGMA: &str = "-16384";
+/// Page cache of the one connection doing a bulk load (128 MiB).
+pub(crate) const BULK_CACHE_SIZE_PRAGMA: &str = "PRAGMA cache_size = -131072";
+
 /// Meta keys.
 pub const META_DEMO_SEED: &str = "demo_seed";
 pub const META_DATA_AS_OF: &str = "data_as_of";
@@ -69,8 +74,8 @@ impl Store {
             .foreign_keys(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            // 64 MiB of page cache per connection: bulk writes and 10k-account aggregates stay in memory.
-            .pragma("cache_size", "-65536");
+            // Page cache per connection; bulk loads raise it for their own connection.
+            .pragma("cache_size", CACHE_SIZE_PRAGMA);
         {
             use sqlx::ConnectOptions;
             let mut conn = probe_opts
@@ -84,8 +89,12 @@ impl Store {
             use sqlx::Connection;
             conn.close().await.ok();
         }
+        // Connections (and their page caches) opened for a burst of concurrent reads are closed
+        // again once idle; reopening one costs well under a millisecond with a raw key.
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .min_connections(1)
+            .idle_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await
             .map_err(|e| classify_open_error(path, e))?;
