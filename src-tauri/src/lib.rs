@@ -11,6 +11,7 @@ pub mod kpi;
 pub mod portfolio;
 pub mod secrets;
 pub mod store;
+pub mod sync;
 
 #[cfg(test)]
 mod bindings;
