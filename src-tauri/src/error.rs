@@ -14,6 +14,18 @@ pub enum ErrorCode {
     WrongKey,
     CorruptDatabase,
     Storage,
+    /// The CRM refused the credentials (bad, revoked or expired beyond refresh).
+    CrmAuth,
+    /// The credentials lack a scope the sync needs.
+    CrmScope,
+    /// The CRM could not be reached (offline, DNS, refused, timed out).
+    CrmUnreachable,
+    /// The CRM kept answering "too many requests".
+    CrmRateLimited,
+    /// The CRM answered something that is not what its API documents.
+    CrmBadResponse,
+    /// The user stopped it.
+    Cancelled,
     Internal,
 }
 
@@ -44,6 +56,9 @@ pub enum Error {
     Storage(String),
     #[error("{0}")]
     Io(String),
+    /// A CRM call failed; `message` says what happened and what to do next.
+    #[error("{message}")]
+    Crm { code: ErrorCode, message: String },
 }
 
 impl Error {
@@ -57,6 +72,7 @@ impl Error {
             Error::Corrupt { .. } => ErrorCode::CorruptDatabase,
             Error::Storage(_) => ErrorCode::Storage,
             Error::Io(_) => ErrorCode::Internal,
+            Error::Crm { code, .. } => *code,
         }
     }
 }

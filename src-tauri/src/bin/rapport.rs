@@ -8,6 +8,9 @@ use clap::{Parser, Subcommand};
 use rapport_lib::health::Band;
 use rapport_lib::portfolio::{self, OpenOptions, Rapport};
 
+#[path = "rapport/crm.rs"]
+mod crm;
+
 /// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
 /// of a 10,000-account demo load in malloc/free (perf).
 #[global_allocator]
@@ -49,6 +52,45 @@ enum Command {
         id_or_name: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Connect a CRM; credentials go to the system keychain only.
+    Connect {
+        #[command(subcommand)]
+        crm: ConnectCrm,
+    },
+    /// The connected CRMs and when each last synced.
+    Connections,
+    /// Remove a connection, its keychain entry and the accounts it brought in.
+    Disconnect { name: String },
+    /// Fetch what changed in the connected CRMs (everything with --full).
+    Sync {
+        /// Only this connection.
+        #[arg(long)]
+        connection: Option<String>,
+        /// Refetch everything instead of what changed since the last sync.
+        #[arg(long)]
+        full: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConnectCrm {
+    /// HubSpot, with a private-app token (or OAuth with a refresh token).
+    Hubspot {
+        /// A name for this connection.
+        #[arg(long, default_value = "hubspot")]
+        name: String,
+        /// Read the private-app token from standard input.
+        #[arg(long)]
+        token_stdin: bool,
+        /// OAuth app client id; the client secret and refresh token come on stdin (--oauth-stdin).
+        #[arg(long)]
+        client_id: Option<String>,
+        #[arg(long)]
+        oauth_stdin: bool,
+        /// API base URL (sandboxes, proxies, tests).
+        #[arg(long)]
+        base_url: Option<String>,
     },
 }
 
@@ -142,6 +184,33 @@ async fn run(cli: Cli) -> rapport_lib::Result<()> {
             }
             Ok(())
         }
+        Command::Connect {
+            crm:
+                ConnectCrm::Hubspot {
+                    name,
+                    token_stdin,
+                    client_id,
+                    oauth_stdin,
+                    base_url,
+                },
+        } => crm::connect_hubspot(
+            &r,
+            &name,
+            base_url.as_deref(),
+            token_stdin,
+            client_id,
+            oauth_stdin,
+        )
+        .await
+        .map(|s| emit(&s)),
+        Command::Connections => crm::connections(&r).await.map(|s| emit(&s)),
+        Command::Disconnect { name } => r
+            .disconnect(&name)
+            .await
+            .map(|()| emit(&format!("Disconnected {name:?}.\n"))),
+        Command::Sync { connection, full } => crm::sync(&r, connection.as_deref(), full)
+            .await
+            .map(|s| emit(&s)),
     };
     r.close().await;
     result
@@ -173,7 +242,7 @@ macro_rules! line {
 }
 
 /// Writes to stdout; a reader that went away (`rapport portfolio | head`) is not an error.
-fn emit(text: &str) {
+pub(crate) fn emit(text: &str) {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
     let _ = stdout

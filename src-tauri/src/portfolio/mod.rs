@@ -1,6 +1,7 @@
 //! The application service: opens the encrypted store, keeps the demo portfolio, rescores, and
 //! builds what the screens and the CLI show. The Tauri commands and the CLI both call this.
 
+mod crm;
 mod kpis;
 mod view;
 
@@ -14,6 +15,7 @@ use crate::health::{self, Band, Snapshot};
 use crate::secrets::{self, KeySource};
 use crate::store::{Store, DB_FILE, META_DATA_AS_OF, META_DEMO_SEED, META_SOURCE};
 
+pub use crm::HUBSPOT_API;
 pub use view::*;
 
 /// Accounts in the default demo portfolio.

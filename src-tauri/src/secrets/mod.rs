@@ -192,3 +192,68 @@ mod tests {
         assert_eq!(k.to_hex().len(), 64);
     }
 }
+
+/// A CRM connection's credentials, kept only in the keychain (as JSON in one entry).
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CrmSecret {
+    /// Private-app or session token.
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+impl std::fmt::Debug for CrmSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CrmSecret(…)")
+    }
+}
+
+fn crm_entry(data_dir: &Path, connection: &str) -> Result<keyring::Entry> {
+    let user = format!("crm:{}:{connection}", data_dir.display());
+    keyring::Entry::new(KEYCHAIN_SERVICE, &user).map_err(unavailable)
+}
+
+fn crm_keychain_error(e: keyring::Error) -> Error {
+    Error::KeychainUnavailable(format!(
+        "{e}; CRM tokens are only ever kept in the system keychain, so a connection needs one"
+    ))
+}
+
+pub fn store_crm_secret(data_dir: &Path, connection: &str, secret: &CrmSecret) -> Result<()> {
+    let json = Zeroizing::new(serde_json::to_string(secret).map_err(|e| Error::Io(e.to_string()))?);
+    crm_entry(data_dir, connection)?
+        .set_password(&json)
+        .map_err(crm_keychain_error)
+}
+
+pub fn crm_secret(data_dir: &Path, connection: &str) -> Result<CrmSecret> {
+    match crm_entry(data_dir, connection)?.get_password() {
+        Ok(json) => {
+            let json = Zeroizing::new(json);
+            serde_json::from_str(&json).map_err(|_| {
+                Error::KeychainUnavailable(format!(
+                    "the keychain entry of connection {connection:?} is not readable; connect it again"
+                ))
+            })
+        }
+        Err(keyring::Error::NoEntry) => Err(Error::Crm {
+            code: crate::ErrorCode::CrmAuth,
+            message: format!(
+                "The keychain holds no credentials for connection {connection:?}. Connect it again with a token."
+            ),
+        }),
+        Err(e) => Err(crm_keychain_error(e)),
+    }
+}
+
+pub fn forget_crm_secret(data_dir: &Path, connection: &str) -> Result<()> {
+    match crm_entry(data_dir, connection)?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(crm_keychain_error(e)),
+    }
+}

@@ -95,7 +95,7 @@ pub(crate) async fn refresh_tx(
 impl Store {
     /// Recomputes every account's current health for the window ending `as_of`.
     pub async fn refresh_health_current(&self, as_of: NaiveDate) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         refresh_tx(&mut tx, as_of, None).await?;
         tx.commit().await?;
         Ok(())

@@ -4,6 +4,9 @@
 mod current;
 mod health;
 mod read;
+mod sync;
+#[rustfmt::skip]
+mod upsert;
 #[cfg(test)]
 mod tests;
 mod write;
@@ -21,6 +24,7 @@ use crate::secrets::DbKey;
 pub use current::{TableRecord, TREND_DAYS};
 pub use health::SnapshotRow;
 pub use read::{AccountRecord, RetentionInputs};
+pub use sync::{PageCounts, SyncRunRecord};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "rapport.db";
@@ -118,6 +122,12 @@ impl Store {
         let json: Option<String> = q.fetch_one(self.pool()).await?.get(0);
         serde_json::from_str(json.as_deref().unwrap_or("[]"))
             .map_err(|e| Error::Storage(format!("rows did not decode: {e}")))
+    }
+
+    /// A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`): concurrent
+    /// writers then wait their turn (busy timeout) instead of failing to upgrade a read lock.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool().begin_with("BEGIN IMMEDIATE").await?)
     }
 
     pub fn path(&self) -> &Path {

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::health::Snapshot;
 
 /// Tables holding synced or generated client data, children first.
-const DATA_TABLES: &[&str] = &[
+pub(super) const DATA_TABLES: &[&str] = &[
     "health_current",
     "health_snapshot",
     "alert",
@@ -69,7 +69,7 @@ impl Store {
 
     /// Upserts daily usage rows in batches, in one transaction.
     pub async fn upsert_usage(&self, rows: &[UsageDay], source: &str) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         insert_usage_tx(&mut tx, rows, source).await?;
         tx.commit().await?;
         Ok(())
@@ -78,7 +78,7 @@ impl Store {
     /// Writes health snapshots (one per account and day, replacing that day's earlier one) and
     /// refreshes those accounts' current health.
     pub async fn upsert_snapshots(&self, snaps: &[Snapshot]) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         upsert_snapshots_tx(&mut tx, snaps).await?;
         if let Some(as_of) = snaps.iter().map(|s| s.day).max() {
             let ids: Vec<i64> = snaps.iter().map(|s| s.account_id).collect();
@@ -134,7 +134,7 @@ async fn upsert_snapshots_tx(tx: &mut Transaction<'_, Sqlite>, snaps: &[Snapshot
 
 /// The demo load itself, in one transaction on `conn`.
 async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -> Result<()> {
-    let mut tx = sqlx::Connection::begin(conn).await?;
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
 
     for t in DATA_TABLES {
         sqlx::query(&format!("DELETE FROM {t}"))

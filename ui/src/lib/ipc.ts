@@ -11,6 +11,12 @@ const ERROR_CODE_SET = {
   wrong_key: true,
   corrupt_database: true,
   storage: true,
+  crm_auth: true,
+  crm_scope: true,
+  crm_unreachable: true,
+  crm_rate_limited: true,
+  crm_bad_response: true,
+  cancelled: true,
   internal: true,
 } as const satisfies Record<ErrorCode, true>;
 const ERROR_CODES = Object.keys(ERROR_CODE_SET) as readonly ErrorCode[];

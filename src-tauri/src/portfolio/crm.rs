@@ -1,0 +1,135 @@
+//! CRM connections and syncing, as the app and the CLI use them.
+
+use chrono::Utc;
+use tokio_util::sync::CancellationToken;
+
+use super::Rapport;
+use crate::domain::Crm;
+use crate::error::{Error, Result};
+use crate::secrets::{self, CrmSecret};
+use crate::sync::engine::sync_hubspot;
+use crate::sync::hubspot::Client;
+use crate::sync::{AuthKind, Connection, NewConnection, ProgressFn, Settings, SyncReport};
+
+/// HubSpot's API host.
+pub const HUBSPOT_API: &str = "https://api.hubapi.com";
+
+impl Rapport {
+    pub async fn connections(&self) -> Result<Vec<Connection>> {
+        self.store.connections().await
+    }
+
+    async fn connection_named(&self, name: &str) -> Result<Connection> {
+        self.store
+            .connections()
+            .await?
+            .into_iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| Error::NotFound(format!("A connection named {name:?}")))
+    }
+
+    /// Checks credentials against the CRM, then saves the connection and its secret (keychain).
+    pub async fn connect(
+        &self,
+        name: &str,
+        crm: Crm,
+        base_url: Option<&str>,
+        secret: CrmSecret,
+    ) -> Result<Connection> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::InvalidInput("Give the connection a name.".into()));
+        }
+        if crm != Crm::Hubspot {
+            return Err(Error::InvalidInput(
+                "Only HubSpot connections can be added in this version; Salesforce is coming next."
+                    .into(),
+            ));
+        }
+        let base_url = base_url.unwrap_or(HUBSPOT_API).trim().trim_end_matches('/');
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(Error::InvalidInput(format!(
+                "{base_url:?} is not a web address; it should start with https://."
+            )));
+        }
+        let auth = if secret.token.is_some() {
+            AuthKind::Token
+        } else {
+            AuthKind::Oauth
+        };
+        let settings = Settings::default();
+        Client::new(base_url, &secret, settings.requests_per_10s)?
+            .test()
+            .await?;
+        let conn = self
+            .store
+            .add_connection(
+                &NewConnection {
+                    name: name.to_string(),
+                    crm,
+                    base_url: base_url.to_string(),
+                    auth,
+                    settings,
+                },
+                Utc::now(),
+            )
+            .await?;
+        if let Err(e) = secrets::store_crm_secret(&self.data_dir, name, &secret) {
+            self.store.remove_connection(conn.id).await?;
+            return Err(e);
+        }
+        Ok(conn)
+    }
+
+    /// Asks the CRM whether the saved credentials still work.
+    pub async fn test_connection(&self, name: &str) -> Result<()> {
+        let c = self.connection_named(name).await?;
+        let secret = secrets::crm_secret(&self.data_dir, &c.name)?;
+        Client::new(&c.base_url, &secret, c.settings.requests_per_10s)?
+            .test()
+            .await
+    }
+
+    /// Removes a connection, its keychain entry and the accounts it brought in.
+    pub async fn disconnect(&self, name: &str) -> Result<()> {
+        let c = self.connection_named(name).await?;
+        secrets::forget_crm_secret(&self.data_dir, &c.name)?;
+        self.store.remove_connection(c.id).await
+    }
+
+    /// Syncs one connection (or all), then rescores. Per-type failures are in the reports.
+    pub async fn sync(
+        &self,
+        only: Option<&str>,
+        full: bool,
+        cancel: CancellationToken,
+        progress: ProgressFn,
+    ) -> Result<Vec<SyncReport>> {
+        let conns = match only {
+            Some(n) => vec![self.connection_named(n).await?],
+            None => self.store.connections().await?,
+        };
+        if conns.is_empty() {
+            return Err(Error::InvalidInput(
+                "No CRM is connected yet. Connect HubSpot first.".into(),
+            ));
+        }
+        let mut reports = Vec::new();
+        for c in conns {
+            let secret = secrets::crm_secret(&self.data_dir, &c.name)?;
+            let report = sync_hubspot(
+                &self.store,
+                &c,
+                &secret,
+                full,
+                cancel.clone(),
+                progress.clone(),
+                Utc::now(),
+            )
+            .await?;
+            reports.push(report);
+        }
+        self.rescore(Utc::now().date_naive()).await?;
+        Ok(reports)
+    }
+}

@@ -1,0 +1,415 @@
+//! A thin HubSpot CRM client on reqwest: auth (private-app token or OAuth refresh), a request
+//! budget enforced before the server has to refuse (governor), and retries (backon) for 429s,
+//! 5xx, timeouts and cut-off pages. No third-party HubSpot crate is well kept (issue 3).
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use backon::{ExponentialBuilder, Retryable};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use tokio::sync::Mutex;
+
+use super::wire::{AssocPage, ObjectPage, OwnerPage};
+use crate::error::{Error, ErrorCode, Result};
+use crate::secrets::CrmSecret;
+use crate::sync::plan::Request;
+
+/// Refresh an OAuth access token this long before HubSpot says it expires.
+const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// Attempts per request before its error is reported.
+pub const MAX_ATTEMPTS: usize = 6;
+
+/// What one failed attempt means for the next.
+#[derive(Debug)]
+enum Attempt {
+    /// Try again after the backoff (or after `Some` wait the server asked for).
+    Retry(Error, Option<Duration>),
+    /// The access token expired: refresh it once, then try again.
+    Refresh,
+    Fail(Error),
+}
+
+fn crm(code: ErrorCode, message: impl Into<String>) -> Error {
+    Error::Crm {
+        code,
+        message: message.into(),
+    }
+}
+
+struct OAuthState {
+    access: Option<(String, Instant)>,
+}
+
+enum Auth {
+    Token(String),
+    OAuth {
+        client_id: String,
+        client_secret: String,
+        refresh_token: String,
+        state: Mutex<OAuthState>,
+    },
+}
+
+/// Request counters for the sync report.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub requests: AtomicU64,
+    pub retries: AtomicU64,
+    pub rate_limited: AtomicU64,
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    auth: Auth,
+    limiter: DefaultDirectRateLimiter,
+    pub counters: Counters,
+}
+
+impl Client {
+    /// A client for `base_url` spending at most `requests_per_10s` of the app's budget, paced
+    /// evenly (3 % under the ceiling, so a rolling window on the server never overflows).
+    pub fn new(base_url: &str, secret: &CrmSecret, requests_per_10s: u32) -> Result<Arc<Client>> {
+        let auth =
+            match (&secret.token, &secret.refresh_token) {
+                (Some(t), _) => Auth::Token(t.clone()),
+                (None, Some(r)) => Auth::OAuth {
+                    client_id: secret.client_id.clone().unwrap_or_default(),
+                    client_secret: secret.client_secret.clone().unwrap_or_default(),
+                    refresh_token: r.clone(),
+                    state: Mutex::new(OAuthState { access: None }),
+                },
+                _ => return Err(crm(
+                    ErrorCode::CrmAuth,
+                    "This connection has neither a token nor a refresh token. Connect it again.",
+                )),
+            };
+        let per_second = f64::from(requests_per_10s.max(1)) * 0.97 / 10.0;
+        let quota = Quota::with_period(Duration::from_secs_f64(1.0 / per_second))
+            .expect("a positive period")
+            .allow_burst(NonZeroU32::MIN);
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("Rapport/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Io(e.to_string()))?;
+        Ok(Arc::new(Client {
+            http,
+            base: base_url.trim_end_matches('/').to_string(),
+            auth,
+            limiter: RateLimiter::direct(quota),
+            counters: Counters::default(),
+        }))
+    }
+
+    async fn access_token(&self, force_refresh: bool) -> Result<String> {
+        match &self.auth {
+            Auth::Token(t) => Ok(t.clone()),
+            Auth::OAuth {
+                client_id,
+                client_secret,
+                refresh_token,
+                state,
+            } => {
+                let mut st = state.lock().await;
+                if let Some((t, until)) = &st.access {
+                    if !force_refresh && Instant::now() + REFRESH_MARGIN < *until {
+                        return Ok(t.clone());
+                    }
+                }
+                #[derive(Deserialize)]
+                struct Token {
+                    access_token: String,
+                    expires_in: u64,
+                }
+                let resp = self
+                    .http
+                    .post(format!("{}/oauth/v1/token", self.base))
+                    .form(&[
+                        ("grant_type", "refresh_token"),
+                        ("client_id", client_id.as_str()),
+                        ("client_secret", client_secret.as_str()),
+                        ("refresh_token", refresh_token.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .map_err(unreachable)?;
+                if !resp.status().is_success() {
+                    return Err(crm(ErrorCode::CrmAuth, "HubSpot refused the refresh token (it may have been revoked). Connect the account again."));
+                }
+                let t: Token = resp
+                    .json()
+                    .await
+                    .map_err(|e| bad_response(&e.to_string()))?;
+                st.access = Some((
+                    t.access_token.clone(),
+                    Instant::now() + Duration::from_secs(t.expires_in),
+                ));
+                Ok(t.access_token)
+            }
+        }
+    }
+
+    /// Sends one logical request, waiting for budget first and retrying what can be retried.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        build: impl Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder,
+    ) -> Result<T> {
+        let refreshed = std::sync::atomic::AtomicBool::new(false);
+        let attempt = || async {
+            self.limiter.until_ready().await;
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let token = self.access_token(false).await.map_err(Attempt::Fail)?;
+            let resp = build(&self.http, &token).bearer_auth(&token).send().await;
+            classify(resp).await
+        };
+        let out = (|| async {
+            match attempt().await {
+                Err(Attempt::Refresh) if !refreshed.swap(true, Ordering::Relaxed) => {
+                    self.access_token(true).await.map_err(Attempt::Fail)?;
+                    attempt().await
+                }
+                Err(Attempt::Refresh) => Err(Attempt::Fail(crm(ErrorCode::CrmAuth, "HubSpot still rejects the access token after refreshing it. Connect the account again."))),
+                r => r,
+            }
+        })
+        .retry(
+            ExponentialBuilder::default()
+                .with_min_delay(Duration::from_millis(250))
+                .with_max_delay(Duration::from_secs(20))
+                .with_max_times(MAX_ATTEMPTS - 1)
+                .with_jitter(),
+        )
+        .sleep(tokio::time::sleep)
+        .when(|e| matches!(e, Attempt::Retry(..)))
+        .adjust(|e, backoff| match e {
+            Attempt::Retry(_, Some(wait)) => Some(*wait),
+            _ => backoff,
+        })
+        .notify(|e, _| {
+            self.counters.retries.fetch_add(1, Ordering::Relaxed);
+            if matches!(e, Attempt::Retry(Error::Crm { code: ErrorCode::CrmRateLimited, .. }, _)) {
+                self.counters.rate_limited.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+        .await;
+        let body = match out {
+            Ok(b) => b,
+            Err(Attempt::Retry(e, _)) | Err(Attempt::Fail(e)) => return Err(e),
+            Err(Attempt::Refresh) => {
+                return Err(crm(
+                    ErrorCode::CrmAuth,
+                    "HubSpot rejected the access token.",
+                ))
+            }
+        };
+        serde_json::from_slice(&body).map_err(|e| {
+            bad_response(&format!(
+                "a page that does not match HubSpot's documented shape ({e})"
+            ))
+        })
+    }
+
+    /// One page of `object_type` for a planned request.
+    pub async fn page(
+        &self,
+        object_type: &str,
+        properties: &[String],
+        req: &Request,
+    ) -> Result<ObjectPage> {
+        let props = properties.join(",");
+        match req {
+            Request::List { archived, after } => {
+                let url = format!("{}/crm/v3/objects/{object_type}", self.base);
+                self.call(|http, _| {
+                    let mut q: Vec<(&str, String)> = vec![
+                        ("limit", crate::sync::plan::LIST_LIMIT.to_string()),
+                        ("properties", props.clone()),
+                        ("archived", archived.to_string()),
+                    ];
+                    if let Some(a) = after {
+                        q.push(("after", a.clone()));
+                    }
+                    http.get(&url).query(&q)
+                })
+                .await
+            }
+            Request::Search {
+                filter_groups,
+                sort_property,
+                after,
+            } => {
+                let url = format!("{}/crm/v3/objects/{object_type}/search", self.base);
+                let body = serde_json::json!({
+                    "filterGroups": filter_groups.iter().map(|g| serde_json::json!({"filters": g})).collect::<Vec<_>>(),
+                    "sorts": [{"propertyName": sort_property, "direction": "ASCENDING"}],
+                    "properties": properties,
+                    "limit": crate::sync::plan::SEARCH_LIMIT,
+                    "after": after.to_string(),
+                });
+                self.call(|http, _| http.post(&url).json(&body)).await
+            }
+        }
+    }
+
+    /// The first associated `to_type` id of each of `ids` (v4 batch read, 1,000 per call).
+    pub async fn associations(
+        &self,
+        from_type: &str,
+        to_type: &str,
+        ids: &[String],
+    ) -> Result<HashMap<String, String>> {
+        let mut out = HashMap::new();
+        let url = format!(
+            "{}/crm/v4/associations/{from_type}/{to_type}/batch/read",
+            self.base
+        );
+        for chunk in ids.chunks(1_000) {
+            let body = serde_json::json!({
+                "inputs": chunk.iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>()
+            });
+            let page: AssocPage = self.call(|http, _| http.post(&url).json(&body)).await?;
+            for r in page.results {
+                if let Some(to) = r.to.iter().map(|t| t.to_object_id).min() {
+                    out.insert(r.from.id, to.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Owner id → "First Last".
+    pub async fn owners(&self) -> Result<HashMap<String, String>> {
+        let mut out = HashMap::new();
+        let mut after: Option<String> = None;
+        loop {
+            let url = format!("{}/crm/v3/owners", self.base);
+            let page: OwnerPage = self
+                .call(|http, _| {
+                    let mut q = vec![("limit", "100".to_string())];
+                    if let Some(a) = &after {
+                        q.push(("after", a.clone()));
+                    }
+                    http.get(&url).query(&q)
+                })
+                .await?;
+            for o in page.results {
+                let name = format!(
+                    "{} {}",
+                    o.first_name.unwrap_or_default(),
+                    o.last_name.unwrap_or_default()
+                );
+                let name = name.trim();
+                out.insert(
+                    o.id,
+                    if name.is_empty() {
+                        o.email.unwrap_or_default()
+                    } else {
+                        name.to_string()
+                    },
+                );
+            }
+            match page.paging.and_then(|p| p.next) {
+                Some(n) => after = Some(n.after),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// Checks the credentials and the companies scope with the smallest possible read.
+    pub async fn test(&self) -> Result<()> {
+        let url = format!("{}/crm/v3/objects/companies", self.base);
+        let _: ObjectPage = self
+            .call(|http, _| http.get(&url).query(&[("limit", "1")]))
+            .await?;
+        Ok(())
+    }
+}
+
+fn unreachable(e: reqwest::Error) -> Error {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else {
+        "could not be reached"
+    };
+    crm(
+        ErrorCode::CrmUnreachable,
+        format!("HubSpot {what} ({}). Check the network connection; Rapport keeps working from the local copy and syncs again later.", root_cause(&e)),
+    )
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+fn bad_response(detail: &str) -> Error {
+    crm(
+        ErrorCode::CrmBadResponse,
+        format!("HubSpot sent {detail}. Nothing from that page was stored; the next sync starts again from the same place."),
+    )
+}
+
+/// HubSpot's error body (`category`, `message`, 429's `policyName`).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    policy_name: String,
+}
+
+async fn classify(
+    resp: reqwest::Result<reqwest::Response>,
+) -> std::result::Result<Vec<u8>, Attempt> {
+    let resp = match resp {
+        Ok(r) => r,
+        Err(e) => return Err(Attempt::Retry(unreachable(e), None)),
+    };
+    let status = resp.status();
+    let retry_after = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body = match resp.bytes().await {
+        Ok(b) => b.to_vec(),
+        // The connection dropped mid-body: a cut-off page, worth another try.
+        Err(e) => return Err(Attempt::Retry(unreachable(e), None)),
+    };
+    if status.is_success() {
+        // A truncated or garbled body is retried: proxies and dropped links produce them.
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+            Ok(_) => Ok(body),
+            Err(e) => Err(Attempt::Retry(
+                bad_response(&format!("a page that is not valid JSON ({e})")),
+                None,
+            )),
+        };
+    }
+    let err: ErrorBody = serde_json::from_slice(&body).unwrap_or_default();
+    let code = status.as_u16();
+    Err(match code {
+        401 if err.category == "EXPIRED_AUTHENTICATION" => Attempt::Refresh,
+        401 => Attempt::Fail(crm(ErrorCode::CrmAuth, "HubSpot rejected the token (it is wrong or was revoked). Create a new private-app token and connect again.")),
+        403 if err.category == "MISSING_SCOPES" => Attempt::Fail(crm(ErrorCode::CrmScope, "The token is missing a scope Rapport needs (read access to companies, contacts, deals, tickets and engagements). Add the scopes to the private app and connect again.")),
+        403 => Attempt::Fail(crm(ErrorCode::CrmAuth, format!("HubSpot refused access: {}", err.message))),
+        429 if err.policy_name == "DAILY" => Attempt::Fail(crm(ErrorCode::CrmRateLimited, "The HubSpot account has used its daily API allowance. Sync resumes where it stopped after midnight (HubSpot time).")),
+        429 => Attempt::Retry(crm(ErrorCode::CrmRateLimited, "HubSpot kept answering \"too many requests\". Other apps may share this account's limit; try again in a minute."), retry_after),
+        500..=599 => Attempt::Retry(crm(ErrorCode::CrmUnreachable, format!("HubSpot had a server error ({code}) several times in a row. Try again later.")), retry_after),
+        _ => Attempt::Fail(bad_response(&format!("an error {code} ({}: {})", err.category, err.message))),
+    })
+}

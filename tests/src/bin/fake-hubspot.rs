@@ -1,0 +1,99 @@
+//! Starts the fake HubSpot CRM for manual testing and benchmarks.
+//!
+//! ```text
+//! fake-hubspot --port 8787 --companies 150 --token pat-fake-token --rate-limit 190/10000
+//! ```
+//! Prints `fake HubSpot listening on http://127.0.0.1:PORT` once ready, then serves until killed
+//! (Ctrl-C prints the request statistics to stderr).
+
+use std::io::Write;
+
+use clap::Parser;
+use rapport_tests::hubspot::{Config, FakeHubSpot, OAuth, RateLimit};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fake-hubspot",
+    about = "A fake HubSpot CRM on 127.0.0.1 speaking HubSpot's wire formats"
+)]
+struct Args {
+    /// Port to listen on (0 = a random free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Companies to seed (each with contacts, deals, tickets, engagements, feedback).
+    #[arg(long, default_value_t = 150)]
+    companies: usize,
+    /// Seed of the deterministic generator.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Accepted private-app token (repeat for several).
+    #[arg(long = "token", default_values_t = vec!["pat-fake-token".to_string()])]
+    tokens: Vec<String>,
+    /// Rolling rate limit as MAX/WINDOW_MS, e.g. 190/10000 (default: unlimited).
+    #[arg(long, value_parser = parse_rate_limit)]
+    rate_limit: Option<RateLimit>,
+    /// Daily request cap.
+    #[arg(long, default_value_t = 500_000)]
+    daily_limit: u64,
+    /// Enable OAuth refresh as CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN.
+    #[arg(long)]
+    oauth: Option<String>,
+    /// Lifetime of OAuth access tokens, in seconds.
+    #[arg(long, default_value_t = 1800)]
+    access_ttl_secs: u64,
+}
+
+fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
+    let (max, window) = s
+        .split_once('/')
+        .ok_or("expected MAX/WINDOW_MS, e.g. 190/10000")?;
+    let max = max
+        .trim()
+        .parse()
+        .map_err(|e| format!("bad MAX {max:?}: {e}"))?;
+    let window_ms = window
+        .trim()
+        .parse()
+        .map_err(|e| format!("bad WINDOW_MS {window:?}: {e}"))?;
+    if max == 0 || window_ms == 0 {
+        return Err("MAX and WINDOW_MS must be positive".into());
+    }
+    Ok(RateLimit { max, window_ms })
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let oauth = match args
+        .oauth
+        .as_deref()
+        .map(|s| s.splitn(3, ':').collect::<Vec<_>>())
+    {
+        None => None,
+        Some(parts) if parts.len() == 3 => Some(OAuth {
+            client_id: parts[0].into(),
+            client_secret: parts[1].into(),
+            refresh_token: parts[2].into(),
+            access_ttl_secs: args.access_ttl_secs,
+        }),
+        Some(_) => {
+            eprintln!("--oauth expects CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN");
+            std::process::exit(2);
+        }
+    };
+    let cfg = Config {
+        tokens: args.tokens,
+        oauth,
+        rate_limit: args.rate_limit,
+        daily_limit: args.daily_limit,
+    };
+    let hs = FakeHubSpot::start_on(cfg, args.port).await;
+    hs.seed(args.companies, args.seed);
+    println!("fake HubSpot listening on {}", hs.base_url);
+    let _ = std::io::stdout().flush();
+    if tokio::signal::ctrl_c().await.is_ok() {
+        eprintln!("{:#?}", hs.stats());
+    } else {
+        std::future::pending::<()>().await;
+    }
+}

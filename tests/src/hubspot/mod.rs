@@ -1,0 +1,427 @@
+//! A fake HubSpot CRM that speaks HubSpot's wire formats (CRM v3 objects and search, associations
+//! v4, owners, OAuth refresh) over real HTTP on 127.0.0.1, with HubSpot's rate limits, the
+//! 10,000-result search cap, token expiry and injectable faults.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use rapport_tests::hubspot::{Config, FakeHubSpot, Fault};
+//! let hs = FakeHubSpot::start(Config::default()).await;
+//! hs.seed(150, 42);
+//! hs.inject(Fault::ServerErrors { count: 2, status: 502 });
+//! // point the connector at hs.base_url with token "pat-fake-token"
+//! # }
+//! ```
+
+mod gate;
+mod routes;
+mod search;
+mod seed;
+mod store;
+#[cfg(test)]
+mod tests;
+mod words;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+pub use search::{SEARCH_CAP, SEARCH_MAX_LIMIT};
+pub use seed::{base_time_ms, OWNER_IDS};
+pub use store::{iso, parse_time};
+
+use store::{Assocs, Obj, Ty, TypeStore};
+
+/// A token that authenticates but lacks every scope: each `/crm` call answers 403 MISSING_SCOPES.
+pub const NO_SCOPE_TOKEN: &str = "pat-no-scope";
+
+/// How the fake behaves.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Valid private-app tokens (`Authorization: Bearer <token>`).
+    pub tokens: Vec<String>,
+    /// Enables the OAuth refresh flow at `POST /oauth/v1/token`.
+    pub oauth: Option<OAuth>,
+    /// Enforced per rolling window; `None` = unlimited (headers still sent, with large numbers).
+    pub rate_limit: Option<RateLimit>,
+    /// Accepted data requests before every further one answers 429 `DAILY`.
+    pub daily_limit: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            tokens: vec!["pat-fake-token".into()],
+            oauth: None,
+            rate_limit: None,
+            daily_limit: 500_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct OAuth {
+    pub client_id: String,
+    pub client_secret: String,
+    pub refresh_token: String,
+    pub access_ttl_secs: u64,
+}
+
+/// At most `max` accepted requests inside any rolling `window_ms` (HubSpot Pro: 190 / 10,000).
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimit {
+    pub max: u32,
+    pub window_ms: u64,
+}
+
+/// A misbehaviour for the next data requests (any `/crm` route, after authentication). Faults
+/// queue and are consumed in injection order.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// The next `count` data requests answer `status` (e.g. 502, 503) with an HTML body.
+    ServerErrors { count: u32, status: u16 },
+    /// The next `count` data requests answer 429 with HubSpot's body; `Retry-After` only when
+    /// `retry_after_secs` is set. `policy` is `"SECONDLY"` or `"DAILY"`.
+    RateLimited {
+        count: u32,
+        retry_after_secs: Option<u64>,
+        policy: &'static str,
+    },
+    /// The next `count` data responses are 200 with a truncated JSON body.
+    Malformed { count: u32 },
+    /// The next `count` data responses are 200 with `<html>proxy error</html>`.
+    Garbage { count: u32 },
+    /// Every OAuth access token issued so far expires now (applied at injection, not queued).
+    ExpireTokens,
+    /// The next `count` data requests sleep `ms` before being answered normally.
+    Delay { count: u32, ms: u64 },
+}
+
+impl Fault {
+    fn count_mut(&mut self) -> Option<&mut u32> {
+        match self {
+            Fault::ServerErrors { count, .. }
+            | Fault::RateLimited { count, .. }
+            | Fault::Malformed { count }
+            | Fault::Garbage { count }
+            | Fault::Delay { count, .. } => Some(count),
+            Fault::ExpireTokens => None,
+        }
+    }
+}
+
+/// What the fake saw. Every request (OAuth ones too) counts in `requests` and `by_route`.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub requests: u64,
+    /// 2xx answers (207 included).
+    pub ok: u64,
+    pub rejected_429: u64,
+    pub errors_5xx: u64,
+    pub unauthorized_401: u64,
+    /// Searches refused by the 10,000-result cap.
+    pub cap_400: u64,
+    /// `"GET /crm/v3/objects/companies"`, `"POST /crm/v3/objects/contacts/search"`, ... (numeric path
+    /// segments shown as `{id}`).
+    pub by_route: BTreeMap<String, u64>,
+    /// Most accepted data requests seen inside any rolling rate-limit window (10 s when unlimited).
+    pub max_in_any_window: u32,
+    pub first_request_ms: Option<i64>,
+    pub last_request_ms: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Owner {
+    pub id: u64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub team: &'static str,
+}
+
+pub(crate) struct State {
+    pub cfg: Config,
+    pub types: Vec<TypeStore>,
+    pub assocs: Assocs,
+    pub owners: Vec<Owner>,
+    pub faults: VecDeque<Fault>,
+    /// OAuth access token → expiry.
+    pub access: BTreeMap<String, Instant>,
+    /// Instants of accepted data requests inside the current rolling window.
+    pub window: VecDeque<Instant>,
+    pub daily_used: u64,
+    pub stats: Stats,
+}
+
+impl State {
+    fn new(cfg: Config) -> State {
+        State {
+            cfg,
+            types: Ty::ALL.iter().map(|_| TypeStore::default()).collect(),
+            assocs: Assocs::default(),
+            owners: seed::owners(),
+            faults: VecDeque::new(),
+            access: BTreeMap::new(),
+            window: VecDeque::new(),
+            daily_used: 0,
+            stats: Stats::default(),
+        }
+    }
+
+    pub fn store(&mut self, ty: Ty) -> &mut TypeStore {
+        &mut self.types[ty.idx()]
+    }
+
+    /// Takes one unit of the front fault.
+    pub fn take_fault(&mut self) -> Option<Fault> {
+        loop {
+            let front = self.faults.front_mut()?;
+            let left = match front.count_mut() {
+                Some(c) if *c > 0 => {
+                    *c -= 1;
+                    *c
+                }
+                _ => {
+                    self.faults.pop_front();
+                    continue;
+                }
+            };
+            let f = front.clone();
+            if left == 0 {
+                self.faults.pop_front();
+            }
+            return Some(f);
+        }
+    }
+}
+
+pub(crate) struct Shared {
+    pub state: Mutex<State>,
+    pub base_url: String,
+}
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running fake HubSpot. Dropping it stops the server.
+pub struct FakeHubSpot {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub base_url: String,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeHubSpot {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn ty_of(object_type: &str) -> Ty {
+    Ty::parse(object_type).unwrap_or_else(|| panic!("unknown HubSpot object type {object_type:?}"))
+}
+
+impl FakeHubSpot {
+    /// Starts on a random free port of 127.0.0.1. Must run inside a tokio runtime.
+    pub async fn start(cfg: Config) -> FakeHubSpot {
+        Self::start_on(cfg, 0).await
+    }
+
+    /// Starts on `port` of 127.0.0.1 (0 = random). Panics when the port cannot be bound.
+    pub async fn start_on(cfg: Config, port: u16) -> FakeHubSpot {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap_or_else(|e| panic!("fake HubSpot cannot bind 127.0.0.1:{port}: {e}"));
+        let addr = listener.local_addr().expect("local address");
+        let base_url = format!("http://127.0.0.1:{}", addr.port());
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::new(cfg)),
+            base_url: base_url.clone(),
+        });
+        let app = routes::router(shared.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeHubSpot {
+            base_url,
+            shared,
+            task,
+        }
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.base_url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Adds `companies` companies with their contacts, deals, tickets, engagements and feedback,
+    /// generated deterministically from `seed` (see the `seed` module). Ids continue after any
+    /// existing record of each type.
+    pub fn seed(&self, companies: usize, seed: u64) {
+        let starts: Vec<u64> = {
+            let st = self.shared.lock();
+            Ty::ALL
+                .iter()
+                .map(|t| st.types[t.idx()].next_id(*t))
+                .collect()
+        };
+        let batch = seed::generate(companies, seed, &starts);
+        let mut st = self.shared.lock();
+        for (ty, objs) in batch.objects {
+            let store = st.store(ty);
+            for o in objs {
+                store.objs.insert(o.id, o);
+            }
+            store.touch();
+        }
+        for (a, a_id, b, b_id) in batch.assocs {
+            st.assocs.add(a, a_id, b, b_id);
+        }
+    }
+
+    /// Adds `n` bare records of one type (a `name`-like property plus the system ones), ids
+    /// `first_id..first_id + n`, the last-modified time of record `i` being `modified_ms(i)`.
+    pub fn seed_bulk(
+        &self,
+        object_type: &str,
+        n: usize,
+        first_id: u64,
+        modified_ms: impl Fn(usize) -> i64,
+    ) {
+        let ty = ty_of(object_type);
+        let label = ty.default_props()[0];
+        let objs: Vec<Obj> = (0..n)
+            .map(|i| {
+                let id = first_id + i as u64;
+                let m = modified_ms(i);
+                let mut o = Obj::new(id, m, m);
+                o.props.insert(
+                    label.to_string(),
+                    format!("{} {id}", seed::title_case(ty.singular())),
+                );
+                o
+            })
+            .collect();
+        let mut st = self.shared.lock();
+        let store = st.store(ty);
+        if store.objs.is_empty() {
+            store.objs = objs.into_iter().map(|o| (o.id, o)).collect();
+        } else {
+            store.objs.extend(objs.into_iter().map(|o| (o.id, o)));
+        }
+        store.touch();
+    }
+
+    /// Creates the record or merges `props` into it. Sets the last-modified time to `modified_ms`
+    /// (and the creation time too, on create, unless `props` carries `createdate`).
+    pub fn upsert(&self, object_type: &str, id: u64, props: &[(&str, &str)], modified_ms: i64) {
+        let ty = ty_of(object_type);
+        let mut st = self.shared.lock();
+        let store = st.store(ty);
+        let o = store
+            .objs
+            .entry(id)
+            .or_insert_with(|| Obj::new(id, modified_ms, modified_ms));
+        for (k, v) in props {
+            if *k == "createdate" {
+                if let Some(t) = parse_time(v) {
+                    o.created_ms = t;
+                }
+            } else if !Obj::is_system(ty, k) {
+                o.props.insert((*k).to_string(), (*v).to_string());
+            }
+        }
+        o.updated_ms = modified_ms;
+        store.touch();
+    }
+
+    /// Archives (soft-deletes) a record: it leaves lists and search, and shows in `archived=true`.
+    pub fn archive(&self, object_type: &str, id: u64, at_ms: i64) {
+        let ty = ty_of(object_type);
+        let mut st = self.shared.lock();
+        let store = st.store(ty);
+        if let Some(o) = store.objs.get_mut(&id) {
+            o.archived_at = Some(at_ms);
+            o.updated_ms = at_ms;
+        }
+        store.touch();
+    }
+
+    /// Associates two records (stored in both directions).
+    pub fn associate(&self, from_type: &str, from_id: u64, to_type: &str, to_id: u64) {
+        let (a, b) = (ty_of(from_type), ty_of(to_type));
+        self.shared.lock().assocs.add(a, from_id, b, to_id);
+    }
+
+    /// Queues a fault (or, for [`Fault::ExpireTokens`], applies it at once).
+    pub fn inject(&self, fault: Fault) {
+        let mut st = self.shared.lock();
+        if let Fault::ExpireTokens = fault {
+            let now = Instant::now();
+            for exp in st.access.values_mut() {
+                if *exp > now {
+                    *exp = now;
+                }
+            }
+        } else {
+            st.faults.push_back(fault);
+        }
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.shared.lock().stats.clone()
+    }
+
+    /// Forgets the statistics (and the rolling window), e.g. between a warm-up and a measurement.
+    pub fn reset_stats(&self) {
+        let mut st = self.shared.lock();
+        st.stats = Stats::default();
+        st.window.clear();
+    }
+
+    pub fn count(&self, object_type: &str, archived: bool) -> usize {
+        let ty = ty_of(object_type);
+        let st = self.shared.lock();
+        st.types[ty.idx()]
+            .objs
+            .values()
+            .filter(|o| o.archived() == archived)
+            .count()
+    }
+
+    /// Ids of the live (non-archived) records, ascending.
+    pub fn ids(&self, object_type: &str) -> Vec<u64> {
+        let ty = ty_of(object_type);
+        let st = self.shared.lock();
+        st.types[ty.idx()]
+            .objs
+            .values()
+            .filter(|o| !o.archived())
+            .map(|o| o.id)
+            .collect()
+    }
+
+    /// All properties of a record (archived ones too), system properties included.
+    pub fn get(&self, object_type: &str, id: u64) -> Option<BTreeMap<String, String>> {
+        let ty = ty_of(object_type);
+        let st = self.shared.lock();
+        st.types[ty.idx()].objs.get(&id).map(|o| o.all_props(ty))
+    }
+
+    /// Ids associated with a record, in association order.
+    pub fn associated(&self, from_type: &str, from_id: u64, to_type: &str) -> Vec<u64> {
+        let (a, b) = (ty_of(from_type), ty_of(to_type));
+        self.shared.lock().assocs.get(a, b, from_id).to_vec()
+    }
+
+    /// OAuth access tokens issued so far (expired ones included).
+    pub fn issued_access_tokens(&self) -> usize {
+        self.shared.lock().access.len()
+    }
+}

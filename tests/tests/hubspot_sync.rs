@@ -1,0 +1,291 @@
+//! HubSpot sync over real HTTP against the fake HubSpot server on 127.0.0.1, into a real
+//! SQLCipher store, with the token in the real keychain (run under scripts/with-keyring.sh).
+
+use std::sync::Arc;
+
+use rapport_lib::domain::Crm;
+use rapport_lib::secrets::{CrmSecret, DbKey, KeySource};
+use rapport_lib::sync::SyncReport;
+use rapport_lib::{ErrorCode, Rapport};
+use rapport_tests::hubspot::{Config, FakeHubSpot, Fault, RateLimit};
+use tokio_util::sync::CancellationToken;
+
+const TOKEN: &str = "pat-fake-token";
+
+fn token(t: &str) -> CrmSecret {
+    CrmSecret {
+        token: Some(t.into()),
+        client_id: None,
+        client_secret: None,
+        refresh_token: None,
+    }
+}
+
+struct World {
+    fake: FakeHubSpot,
+    r: Rapport,
+    _dir: tempfile::TempDir,
+}
+
+/// A fake HubSpot seeded with `companies`, and an app store connected to it as "hs" with a
+/// request budget of `budget` per 10 s.
+async fn world(cfg: Config, companies: usize, budget: u32) -> World {
+    let fake = FakeHubSpot::start(cfg).await;
+    fake.seed(companies, 7);
+    let dir = tempfile::tempdir().unwrap();
+    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain)
+        .await
+        .unwrap();
+    r.ensure_demo(chrono::Utc::now()).await.unwrap();
+    let mut c = r
+        .connect("hs", Crm::Hubspot, Some(&fake.base_url), token(TOKEN))
+        .await
+        .unwrap();
+    c.settings.requests_per_10s = budget;
+    r.store().update_connection(&c).await.unwrap();
+    World { fake, r, _dir: dir }
+}
+
+async fn sync(r: &Rapport, full: bool) -> SyncReport {
+    let mut reports = r
+        .sync(Some("hs"), full, CancellationToken::new(), Arc::new(|_| {}))
+        .await
+        .unwrap();
+    reports.remove(0)
+}
+
+fn object<'a>(rep: &'a SyncReport, t: &str) -> &'a rapport_lib::sync::ObjectReport {
+    rep.objects.iter().find(|o| o.object_type == t).unwrap()
+}
+
+async fn live(r: &Rapport, table: &str) -> i64 {
+    r.store().live_rows(table, Crm::Hubspot).await.unwrap()
+}
+
+#[tokio::test]
+async fn full_sync_stores_every_record_with_its_values_and_replaces_the_demo() {
+    let w = world(Config::default(), 40, 10_000).await;
+    let rep = sync(&w.r, false).await;
+    assert_eq!(rep.first_error(), None);
+    let f = &w.fake;
+    assert_eq!(
+        live(&w.r, "account").await,
+        f.count("companies", false) as i64
+    );
+    assert_eq!(
+        live(&w.r, "contact").await,
+        f.count("contacts", false) as i64
+    );
+    assert_eq!(live(&w.r, "deal").await, f.count("deals", false) as i64);
+    assert_eq!(live(&w.r, "ticket").await, f.count("tickets", false) as i64);
+    let engagements: usize = ["notes", "calls", "meetings", "emails", "tasks"]
+        .iter()
+        .map(|t| f.count(t, false))
+        .sum();
+    assert_eq!(live(&w.r, "activity").await, engagements as i64);
+    for t in ["companies", "contacts", "deals", "tickets"] {
+        assert_eq!(object(&rep, t).fetched, f.count(t, false) as u64, "{t}");
+        assert_eq!(object(&rep, t).upserted, f.count(t, false) as u64, "{t}");
+    }
+    // The demo is gone; every account is a HubSpot one with the fake's values.
+    let status = w.r.status().await.unwrap();
+    assert!(!status.demo);
+    assert_eq!(status.accounts, f.count("companies", false) as i64);
+    let id = f.ids("companies")[3];
+    let props = f.get("companies", id).unwrap();
+    let local =
+        w.r.store()
+            .find_accounts(&props["name"])
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.crm_id == id.to_string())
+            .unwrap();
+    assert_eq!(local.crm, Crm::Hubspot);
+    assert_eq!(local.domain, props["domain"]);
+    assert_eq!(
+        local.arr,
+        props["annual_recurring_revenue"].parse::<f64>().unwrap()
+    );
+    assert_eq!(
+        local.renewal_date.map(|d| d.to_string()).as_deref(),
+        Some(&props["renewal_date"][..10])
+    );
+    // Its contacts are linked to it through the associations.
+    let contacts = w.r.store().contacts(local.id).await.unwrap();
+    assert!(!contacts.is_empty());
+    // Every account is scored after the sync.
+    let table =
+        w.r.portfolio_table(chrono::Utc::now().date_naive())
+            .await
+            .unwrap();
+    assert_eq!(table.rows.len(), f.count("companies", false));
+    assert!(table.rows.iter().all(|r| r.score.is_some()));
+}
+
+#[tokio::test]
+async fn incremental_sync_picks_up_exactly_what_changed_and_deletes_propagate() {
+    let w = world(Config::default(), 30, 10_000).await;
+    sync(&w.r, false).await;
+    let later = chrono::Utc::now().timestamp_millis() + 60_000;
+    let companies = w.fake.ids("companies");
+    w.fake.upsert(
+        "companies",
+        companies[0],
+        &[("name", "Renamed Holdings")],
+        later,
+    );
+    w.fake.upsert(
+        "contacts",
+        2_999_999,
+        &[("firstname", "New"), ("lastname", "Person")],
+        later,
+    );
+    w.fake
+        .associate("contacts", 2_999_999, "companies", companies[1]);
+    let deal = w.fake.ids("deals")[0];
+    w.fake.archive("deals", deal, later);
+    let deals_before = live(&w.r, "deal").await;
+
+    let rep = sync(&w.r, false).await;
+    assert_eq!(rep.first_error(), None);
+    assert_eq!(object(&rep, "companies").upserted, 1);
+    assert_eq!(object(&rep, "contacts").upserted, 1);
+    assert_eq!(object(&rep, "deals").deleted, 1);
+    assert_eq!(object(&rep, "tickets").upserted, 0);
+    assert_eq!(live(&w.r, "deal").await, deals_before - 1);
+    let renamed = w.r.store().find_accounts("Renamed Holdings").await.unwrap();
+    assert_eq!(renamed.len(), 1);
+    assert_eq!(renamed[0].crm_id, companies[0].to_string());
+    // A third sync with nothing new changes nothing.
+    let rep = sync(&w.r, false).await;
+    assert!(
+        rep.objects
+            .iter()
+            .all(|o| o.upserted == 0 && o.deleted == 0),
+        "{rep:?}"
+    );
+}
+
+#[tokio::test]
+async fn more_than_ten_thousand_records_modified_in_one_millisecond_all_arrive() {
+    let w = world(Config::default(), 5, 100_000).await;
+    sync(&w.r, false).await;
+    let at = chrono::Utc::now().timestamp_millis() + 10_000;
+    w.fake.seed_bulk("companies", 12_000, 50_000_000, |_| at);
+    let rep = sync(&w.r, false).await;
+    assert_eq!(rep.first_error(), None);
+    assert_eq!(live(&w.r, "account").await, 12_005);
+    assert_eq!(object(&rep, "companies").upserted, 12_000);
+}
+
+#[tokio::test]
+async fn a_malformed_page_is_reported_keeps_the_cache_and_the_next_sync_succeeds() {
+    let w = world(Config::default(), 20, 10_000).await;
+    sync(&w.r, false).await;
+    let before = live(&w.r, "account").await;
+    w.fake.upsert(
+        "companies",
+        w.fake.ids("companies")[0],
+        &[("name", "Changed Co")],
+        chrono::Utc::now().timestamp_millis() + 60_000,
+    );
+    // As many cut-off answers in a row as the client tries: the sync's first call fails.
+    w.fake.inject(Fault::Malformed {
+        count: rapport_lib::sync::hubspot::client::MAX_ATTEMPTS as u32,
+    });
+    let err =
+        w.r.sync(
+            Some("hs"),
+            false,
+            CancellationToken::new(),
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::CrmBadResponse);
+    assert!(err.to_string().contains("not valid JSON"), "{err}");
+    assert_eq!(live(&w.r, "account").await, before);
+    assert!(w
+        .r
+        .store()
+        .find_accounts("Changed Co")
+        .await
+        .unwrap()
+        .is_empty());
+    let rep = sync(&w.r, false).await;
+    assert_eq!(rep.first_error(), None);
+    assert_eq!(
+        w.r.store().find_accounts("Changed Co").await.unwrap().len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_server_errors_and_retry_after_are_survived() {
+    // The server allows 40 requests a second; the client is told it may do more, so it meets
+    // 429s without Retry-After and must back off.
+    let cfg = Config {
+        rate_limit: Some(RateLimit {
+            max: 40,
+            window_ms: 1_000,
+        }),
+        ..Config::default()
+    };
+    let w = world(cfg, 30, 2_000).await;
+    w.fake.inject(Fault::ServerErrors {
+        count: 2,
+        status: 502,
+    });
+    w.fake.inject(Fault::RateLimited {
+        count: 1,
+        retry_after_secs: Some(1),
+        policy: "SECONDLY",
+    });
+    let rep = sync(&w.r, false).await;
+    assert_eq!(rep.first_error(), None);
+    assert_eq!(live(&w.r, "account").await, 30);
+    assert!(rep.retries >= 3, "{rep:?}");
+    assert!(w.fake.stats().errors_5xx >= 2);
+}
+
+#[tokio::test]
+async fn connecting_explains_bad_tokens_missing_scopes_and_unreachable_hosts() {
+    let fake = FakeHubSpot::start(Config::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain)
+        .await
+        .unwrap();
+    let code = |e: rapport_lib::Error| (e.code(), e.to_string());
+    let (c, m) = code(
+        r.connect("a", Crm::Hubspot, Some(&fake.base_url), token("pat-wrong"))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(c, ErrorCode::CrmAuth, "{m}");
+    assert!(m.contains("token"), "{m}");
+    let (c, m) = code(
+        r.connect(
+            "a",
+            Crm::Hubspot,
+            Some(&fake.base_url),
+            token("pat-no-scope"),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(c, ErrorCode::CrmScope, "{m}");
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let (c, m) = code(
+        r.connect("a", Crm::Hubspot, Some(&url), token(TOKEN))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(c, ErrorCode::CrmUnreachable, "{m}");
+    assert!(!m.contains(TOKEN));
+    // Nothing was saved by the failed attempts.
+    assert!(r.connections().await.unwrap().is_empty());
+}
