@@ -21,6 +21,6 @@ echo "==> UI unit tests"
 echo "==> Building the tests (this also builds the app binary the end-to-end test drives)"
 cargo test --workspace $FEATURES --no-run
 echo "==> Rust tests (unit, CLI, keychain, end to end)"
-RAPPORT_APP_BIN="$TARGET_DIR/debug/rapport-app" \
+RAPPORT_APP_BIN="$TARGET_DIR/debug/rapport-app" RAPPORT_CLI_BIN="$TARGET_DIR/debug/rapport" \
   xvfb-run -a -s "-screen 0 1440x900x24" \
   ./scripts/with-keyring.sh cargo test --workspace $FEATURES -- --include-ignored

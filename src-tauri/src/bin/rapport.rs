@@ -91,6 +91,9 @@ enum ConnectCrm {
         /// API base URL (sandboxes, proxies, tests).
         #[arg(long)]
         base_url: Option<String>,
+        /// Requests per 10 s Rapport may use (HubSpot Starter 100, Professional/Enterprise 190).
+        #[arg(long, default_value_t = 190)]
+        rate_limit: u32,
     },
 }
 
@@ -192,6 +195,7 @@ async fn run(cli: Cli) -> rapport_lib::Result<()> {
                     client_id,
                     oauth_stdin,
                     base_url,
+                    rate_limit,
                 },
         } => crm::connect_hubspot(
             &r,
@@ -200,6 +204,7 @@ async fn run(cli: Cli) -> rapport_lib::Result<()> {
             token_stdin,
             client_id,
             oauth_stdin,
+            rate_limit,
         )
         .await
         .map(|s| emit(&s)),

@@ -31,6 +31,7 @@ pub async fn connect_hubspot(
     token_stdin: bool,
     client_id: Option<String>,
     refresh_token_stdin: bool,
+    requests_per_10s: u32,
 ) -> Result<String> {
     let secret = if token_stdin {
         CrmSecret {
@@ -62,7 +63,14 @@ pub async fn connect_hubspot(
             "Give a private-app token with --token-stdin, or OAuth with --client-id and --oauth-stdin.".into(),
         ));
     };
-    let c = r.connect(name, Crm::Hubspot, base_url, secret).await?;
+    if !(10..=100_000).contains(&requests_per_10s) {
+        return Err(Error::InvalidInput(
+            "--rate-limit is requests per 10 seconds, between 10 and 100000 (HubSpot allows 100 or 190).".into(),
+        ));
+    }
+    let mut c = r.connect(name, Crm::Hubspot, base_url, secret).await?;
+    c.settings.requests_per_10s = requests_per_10s;
+    r.store().update_connection(&c).await?;
     Ok(format!(
         "Connected {:?} ({} at {}). The token is in the system keychain. Run `rapport sync` to fetch the data.\n",
         c.name,
