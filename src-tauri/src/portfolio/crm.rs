@@ -7,6 +7,7 @@ use super::Rapport;
 use crate::domain::Crm;
 use crate::error::{Error, Result};
 use crate::secrets::{self, CrmSecret};
+use crate::store::META_DATA_AS_OF;
 use crate::sync::engine::sync_hubspot;
 use crate::sync::hubspot::Client;
 use crate::sync::{AuthKind, Connection, NewConnection, ProgressFn, Settings, SyncReport};
@@ -128,6 +129,10 @@ impl Rapport {
             )
             .await?;
             reports.push(report);
+        }
+        if reports.iter().all(|r| r.first_error().is_none()) {
+            let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            self.store.set_meta(META_DATA_AS_OF, &now).await?;
         }
         self.rescore(Utc::now().date_naive()).await?;
         Ok(reports)

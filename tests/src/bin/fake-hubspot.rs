@@ -41,6 +41,9 @@ struct Args {
     /// Lifetime of OAuth access tokens, in seconds.
     #[arg(long, default_value_t = 1800)]
     access_ttl_secs: u64,
+    /// Also add this many bare records to every object type (benchmarks).
+    #[arg(long, default_value_t = 0)]
+    bulk: usize,
 }
 
 fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
@@ -89,6 +92,28 @@ async fn main() {
     };
     let hs = FakeHubSpot::start_on(cfg, args.port).await;
     hs.seed(args.companies, args.seed);
+    if args.bulk > 0 {
+        let base = rapport_tests::hubspot::base_time_ms();
+        for (i, t) in [
+            "companies",
+            "contacts",
+            "deals",
+            "tickets",
+            "notes",
+            "calls",
+            "meetings",
+            "emails",
+            "tasks",
+            "feedback_submissions",
+        ]
+        .iter()
+        .enumerate()
+        {
+            // Ids far above the seeded ones; modified times spread over the 10 days before base.
+            let first = 100_000_000 * (i as u64 + 1);
+            hs.seed_bulk(t, args.bulk, first, |k| base - 864_000_000 + k as i64 * 17);
+        }
+    }
     println!("fake HubSpot listening on {}", hs.base_url);
     let _ = std::io::stdout().flush();
     if tokio::signal::ctrl_c().await.is_ok() {
