@@ -7,6 +7,12 @@ fn main() {
             "account",
             "reset_demo",
             "unlock",
+            "connections",
+            "connect_hubspot",
+            "test_connection",
+            "disconnect",
+            "sync_now",
+            "cancel_sync",
         ]),
     ))
     .expect("tauri build script failed");

@@ -9,6 +9,7 @@ use crate::error::{ErrorCode, IpcError};
 use crate::health::{Band, Component, HealthExplanation, Measure, MeasureChange, PreviousScore};
 use crate::kpi::{KpiStatus, KpiTile};
 use crate::portfolio::*;
+use crate::sync::{ObjectReport, Progress, SyncReport};
 
 fn generate() -> String {
     let decls = [
@@ -38,6 +39,10 @@ fn generate() -> String {
         ActivityView::decl(),
         FeedbackView::decl(),
         AccountDetail::decl(),
+        ConnectionView::decl(),
+        Progress::decl(),
+        ObjectReport::decl(),
+        SyncReport::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport bindings` (ts-rs).\n// Do not edit by hand: a test fails when this file and the Rust types drift apart.\n",

@@ -113,7 +113,21 @@ async fn full_sync_stores_every_record_with_its_values_and_replaces_the_demo() {
     );
     // Its contacts are linked to it through the associations.
     let contacts = w.r.store().contacts(local.id).await.unwrap();
-    assert!(!contacts.is_empty());
+    assert_eq!(
+        contacts.len(),
+        f.associated("companies", id, "contacts").len(),
+        "every associated contact is linked"
+    );
+    let timeline = w.r.store().recent_activities(local.id, 100).await.unwrap();
+    let engagements: usize = ["notes", "calls", "meetings", "emails", "tasks"]
+        .iter()
+        .map(|t| f.associated("companies", id, t).len())
+        .sum();
+    assert_eq!(
+        timeline.len(),
+        engagements.min(100),
+        "every associated engagement is linked"
+    );
     // Every account is scored after the sync.
     let table =
         w.r.portfolio_table(chrono::Utc::now().date_naive())

@@ -1,12 +1,16 @@
 //! Thin IPC commands: each forwards to the library and returns `{code, message}` on error.
 
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::AppState;
+use crate::domain::Crm;
 use crate::error::IpcError;
 use crate::portfolio::{
-    AccountDetail, AppStatus, Portfolio, DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_SEED,
+    AccountDetail, AppStatus, ConnectionView, Portfolio, DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_SEED,
 };
+use crate::secrets::CrmSecret;
+use crate::sync::{Progress, SyncReport};
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -54,4 +58,74 @@ pub async fn reset_demo(
 pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<AppStatus, IpcError> {
     state.unlock(passphrase).await?;
     state.with(async |r| r.status().await).await
+}
+
+#[tauri::command]
+pub async fn connections(state: State<'_, AppState>) -> Result<Vec<ConnectionView>, IpcError> {
+    state.with(async |r| r.connection_views().await).await
+}
+
+#[tauri::command]
+pub async fn connect_hubspot(
+    state: State<'_, AppState>,
+    name: String,
+    base_url: Option<String>,
+    token: String,
+) -> Result<Vec<ConnectionView>, IpcError> {
+    state
+        .with(async |r| {
+            let secret = CrmSecret {
+                token: Some(token.trim().to_string()),
+                client_id: None,
+                client_secret: None,
+                refresh_token: None,
+            };
+            let base = base_url.as_deref().map(str::trim).filter(|b| !b.is_empty());
+            r.connect(&name, Crm::Hubspot, base, secret).await?;
+            r.connection_views().await
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn test_connection(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+    state.with(async |r| r.test_connection(&name).await).await
+}
+
+#[tauri::command]
+pub async fn disconnect(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<Vec<ConnectionView>, IpcError> {
+    state
+        .with(async |r| {
+            r.disconnect(&name).await?;
+            r.connection_views().await
+        })
+        .await
+}
+
+/// Syncs one connection or all, streaming each object type's progress over `on_progress`.
+#[tauri::command]
+pub async fn sync_now(
+    state: State<'_, AppState>,
+    name: Option<String>,
+    full: bool,
+    on_progress: Channel<Progress>,
+) -> Result<Vec<SyncReport>, IpcError> {
+    let cancel = state.begin_sync().await?;
+    let progress: crate::sync::ProgressFn = std::sync::Arc::new(move |p: &Progress| {
+        let _ = on_progress.send(p.clone());
+    });
+    let result = state
+        .with(async |r| r.sync(name.as_deref(), full, cancel, progress).await)
+        .await;
+    state.end_sync().await;
+    result
+}
+
+#[tauri::command]
+pub async fn cancel_sync(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.cancel_sync().await;
+    Ok(())
 }

@@ -5,6 +5,7 @@ mod commands;
 use std::path::PathBuf;
 
 use tokio::sync::{watch, RwLock};
+use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, IpcError};
 use crate::portfolio::{OpenOptions, Rapport};
@@ -14,9 +15,34 @@ pub struct AppState {
     data_dir: PathBuf,
     rapport: RwLock<Result<Rapport, IpcError>>,
     ready: watch::Receiver<bool>,
+    /// The running sync's stop switch; one sync at a time.
+    sync: tokio::sync::Mutex<Option<CancellationToken>>,
 }
 
 impl AppState {
+    pub(crate) async fn begin_sync(&self) -> Result<CancellationToken, IpcError> {
+        let mut slot = self.sync.lock().await;
+        if slot.is_some() {
+            return Err(IpcError {
+                code: crate::ErrorCode::InvalidInput,
+                message: "A sync is already running.".into(),
+            });
+        }
+        let token = CancellationToken::new();
+        *slot = Some(token.clone());
+        Ok(token)
+    }
+
+    pub(crate) async fn end_sync(&self) {
+        *self.sync.lock().await = None;
+    }
+
+    pub(crate) async fn cancel_sync(&self) {
+        if let Some(t) = &*self.sync.lock().await {
+            t.cancel();
+        }
+    }
+
     /// Runs `f` against the unlocked store, or returns why it is locked.
     pub(crate) async fn with<T>(
         &self,
@@ -71,6 +97,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             message: "Still opening the local database.".into(),
         })),
         ready: rx,
+        sync: tokio::sync::Mutex::new(None),
     };
     tauri::Builder::default()
         .manage(state)
@@ -101,6 +128,12 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             commands::account,
             commands::reset_demo,
             commands::unlock,
+            commands::connections,
+            commands::connect_hubspot,
+            commands::test_connection,
+            commands::disconnect,
+            commands::sync_now,
+            commands::cancel_sync,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

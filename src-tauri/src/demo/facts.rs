@@ -57,12 +57,12 @@ impl AccountHistory {
                 .filter(|(d, _)| *d > from && *d <= to)
                 .fold((0.0, 0i64), |(s, n), (_, a)| (s + *a as f64, n + 1))
         };
-        let (s7, _) = sum(last_day - Duration::days(7), last_day);
+        let (s7, n7) = sum(last_day - Duration::days(7), last_day);
         let (s30, n30) = sum(last_day - w, last_day);
         let (sp, np) = sum(last_day - w - w, last_day - w);
         Some(UsageFacts {
             last_day,
-            active_avg_7: s7 / 7.0,
+            active_avg_7: s7 / n7.max(1) as f64,
             sum_30: s30,
             sum_prev_30: sp,
             days_30: n30,

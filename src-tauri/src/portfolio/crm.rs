@@ -3,7 +3,7 @@
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use super::Rapport;
+use super::{ConnectionView, Rapport};
 use crate::domain::Crm;
 use crate::error::{Error, Result};
 use crate::secrets::{self, CrmSecret};
@@ -18,6 +18,28 @@ pub const HUBSPOT_API: &str = "https://api.hubapi.com";
 impl Rapport {
     pub async fn connections(&self) -> Result<Vec<Connection>> {
         self.store.connections().await
+    }
+
+    /// Connections with their last sync and, when the newest run of a type failed, its error.
+    pub async fn connection_views(&self) -> Result<Vec<ConnectionView>> {
+        let runs = self.store.sync_runs(500).await?;
+        let mut out = Vec::new();
+        for c in self.store.connections().await? {
+            let mut seen = std::collections::HashSet::new();
+            let last_error = runs
+                .iter()
+                .filter(|r| r.connection == c.name && seen.insert(r.object_type.clone()))
+                .find_map(|r| r.error_message.clone());
+            out.push(ConnectionView {
+                last_synced: self.store.last_synced(c.id).await?,
+                name: c.name,
+                crm: c.crm,
+                base_url: c.base_url,
+                last_error,
+                requests_per_10s: c.settings.requests_per_10s,
+            });
+        }
+        Ok(out)
     }
 
     async fn connection_named(&self, name: &str) -> Result<Connection> {

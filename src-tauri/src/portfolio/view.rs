@@ -159,3 +159,16 @@ pub struct AccountDetail {
     pub timeline: Vec<ActivityView>,
     pub status: AppStatus,
 }
+
+/// A CRM connection as the settings screen shows it (never its secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConnectionView {
+    pub name: String,
+    pub crm: Crm,
+    pub base_url: String,
+    /// When every object type last finished syncing.
+    pub last_synced: Option<DateTime<Utc>>,
+    /// The newest failed run's message, if the newest run of some type failed.
+    pub last_error: Option<String>,
+    pub requests_per_10s: u32,
+}

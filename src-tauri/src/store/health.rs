@@ -136,7 +136,8 @@ impl Store {
                 sum(CASE WHEN u.day > l.d30 THEN u.active_users ELSE 0 END),
                 sum(u.day > l.d30),
                 sum(CASE WHEN u.day <= l.d30 THEN u.active_users ELSE 0 END),
-                sum(u.day <= l.d30)
+                sum(u.day <= l.d30),
+                sum(u.day > l.d7)
             FROM last l CROSS JOIN usage_daily u ON u.account_id = l.account_id
                 AND u.day > l.d60 AND u.day <= l.last_day
             GROUP BY u.account_id",
@@ -199,7 +200,8 @@ impl Store {
                 r.get::<i64, _>(0),
                 UsageFacts {
                     last_day: parse_day(r.get(1))?,
-                    active_avg_7: r.get::<i64, _>(2) as f64 / 7.0,
+                    // Averaged over the days that have figures: a newly synced account has only a few.
+                    active_avg_7: r.get::<i64, _>(2) as f64 / r.get::<i64, _>(7).max(1) as f64,
                     sum_30: r.get::<i64, _>(3) as f64,
                     days_30: r.get(4),
                     sum_prev_30: r.get::<i64, _>(5) as f64,

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
 
 use super::hubspot::{self, map, Client, ObjectSpec};
 use super::plan::{self, Cursor, PageMeta};
@@ -19,7 +20,7 @@ use crate::secrets::CrmSecret;
 use crate::store::Store;
 
 /// Progress of one object type, sent after every stored page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Progress {
     pub connection: String,
     pub object_type: String,
@@ -38,7 +39,7 @@ pub struct Progress {
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
 /// The outcome of one object type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ObjectReport {
     pub object_type: String,
     pub fetched: u64,
@@ -49,7 +50,7 @@ pub struct ObjectReport {
 }
 
 /// The outcome of syncing one connection.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SyncReport {
     pub connection: String,
     pub objects: Vec<ObjectReport>,

@@ -144,3 +144,27 @@ export type AccountDetail = { header: AccountHeader, health: HealthExplanation |
  * 12-month health trend rendered by plotters, as a standalone SVG document.
  */
 trend_svg: string, contacts: Array<ContactView>, open_deals: Array<DealView>, tickets: Array<TicketView>, feedback: Array<FeedbackView>, timeline: Array<ActivityView>, status: AppStatus, };
+
+export type ConnectionView = { name: string, crm: Crm, base_url: string, 
+/**
+ * When every object type last finished syncing.
+ */
+last_synced: string | null, 
+/**
+ * The newest failed run's message, if the newest run of some type failed.
+ */
+last_error: string | null, requests_per_10s: number, };
+
+export type Progress = { connection: string, object_type: string, fetched: number, upserted: number, deleted: number, 
+/**
+ * Records per second so far.
+ */
+rate: number, 
+/**
+ * `backfill`, `incremental`, `deletes` or `done`.
+ */
+phase: string, done: boolean, error: string | null, };
+
+export type ObjectReport = { object_type: string, fetched: number, upserted: number, deleted: number, duration_ms: number, error: string | null, };
+
+export type SyncReport = { connection: string, objects: Array<ObjectReport>, requests: number, retries: number, rate_limited: number, };

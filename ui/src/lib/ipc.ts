@@ -1,6 +1,15 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
-import { invoke } from '@tauri-apps/api/core';
-import type { AccountDetail, AppStatus, ErrorCode, IpcError, Portfolio } from './bindings';
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type {
+  AccountDetail,
+  AppStatus,
+  ConnectionView,
+  ErrorCode,
+  IpcError,
+  Portfolio,
+  Progress,
+  SyncReport,
+} from './bindings';
 
 // `satisfies` makes svelte-check fail when the Rust side adds a code this list lacks.
 const ERROR_CODE_SET = {
@@ -71,4 +80,16 @@ export const ipc = {
   resetDemo: (seed: number | null = null, accounts: number | null = null): Promise<AppStatus> =>
     call<AppStatus>('reset_demo', { seed, accounts }),
   unlock: (passphrase: string): Promise<AppStatus> => call<AppStatus>('unlock', { passphrase }),
+  connections: (): Promise<ConnectionView[]> => call<ConnectionView[]>('connections'),
+  connectHubspot: (name: string, baseUrl: string | null, token: string): Promise<ConnectionView[]> =>
+    call<ConnectionView[]>('connect_hubspot', { name, baseUrl, token }),
+  testConnection: (name: string): Promise<void> => call<void>('test_connection', { name }),
+  disconnect: (name: string): Promise<ConnectionView[]> => call<ConnectionView[]>('disconnect', { name }),
+  /** Runs a sync; `onProgress` gets each object type's progress as pages are stored. */
+  syncNow: (name: string | null, full: boolean, onProgress: (p: Progress) => void): Promise<SyncReport[]> => {
+    const channel = new Channel<Progress>();
+    channel.onmessage = onProgress;
+    return call<SyncReport[]>('sync_now', { name, full, onProgress: channel });
+  },
+  cancelSync: (): Promise<void> => call<void>('cancel_sync'),
 };

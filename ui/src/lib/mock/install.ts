@@ -42,6 +42,15 @@ export function installMock(): void {
         world = makeWorld(seed, n);
         return delay(900, status(world));
       }
+      case 'connections':
+        return delay(30, []);
+      case 'connect_hubspot':
+      case 'test_connection':
+      case 'sync_now':
+        return reject('crm_unreachable', 'The browser mock has no CRM to reach; run the desktop app against the fake HubSpot server.');
+      case 'disconnect':
+      case 'cancel_sync':
+        return delay(30, cmd === 'disconnect' ? [] : null);
       default:
         return reject('internal', `Unknown command ${cmd}.`);
     }
