@@ -303,3 +303,81 @@ async fn connecting_explains_bad_tokens_missing_scopes_and_unreachable_hosts() {
     // Nothing was saved by the failed attempts.
     assert!(r.connections().await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oauth_refreshes_on_expiry_and_once_after_a_revoked_access_token() {
+    use rapport_tests::hubspot::OAuth;
+    let cfg = Config {
+        tokens: vec![],
+        oauth: Some(OAuth {
+            client_id: "cid".into(),
+            client_secret: "csecret".into(),
+            refresh_token: "rt-1".into(),
+            access_ttl_secs: 1_800,
+        }),
+        ..Config::default()
+    };
+    let fake = Arc::new(FakeHubSpot::start(cfg).await);
+    fake.seed(25, 5);
+    let dir = tempfile::tempdir().unwrap();
+    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain)
+        .await
+        .unwrap();
+    let oauth = |refresh: &str| CrmSecret {
+        token: None,
+        client_id: Some("cid".into()),
+        client_secret: Some("csecret".into()),
+        refresh_token: Some(refresh.into()),
+    };
+    let e = r
+        .connect(
+            "hs",
+            Crm::Hubspot,
+            Some(&fake.base_url),
+            oauth("rt-revoked"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::CrmAuth, "{e}");
+    r.connect("hs", Crm::Hubspot, Some(&fake.base_url), oauth("rt-1"))
+        .await
+        .unwrap();
+    // A sync that starts with a valid token: the server then expires every issued token mid-way
+    // (HubSpot answers 401 EXPIRED_AUTHENTICATION); the client refreshes once and carries on.
+    let rep = sync(&r, false).await;
+    assert_eq!(rep.first_error(), None);
+    let issued = fake.issued_access_tokens();
+    fake.upsert(
+        "companies",
+        fake.ids("companies")[0],
+        &[("name", "After Expiry")],
+        chrono::Utc::now().timestamp_millis() + 60_000,
+    );
+    // Expire every token as soon as the first page is stored, i.e. mid-sync.
+    let once = std::sync::Once::new();
+    let f2 = fake.clone();
+    let mut reports = r
+        .sync(
+            Some("hs"),
+            false,
+            CancellationToken::new(),
+            Arc::new(move |_| once.call_once(|| f2.inject(Fault::ExpireTokens))),
+        )
+        .await
+        .unwrap();
+    let rep = reports.remove(0);
+    assert_eq!(rep.first_error(), None, "{rep:?}");
+    assert!(
+        fake.stats().unauthorized_401 >= 1,
+        "the expired token was used once"
+    );
+    assert!(
+        fake.issued_access_tokens() > issued,
+        "and a new one was fetched"
+    );
+    assert_eq!(live(&r, "account").await, 25);
+    assert_eq!(
+        r.store().find_accounts("After Expiry").await.unwrap().len(),
+        1
+    );
+}
