@@ -381,3 +381,28 @@ async fn oauth_refreshes_on_expiry_and_once_after_a_revoked_access_token() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_lower_limit_in_the_response_headers_is_followed_before_the_server_refuses() {
+    // The account allows 60 requests per 10 s; the connection was set up for 190.
+    let cfg = Config {
+        rate_limit: Some(RateLimit {
+            max: 60,
+            window_ms: 10_000,
+        }),
+        ..Config::default()
+    };
+    let w = world(cfg, 10, 190).await;
+    w.fake.seed_bulk("contacts", 2_500, 9_000_000, |i| {
+        1_700_000_000_000 + i as i64
+    });
+    let rep = sync(&w.r, false).await;
+    assert_eq!(rep.first_error(), None);
+    assert!(
+        rep.requests > 60,
+        "enough requests to pass the limit: {}",
+        rep.requests
+    );
+    assert_eq!(rep.rate_limited, 0, "{rep:?}");
+    assert_eq!(w.fake.stats().rejected_429, 0);
+}

@@ -67,8 +67,19 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     auth: Auth,
-    limiter: DefaultDirectRateLimiter,
+    /// The pacing in force, and the budget per 10 s it was built for.
+    limiter: std::sync::RwLock<(Arc<DefaultDirectRateLimiter>, u32)>,
     pub counters: Counters,
+}
+
+/// A limiter spending `per_10s` requests per 10 s, evenly (3 % under, so a rolling window on
+/// the server never overflows).
+fn pacer(per_10s: u32) -> Arc<DefaultDirectRateLimiter> {
+    let per_second = f64::from(per_10s.max(1)) * 0.97 / 10.0;
+    let quota = Quota::with_period(Duration::from_secs_f64(1.0 / per_second))
+        .expect("a positive period")
+        .allow_burst(NonZeroU32::MIN);
+    Arc::new(RateLimiter::direct(quota))
 }
 
 impl Client {
@@ -89,10 +100,6 @@ impl Client {
                     "This connection has neither a token nor a refresh token. Connect it again.",
                 )),
             };
-        let per_second = f64::from(requests_per_10s.max(1)) * 0.97 / 10.0;
-        let quota = Quota::with_period(Duration::from_secs_f64(1.0 / per_second))
-            .expect("a positive period")
-            .allow_burst(NonZeroU32::MIN);
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
@@ -103,7 +110,7 @@ impl Client {
             http,
             base: base_url.trim_end_matches('/').to_string(),
             auth,
-            limiter: RateLimiter::direct(quota),
+            limiter: std::sync::RwLock::new((pacer(requests_per_10s), requests_per_10s)),
             counters: Counters::default(),
         }))
     }
@@ -163,10 +170,19 @@ impl Client {
     ) -> Result<T> {
         let refreshed = std::sync::atomic::AtomicBool::new(false);
         let attempt = || async {
-            self.limiter.until_ready().await;
+            let limiter = self
+                .limiter
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .0
+                .clone();
+            limiter.until_ready().await;
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
             let token = self.access_token(false).await.map_err(Attempt::Fail)?;
             let resp = build(&self.http, &token).bearer_auth(&token).send().await;
+            if let Ok(r) = &resp {
+                self.follow_limit_headers(r.headers());
+            }
             classify(resp).await
         };
         let out = (|| async {
@@ -214,6 +230,27 @@ impl Client {
                 "a page that does not match HubSpot's documented shape ({e})"
             ))
         })
+    }
+
+    /// Slows down to the app's real limit when HubSpot reports one below the configured budget
+    /// (`X-HubSpot-RateLimit-Max` per `-Interval-Milliseconds`), e.g. a Starter account at 100/10 s.
+    fn follow_limit_headers(&self, h: &reqwest::header::HeaderMap) {
+        let num = |name: &str| h.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
+        let (Some(max), Some(interval)) = (
+            num("x-hubspot-ratelimit-max"),
+            num("x-hubspot-ratelimit-interval-milliseconds"),
+        ) else {
+            return;
+        };
+        if max < 1.0 || interval < 1.0 {
+            return;
+        }
+        let per_10s = (max * 10_000.0 / interval).floor() as u32;
+        let mut current = self.limiter.write().unwrap_or_else(|e| e.into_inner());
+        if per_10s >= 1 && per_10s < current.1 {
+            tracing::info!(per_10s, "HubSpot reports a lower rate limit; pacing to it");
+            *current = (pacer(per_10s), per_10s);
+        }
     }
 
     /// One page of `object_type` for a planned request.
