@@ -52,9 +52,19 @@ impl Driver {
             json!({ "application": app, "args": ["--data-dir", data_dir] }),
         )
         .unwrap();
-        WebDriver::new(format!("http://127.0.0.1:{}", self.port), caps)
-            .await
-            .expect("a WebDriver session on the app")
+        // tauri-driver listens before its WebKitWebDriver child does; a session request in that
+        // gap fails to send (seen once in CI), so retry a few times before giving up.
+        let mut attempt = 0;
+        loop {
+            match WebDriver::new(format!("http://127.0.0.1:{}", self.port), caps.clone()).await {
+                Ok(d) => return d,
+                Err(_) if attempt < 5 => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
+                }
+                Err(e) => panic!("a WebDriver session on the app: {e:?}"),
+            }
+        }
     }
 }
 
