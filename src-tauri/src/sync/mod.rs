@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod engine;
+pub mod http;
 pub mod hubspot;
 pub mod plan;
 pub mod rows;

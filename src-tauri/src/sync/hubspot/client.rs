@@ -3,13 +3,11 @@
 //! 5xx, timeouts and cut-off pages. No third-party HubSpot crate is well kept (issue 3).
 
 use std::collections::HashMap;
-use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use backon::{ExponentialBuilder, Retryable};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::DefaultDirectRateLimiter;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tokio::sync::Mutex;
@@ -17,29 +15,12 @@ use tokio::sync::Mutex;
 use super::wire::{AssocPage, ObjectPage, OwnerPage};
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
+use crate::sync::http::{crm, pacer, retry_after, root_cause, with_retries, Attempt, Counters};
 use crate::sync::plan::Request;
 
 /// Refresh an OAuth access token this long before HubSpot says it expires.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
-/// Attempts per request before its error is reported.
-pub const MAX_ATTEMPTS: usize = 6;
-
-/// What one failed attempt means for the next.
-#[derive(Debug)]
-enum Attempt {
-    /// Try again after the backoff (or after `Some` wait the server asked for).
-    Retry(Error, Option<Duration>),
-    /// The access token expired: refresh it once, then try again.
-    Refresh,
-    Fail(Error),
-}
-
-fn crm(code: ErrorCode, message: impl Into<String>) -> Error {
-    Error::Crm {
-        code,
-        message: message.into(),
-    }
-}
+pub use crate::sync::http::MAX_ATTEMPTS;
 
 struct OAuthState {
     access: Option<(String, Instant)>,
@@ -55,14 +36,6 @@ enum Auth {
     },
 }
 
-/// Request counters for the sync report.
-#[derive(Debug, Default)]
-pub struct Counters {
-    pub requests: AtomicU64,
-    pub retries: AtomicU64,
-    pub rate_limited: AtomicU64,
-}
-
 pub struct Client {
     http: reqwest::Client,
     base: String,
@@ -70,16 +43,6 @@ pub struct Client {
     /// The pacing in force, and the budget per 10 s it was built for.
     limiter: std::sync::RwLock<(Arc<DefaultDirectRateLimiter>, u32)>,
     pub counters: Counters,
-}
-
-/// A limiter spending `per_10s` requests per 10 s, evenly (3 % under, so a rolling window on
-/// the server never overflows).
-fn pacer(per_10s: u32) -> Arc<DefaultDirectRateLimiter> {
-    let per_second = f64::from(per_10s.max(1)) * 0.97 / 10.0;
-    let quota = Quota::with_period(Duration::from_secs_f64(1.0 / per_second))
-        .expect("a positive period")
-        .allow_burst(NonZeroU32::MIN);
-    Arc::new(RateLimiter::direct(quota))
 }
 
 impl Client {
@@ -168,7 +131,6 @@ impl Client {
         &self,
         build: impl Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder,
     ) -> Result<T> {
-        let refreshed = std::sync::atomic::AtomicBool::new(false);
         let attempt = || async {
             let limiter = self
                 .limiter
@@ -185,46 +147,8 @@ impl Client {
             }
             classify(resp).await
         };
-        let out = (|| async {
-            match attempt().await {
-                Err(Attempt::Refresh) if !refreshed.swap(true, Ordering::Relaxed) => {
-                    self.access_token(true).await.map_err(Attempt::Fail)?;
-                    attempt().await
-                }
-                Err(Attempt::Refresh) => Err(Attempt::Fail(crm(ErrorCode::CrmAuth, "HubSpot still rejects the access token after refreshing it. Connect the account again."))),
-                r => r,
-            }
-        })
-        .retry(
-            ExponentialBuilder::default()
-                .with_min_delay(Duration::from_millis(250))
-                .with_max_delay(Duration::from_secs(20))
-                .with_max_times(MAX_ATTEMPTS - 1)
-                .with_jitter(),
-        )
-        .sleep(tokio::time::sleep)
-        .when(|e| matches!(e, Attempt::Retry(..)))
-        .adjust(|e, backoff| match e {
-            Attempt::Retry(_, Some(wait)) => Some(*wait),
-            _ => backoff,
-        })
-        .notify(|e, _| {
-            self.counters.retries.fetch_add(1, Ordering::Relaxed);
-            if matches!(e, Attempt::Retry(Error::Crm { code: ErrorCode::CrmRateLimited, .. }, _)) {
-                self.counters.rate_limited.fetch_add(1, Ordering::Relaxed);
-            }
-        })
-        .await;
-        let body = match out {
-            Ok(b) => b,
-            Err(Attempt::Retry(e, _)) | Err(Attempt::Fail(e)) => return Err(e),
-            Err(Attempt::Refresh) => {
-                return Err(crm(
-                    ErrorCode::CrmAuth,
-                    "HubSpot rejected the access token.",
-                ))
-            }
-        };
+        let refresh = || async { self.access_token(true).await.map(|_| ()) };
+        let body = with_retries(&self.counters, "HubSpot", attempt, refresh).await?;
         serde_json::from_slice(&body).map_err(|e| {
             bad_response(&format!(
                 "a page that does not match HubSpot's documented shape ({e})"
@@ -381,14 +305,6 @@ fn unreachable(e: reqwest::Error) -> Error {
     )
 }
 
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
-}
-
 fn bad_response(detail: &str) -> Error {
     crm(
         ErrorCode::CrmBadResponse,
@@ -416,12 +332,7 @@ async fn classify(
         Err(e) => return Err(Attempt::Retry(unreachable(e), None)),
     };
     let status = resp.status();
-    let retry_after = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+    let retry_after = retry_after(resp.headers());
     let body = match resp.bytes().await {
         Ok(b) => b.to_vec(),
         // The connection dropped mid-body: a cut-off page, worth another try.

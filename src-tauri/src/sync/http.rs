@@ -1,0 +1,134 @@
+//! What both CRM clients share: request pacing (governor), retries with backoff and jitter
+//! (backon), and the errors a failed call turns into.
+
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Attempts per request before its error is reported.
+pub const MAX_ATTEMPTS: usize = 6;
+
+/// What one failed attempt means for the next.
+#[derive(Debug)]
+pub enum Attempt {
+    /// Try again after the backoff (or after `Some` wait the server asked for).
+    Retry(Error, Option<Duration>),
+    /// The access token expired: refresh it once, then try again.
+    Refresh,
+    Fail(Error),
+}
+
+/// Request counters for the sync report.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub requests: AtomicU64,
+    pub retries: AtomicU64,
+    pub rate_limited: AtomicU64,
+}
+
+pub fn crm(code: ErrorCode, message: impl Into<String>) -> Error {
+    Error::Crm {
+        code,
+        message: message.into(),
+    }
+}
+
+/// A limiter spending `per_10s` requests per 10 s, evenly (3 % under, so a rolling window on
+/// the server never overflows).
+pub fn pacer(per_10s: u32) -> Arc<DefaultDirectRateLimiter> {
+    let per_second = f64::from(per_10s.max(1)) * 0.97 / 10.0;
+    let quota = Quota::with_period(Duration::from_secs_f64(1.0 / per_second))
+        .expect("a positive period")
+        .allow_burst(NonZeroU32::MIN);
+    Arc::new(RateLimiter::direct(quota))
+}
+
+/// The innermost cause of an error chain (reqwest wraps the useful part).
+pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// A `Retry-After` header in seconds.
+pub fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+    h.get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or runs out of tries; an expired token is
+/// refreshed once with `refresh`. `crm_name` names the CRM in the one message built here.
+pub async fn with_retries<A, AF, R, RF>(
+    counters: &Counters,
+    crm_name: &str,
+    attempt: A,
+    refresh: R,
+) -> Result<Vec<u8>>
+where
+    A: Fn() -> AF,
+    AF: Future<Output = std::result::Result<Vec<u8>, Attempt>>,
+    R: Fn() -> RF,
+    RF: Future<Output = Result<()>>,
+{
+    let refreshed = AtomicBool::new(false);
+    let out = (|| async {
+        match attempt().await {
+            Err(Attempt::Refresh) if !refreshed.swap(true, Ordering::Relaxed) => {
+                refresh().await.map_err(Attempt::Fail)?;
+                attempt().await
+            }
+            r => r,
+        }
+    })
+    .retry(
+        ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(250))
+            .with_max_delay(Duration::from_secs(20))
+            .with_max_times(MAX_ATTEMPTS - 1)
+            .with_jitter(),
+    )
+    .sleep(tokio::time::sleep)
+    .when(|e| matches!(e, Attempt::Retry(..)))
+    .adjust(|e, backoff| match e {
+        Attempt::Retry(_, Some(wait)) => Some(*wait),
+        _ => backoff,
+    })
+    .notify(|e, _| {
+        counters.retries.fetch_add(1, Ordering::Relaxed);
+        if matches!(
+            e,
+            Attempt::Retry(
+                Error::Crm {
+                    code: ErrorCode::CrmRateLimited,
+                    ..
+                },
+                _
+            )
+        ) {
+            counters.rate_limited.fetch_add(1, Ordering::Relaxed);
+        }
+    })
+    .await;
+    match out {
+        Ok(b) => Ok(b),
+        Err(Attempt::Retry(e, _)) | Err(Attempt::Fail(e)) => Err(e),
+        Err(Attempt::Refresh) => Err(crm(
+            ErrorCode::CrmAuth,
+            format!("{crm_name} still rejects the access token after refreshing it. Connect the account again."),
+        )),
+    }
+}
