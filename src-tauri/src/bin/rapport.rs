@@ -95,6 +95,26 @@ enum ConnectCrm {
         #[arg(long, default_value_t = 190)]
         rate_limit: u32,
     },
+    /// Salesforce, with a session token and the instance address, or OAuth with a refresh token.
+    Salesforce {
+        #[arg(long, default_value = "salesforce")]
+        name: String,
+        /// Read a session (access) token from standard input; needs --instance-url.
+        #[arg(long)]
+        token_stdin: bool,
+        /// OAuth connected-app consumer key; the secret and refresh token come on stdin.
+        #[arg(long)]
+        client_id: Option<String>,
+        #[arg(long)]
+        oauth_stdin: bool,
+        /// The org's address for a session token, or the login host for OAuth
+        /// (default https://login.salesforce.com).
+        #[arg(long)]
+        instance_url: Option<String>,
+        /// Requests per 10 s Rapport may use.
+        #[arg(long, default_value_t = 100)]
+        rate_limit: u32,
+    },
 }
 
 #[tokio::main]
@@ -197,10 +217,33 @@ async fn run(cli: Cli) -> rapport_lib::Result<()> {
                     base_url,
                     rate_limit,
                 },
-        } => crm::connect_hubspot(
+        } => crm::connect(
             &r,
+            rapport_lib::domain::Crm::Hubspot,
             &name,
             base_url.as_deref(),
+            token_stdin,
+            client_id,
+            oauth_stdin,
+            rate_limit,
+        )
+        .await
+        .map(|s| emit(&s)),
+        Command::Connect {
+            crm:
+                ConnectCrm::Salesforce {
+                    name,
+                    token_stdin,
+                    client_id,
+                    oauth_stdin,
+                    instance_url,
+                    rate_limit,
+                },
+        } => crm::connect(
+            &r,
+            rapport_lib::domain::Crm::Salesforce,
+            &name,
+            instance_url.as_deref(),
             token_stdin,
             client_id,
             oauth_stdin,

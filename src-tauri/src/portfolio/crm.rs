@@ -10,10 +10,24 @@ use crate::secrets::{self, CrmSecret};
 use crate::store::META_DATA_AS_OF;
 use crate::sync::engine::sync_hubspot;
 use crate::sync::hubspot::Client;
+use crate::sync::salesforce::{self, sync_salesforce};
 use crate::sync::{AuthKind, Connection, NewConnection, ProgressFn, Settings, SyncReport};
 
 /// HubSpot's API host.
 pub const HUBSPOT_API: &str = "https://api.hubapi.com";
+/// Salesforce's login host (OAuth); data calls go to the `instance_url` it returns.
+pub const SALESFORCE_LOGIN: &str = "https://login.salesforce.com";
+
+async fn test_credentials(crm: Crm, base_url: &str, secret: &CrmSecret, budget: u32) -> Result<()> {
+    match crm {
+        Crm::Salesforce => {
+            salesforce::Client::new(base_url, secret, budget)?
+                .test()
+                .await
+        }
+        _ => Client::new(base_url, secret, budget)?.test().await,
+    }
+}
 
 impl Rapport {
     pub async fn connections(&self) -> Result<Vec<Connection>> {
@@ -63,13 +77,21 @@ impl Rapport {
         if name.is_empty() {
             return Err(Error::InvalidInput("Give the connection a name.".into()));
         }
-        if crm != Crm::Hubspot {
-            return Err(Error::InvalidInput(
-                "Only HubSpot connections can be added in this version; Salesforce is coming next."
-                    .into(),
-            ));
-        }
-        let base_url = base_url.unwrap_or(HUBSPOT_API).trim().trim_end_matches('/');
+        let default_base = match (crm, base_url) {
+            (Crm::Hubspot, _) => HUBSPOT_API,
+            (Crm::Salesforce, _) if secret.token.is_none() => SALESFORCE_LOGIN,
+            (Crm::Salesforce, Some(_)) => "",
+            (Crm::Salesforce, None) => {
+                return Err(Error::InvalidInput(
+                    "A Salesforce session token needs the org's instance address (https://yourorg.my.salesforce.com).".into(),
+                ))
+            }
+            (Crm::Demo, _) => return Err(Error::InvalidInput("The demo is not a CRM.".into())),
+        };
+        let base_url = base_url
+            .unwrap_or(default_base)
+            .trim()
+            .trim_end_matches('/');
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
             return Err(Error::InvalidInput(format!(
                 "{base_url:?} is not a web address; it should start with https://."
@@ -80,10 +102,11 @@ impl Rapport {
         } else {
             AuthKind::Oauth
         };
-        let settings = Settings::default();
-        Client::new(base_url, &secret, settings.requests_per_10s)?
-            .test()
-            .await?;
+        let settings = match crm {
+            Crm::Salesforce => salesforce::default_settings(),
+            _ => Settings::default(),
+        };
+        test_credentials(crm, base_url, &secret, settings.requests_per_10s).await?;
         let conn = self
             .store
             .add_connection(
@@ -108,9 +131,7 @@ impl Rapport {
     pub async fn test_connection(&self, name: &str) -> Result<()> {
         let c = self.connection_named(name).await?;
         let secret = secrets::crm_secret(&self.data_dir, &c.name)?;
-        Client::new(&c.base_url, &secret, c.settings.requests_per_10s)?
-            .test()
-            .await
+        test_credentials(c.crm, &c.base_url, &secret, c.settings.requests_per_10s).await
     }
 
     /// Removes a connection, its keychain entry and the accounts it brought in.
@@ -140,16 +161,13 @@ impl Rapport {
         let mut reports = Vec::new();
         for c in conns {
             let secret = secrets::crm_secret(&self.data_dir, &c.name)?;
-            let report = sync_hubspot(
-                &self.store,
-                &c,
-                &secret,
-                full,
-                cancel.clone(),
-                progress.clone(),
-                Utc::now(),
-            )
-            .await?;
+            let (now, cancel, progress) = (Utc::now(), cancel.clone(), progress.clone());
+            let report = match c.crm {
+                Crm::Salesforce => {
+                    sync_salesforce(&self.store, &c, &secret, full, cancel, progress, now).await?
+                }
+                _ => sync_hubspot(&self.store, &c, &secret, full, cancel, progress, now).await?,
+            };
             reports.push(report);
         }
         if reports.iter().all(|r| r.first_error().is_none()) {

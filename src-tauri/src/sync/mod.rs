@@ -6,6 +6,7 @@ pub mod http;
 pub mod hubspot;
 pub mod plan;
 pub mod rows;
+pub mod salesforce;
 
 pub use connection::{AuthKind, Connection, NewConnection, Settings};
 pub use engine::{ObjectReport, Progress, ProgressFn, SyncReport};

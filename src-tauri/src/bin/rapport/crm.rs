@@ -24,8 +24,10 @@ fn secret_from_stdin(what: &str) -> Result<String> {
     Ok(s)
 }
 
-pub async fn connect_hubspot(
+#[allow(clippy::too_many_arguments)]
+pub async fn connect(
     r: &Rapport,
+    crm: Crm,
     name: &str,
     base_url: Option<&str>,
     token_stdin: bool,
@@ -60,7 +62,7 @@ pub async fn connect_hubspot(
         }
     } else {
         return Err(Error::InvalidInput(
-            "Give a private-app token with --token-stdin, or OAuth with --client-id and --oauth-stdin.".into(),
+            "Give a token with --token-stdin, or OAuth with --client-id and --oauth-stdin.".into(),
         ));
     };
     if !(10..=100_000).contains(&requests_per_10s) {
@@ -68,7 +70,7 @@ pub async fn connect_hubspot(
             "--rate-limit is requests per 10 seconds, between 10 and 100000 (HubSpot allows 100 or 190).".into(),
         ));
     }
-    let mut c = r.connect(name, Crm::Hubspot, base_url, secret).await?;
+    let mut c = r.connect(name, crm, base_url, secret).await?;
     c.settings.requests_per_10s = requests_per_10s;
     r.store().update_connection(&c).await?;
     Ok(format!(

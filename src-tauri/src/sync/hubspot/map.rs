@@ -46,7 +46,7 @@ fn humanize(v: &str) -> String {
 }
 
 /// Segment by contract size, the same bands the demo portfolio uses.
-fn segment(arr: f64) -> &'static str {
+pub(crate) fn segment(arr: f64) -> &'static str {
     if arr >= 100_000.0 {
         "Enterprise"
     } else if arr >= 25_000.0 {
@@ -57,7 +57,11 @@ fn segment(arr: f64) -> &'static str {
 }
 
 /// Lifecycle from the contract dates: new contracts onboard, near renewals renew.
-fn stage(start: Option<NaiveDate>, renewal: Option<NaiveDate>, today: NaiveDate) -> LifecycleStage {
+pub(crate) fn stage(
+    start: Option<NaiveDate>,
+    renewal: Option<NaiveDate>,
+    today: NaiveDate,
+) -> LifecycleStage {
     match (start, renewal) {
         (Some(s), _) if today - s < Duration::days(90) => LifecycleStage::Onboarding,
         (_, Some(r)) if r >= today && r - today <= Duration::days(90) => LifecycleStage::Renewal,

@@ -1,0 +1,235 @@
+//! A thin Salesforce REST client: session token or OAuth refresh (using the returned
+//! `instance_url`), SOQL `query`/`queryAll` with `nextRecordsUrl`, shared pacing and retries.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::DefaultDirectRateLimiter;
+use serde::Deserialize;
+use tokio::sync::Mutex;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::secrets::CrmSecret;
+use crate::sync::http::{crm, pacer, retry_after, root_cause, with_retries, Attempt, Counters};
+
+/// The REST API version Rapport speaks.
+pub const API: &str = "/services/data/v59.0";
+
+enum Auth {
+    Session(String),
+    OAuth {
+        client_id: String,
+        client_secret: String,
+        refresh_token: String,
+        /// `(access token, instance URL)` once refreshed.
+        access: Mutex<Option<(String, String)>>,
+    },
+}
+
+/// One `query` batch.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryPage {
+    #[serde(default)]
+    pub done: bool,
+    pub next_records_url: Option<String>,
+    #[serde(default)]
+    pub records: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    auth: Auth,
+    limiter: Arc<DefaultDirectRateLimiter>,
+    pub counters: Counters,
+}
+
+fn unreachable(e: reqwest::Error) -> Error {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else {
+        "could not be reached"
+    };
+    crm(
+        ErrorCode::CrmUnreachable,
+        format!("Salesforce {what} ({}). Check the network connection; Rapport keeps working from the local copy and syncs again later.", root_cause(&e)),
+    )
+}
+
+fn bad_response(detail: &str) -> Error {
+    crm(
+        ErrorCode::CrmBadResponse,
+        format!("Salesforce sent {detail}. Nothing from that batch was stored; the next sync starts again from the same place."),
+    )
+}
+
+impl Client {
+    /// `base_url` is the instance URL for a session token, or the login URL for OAuth.
+    pub fn new(base_url: &str, secret: &CrmSecret, requests_per_10s: u32) -> Result<Arc<Client>> {
+        let auth = match (&secret.token, &secret.refresh_token) {
+            (Some(t), _) => Auth::Session(t.clone()),
+            (None, Some(r)) => Auth::OAuth {
+                client_id: secret.client_id.clone().unwrap_or_default(),
+                client_secret: secret.client_secret.clone().unwrap_or_default(),
+                refresh_token: r.clone(),
+                access: Mutex::new(None),
+            },
+            _ => return Err(crm(ErrorCode::CrmAuth, "This connection has neither a session token nor a refresh token. Connect it again.")),
+        };
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("Rapport/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Io(e.to_string()))?;
+        Ok(Arc::new(Client {
+            http,
+            base: base_url.trim_end_matches('/').to_string(),
+            auth,
+            limiter: pacer(requests_per_10s),
+            counters: Counters::default(),
+        }))
+    }
+
+    /// `(access token, instance URL)`, refreshing an OAuth token when asked or not yet fetched.
+    async fn session(&self, refresh: bool) -> Result<(String, String)> {
+        match &self.auth {
+            Auth::Session(t) => Ok((t.clone(), self.base.clone())),
+            Auth::OAuth {
+                client_id,
+                client_secret,
+                refresh_token,
+                access,
+            } => {
+                let mut a = access.lock().await;
+                if let (Some(cur), false) = (&*a, refresh) {
+                    return Ok(cur.clone());
+                }
+                #[derive(Deserialize)]
+                struct Token {
+                    access_token: String,
+                    instance_url: String,
+                }
+                let resp = self
+                    .http
+                    .post(format!("{}/services/oauth2/token", self.base))
+                    .form(&[
+                        ("grant_type", "refresh_token"),
+                        ("client_id", client_id.as_str()),
+                        ("client_secret", client_secret.as_str()),
+                        ("refresh_token", refresh_token.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .map_err(unreachable)?;
+                if !resp.status().is_success() {
+                    return Err(crm(ErrorCode::CrmAuth, "Salesforce refused the refresh token (it may have been revoked). Connect the org again."));
+                }
+                let t: Token = resp
+                    .json()
+                    .await
+                    .map_err(|e| bad_response(&format!("an unreadable token answer ({e})")))?;
+                let cur = (
+                    t.access_token,
+                    t.instance_url.trim_end_matches('/').to_string(),
+                );
+                *a = Some(cur.clone());
+                Ok(cur)
+            }
+        }
+    }
+
+    /// GETs `path` (absolute on the instance, e.g. a `nextRecordsUrl`) with `query` parameters.
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T> {
+        let oauth = matches!(self.auth, Auth::OAuth { .. });
+        let attempt = || async {
+            self.limiter.until_ready().await;
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let (token, instance) = self.session(false).await.map_err(Attempt::Fail)?;
+            let resp = self
+                .http
+                .get(format!("{instance}{path}"))
+                .query(query)
+                .bearer_auth(&token)
+                .send()
+                .await;
+            classify(resp, oauth).await
+        };
+        let refresh = || async { self.session(true).await.map(|_| ()) };
+        let body = with_retries(&self.counters, "Salesforce", attempt, refresh).await?;
+        serde_json::from_slice(&body).map_err(|e| {
+            bad_response(&format!(
+                "a batch that does not match the REST API's shape ({e})"
+            ))
+        })
+    }
+
+    pub async fn query(&self, soql: &str, all: bool) -> Result<QueryPage> {
+        let path = format!("{API}/{}", if all { "queryAll" } else { "query" });
+        self.get(&path, &[("q", soql)]).await
+    }
+
+    pub async fn next(&self, next_records_url: &str) -> Result<QueryPage> {
+        if !next_records_url.starts_with("/services/data/") {
+            return Err(bad_response("a nextRecordsUrl outside the REST API"));
+        }
+        self.get(next_records_url, &[]).await
+    }
+
+    /// Checks the credentials with the cheapest call there is.
+    pub async fn test(&self) -> Result<()> {
+        let _: serde_json::Value = self.get(&format!("{API}/limits"), &[]).await?;
+        Ok(())
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SfError {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    error_code: String,
+}
+
+async fn classify(
+    resp: reqwest::Result<reqwest::Response>,
+    oauth: bool,
+) -> std::result::Result<Vec<u8>, Attempt> {
+    let resp = resp.map_err(|e| Attempt::Retry(unreachable(e), None))?;
+    let status = resp.status();
+    let wait = retry_after(resp.headers());
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| Attempt::Retry(unreachable(e), None))?
+        .to_vec();
+    if status.is_success() {
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+            Ok(_) => Ok(body),
+            Err(e) => Err(Attempt::Retry(
+                bad_response(&format!("a batch that is not valid JSON ({e})")),
+                None,
+            )),
+        };
+    }
+    let err = serde_json::from_slice::<Vec<SfError>>(&body)
+        .ok()
+        .and_then(|v| v.into_iter().next())
+        .unwrap_or_default();
+    Err(match (status.as_u16(), err.error_code.as_str()) {
+        (401, _) if oauth => Attempt::Refresh,
+        (401, _) => Attempt::Fail(crm(ErrorCode::CrmAuth, "Salesforce rejected the session token (it expired or was revoked). Connect again with a new one, or use OAuth so Rapport can refresh it.")),
+        (403, "REQUEST_LIMIT_EXCEEDED") => Attempt::Fail(crm(ErrorCode::CrmRateLimited, "The Salesforce org has used its daily API allowance. The sync resumes where it stopped once the allowance renews.")),
+        (403, _) => Attempt::Fail(crm(ErrorCode::CrmScope, format!("Salesforce refused access: {}. The user needs API access and read rights on accounts, contacts, opportunities, cases and activities.", err.message))),
+        (400, "INVALID_FIELD" | "MALFORMED_QUERY" | "INVALID_TYPE") => Attempt::Fail(crm(ErrorCode::CrmBadResponse, format!("Salesforce refused the query: {}. Check the connection's field mapping.", err.message))),
+        (429 | 500..=599, _) => Attempt::Retry(crm(ErrorCode::CrmUnreachable, format!("Salesforce had a server error ({status}) several times in a row. Try again later.")), wait),
+        (code, _) => Attempt::Fail(bad_response(&format!("an error {code} ({}: {})", err.error_code, err.message))),
+    })
+}
