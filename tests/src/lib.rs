@@ -3,6 +3,10 @@
 //!
 //! This library holds the fakes those tests (and the benchmarks, and people testing by hand) run
 //! against: [`hubspot`] is a fake HubSpot CRM speaking HubSpot's wire formats over real HTTP on
-//! 127.0.0.1 (binary: `fake-hubspot`).
+//! 127.0.0.1 (binary: `fake-hubspot`); [`salesforce`] is a fake Salesforce org speaking the REST
+//! API v59.0 (SOQL query/queryAll with cursors, OAuth refresh, API limits; binary:
+//! `fake-salesforce`).
 
+mod http_util;
 pub mod hubspot;
+pub mod salesforce;

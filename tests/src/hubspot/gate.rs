@@ -8,7 +8,6 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde_json::{json, Value};
 
 use super::store::Ty;
@@ -17,9 +16,8 @@ use super::{Fault, Shared, State as St, NO_SCOPE_TOKEN};
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-pub(super) fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
+use crate::http_util::bearer;
+pub(super) use crate::http_util::{json_resp, now_ms};
 
 pub(super) fn correlation_id() -> String {
     let n: u128 = rand::random();
@@ -32,10 +30,6 @@ pub(super) fn correlation_id() -> String {
         &h[16..20],
         &h[20..32]
     )
-}
-
-pub(super) fn json_resp(status: StatusCode, v: Value) -> Response {
-    (status, Json(v)).into_response()
 }
 
 /// HubSpot's error envelope; `extra` fields (e.g. `errors`) are merged in.
@@ -147,14 +141,6 @@ fn rate_limited(policy: &str, retry_after: Option<u64>) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     resp
-}
-
-fn bearer(h: &HeaderMap) -> Option<String> {
-    let v = h.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, token) = v.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_string())
 }
 
 fn decide(st: &mut St, token: Option<&str>, path: &str, now: Instant) -> (Decision, Limits) {

@@ -1,0 +1,352 @@
+//! The Salesforce endpoints (`query`, `queryAll` and their cursors, `limits`, the OAuth refresh)
+//! and the gate every request passes: statistics, authentication, the daily API limit, injected
+//! faults and the `Sforce-Limit-Info` header.
+
+// Handlers answer `Result<Response, Response>`; boxing the error side would buy nothing here.
+#![allow(clippy::result_large_err)]
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine as _;
+use rand::Rng;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::soql;
+use super::{Cursor, Fault, Shared, State as St, MAX_CURSORS};
+use crate::http_util::{bearer, json_resp, now_ms};
+
+type Res = Result<Response, Response>;
+type Sh = State<Arc<Shared>>;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/services/data/{ver}/query", get(query))
+        .route("/services/data/{ver}/queryAll", get(query_all))
+        .route("/services/data/{ver}/query/{locator}", get(more))
+        .route("/services/data/{ver}/queryAll/{locator}", get(more))
+        .route("/services/data/{ver}/limits", get(limits))
+        .route("/services/oauth2/token", post(oauth_token))
+        .fallback(not_found)
+        .layer(from_fn_with_state(shared.clone(), gate))
+        .with_state(shared)
+}
+
+/// Salesforce's error body: a one-element array.
+fn sf_error(status: StatusCode, code: &str, message: &str) -> Response {
+    json_resp(status, json!([{"message": message, "errorCode": code}]))
+}
+
+fn not_found_resp() -> Response {
+    sf_error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "The requested resource does not exist",
+    )
+}
+
+async fn not_found() -> Response {
+    not_found_resp()
+}
+
+fn check_version(ver: &str) -> Result<(), Response> {
+    let ok = ver
+        .strip_prefix('v')
+        .and_then(|v| v.split_once('.'))
+        .is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && (a.to_string() + b).bytes().all(|c| c.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(not_found_resp())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The gate
+
+/// `GET /services/data/v59.0/query/{locator}`, `.../sobjects/Account/{id}`: variable segments
+/// shown as placeholders.
+fn route_key(method: &Method, path: &str) -> String {
+    let segs: Vec<&str> = path.split('/').collect();
+    let p: Vec<&str> = segs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match i.checked_sub(1).map(|j| segs[j]) {
+            Some("query" | "queryAll") => "{locator}",
+            _ => s,
+        })
+        .collect();
+    format!("{method} {}", p.join("/"))
+}
+
+fn limit_header(st: &St) -> HeaderValue {
+    HeaderValue::from_str(&format!("api-usage={}/{}", st.api_used, st.cfg.api_limit))
+        .unwrap_or(HeaderValue::from_static("api-usage=0/0"))
+}
+
+fn fault_response(f: Fault) -> Option<Response> {
+    match f {
+        Fault::ServerErrors { status: 500, .. } => Some(sf_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "UNKNOWN_EXCEPTION",
+            "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)",
+        )),
+        Fault::ServerErrors { status: 503, .. } => Some(sf_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVER_UNAVAILABLE",
+            "Server temporarily unavailable. Please try again later.",
+        )),
+        Fault::ServerErrors { status, .. } => {
+            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let title = format!(
+                "{} {}",
+                code.as_u16(),
+                code.canonical_reason().unwrap_or("Error")
+            );
+            let body = format!("<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>\n");
+            Some((code, [(header::CONTENT_TYPE, "text/html")], body).into_response())
+        }
+        Fault::Malformed { .. } => Some(
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
+                r#"{"totalSize":3,"done":true,"records":[{"attributes":{"type":"#,
+            )
+                .into_response(),
+        ),
+        Fault::ExpireSessions => None,
+    }
+}
+
+/// Authentication, then the API limit, then faults. `None` = let the handler answer.
+fn decide(st: &mut St, token: Option<&str>) -> Option<Response> {
+    let valid = token.is_some_and(|t| {
+        st.cfg.session_tokens.iter().any(|s| s == t) || st.access.get(t) == Some(&true)
+    });
+    if !valid {
+        st.stats.unauthorized_401 += 1;
+        return Some(sf_error(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_SESSION_ID",
+            "Session expired or invalid",
+        ));
+    }
+    st.api_used += 1;
+    if st.api_used > st.cfg.api_limit {
+        st.stats.forbidden_403 += 1;
+        return Some(sf_error(
+            StatusCode::FORBIDDEN,
+            "REQUEST_LIMIT_EXCEEDED",
+            "TotalRequests Limit exceeded.",
+        ));
+    }
+    st.take_fault().and_then(fault_response)
+}
+
+async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let key = route_key(req.method(), req.uri().path());
+    let is_data = req.uri().path().starts_with("/services/data/");
+    let early = {
+        let mut st = sh.lock();
+        st.stats.requests += 1;
+        *st.stats.by_route.entry(key).or_default() += 1;
+        if is_data {
+            decide(&mut st, bearer(req.headers()).as_deref())
+        } else {
+            None
+        }
+    };
+    let mut resp = match early {
+        Some(r) => r,
+        None => next.run(req).await,
+    };
+    let mut st = sh.lock();
+    let status = resp.status();
+    if status.is_success() {
+        st.stats.ok += 1;
+    } else if status.is_server_error() {
+        st.stats.errors_5xx += 1;
+    }
+    resp.headers_mut()
+        .insert("sforce-limit-info", limit_header(&st));
+    resp
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+fn q_param(raw: &Option<String>) -> Option<String> {
+    let pairs: Vec<(String, String)> = raw
+        .as_deref()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    pairs
+        .into_iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v)
+        .filter(|v| !v.trim().is_empty())
+}
+
+async fn query(State(sh): Sh, Path(ver): Path<String>, RawQuery(raw): RawQuery) -> Res {
+    run_query(&sh, &ver, &raw, false)
+}
+
+async fn query_all(State(sh): Sh, Path(ver): Path<String>, RawQuery(raw): RawQuery) -> Res {
+    run_query(&sh, &ver, &raw, true)
+}
+
+fn run_query(sh: &Shared, ver: &str, raw: &Option<String>, all: bool) -> Res {
+    check_version(ver)?;
+    let Some(q) = q_param(raw) else {
+        return Err(sf_error(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_QUERY",
+            "A query string has to be specified",
+        ));
+    };
+    let mut st = sh.lock();
+    let parsed =
+        soql::parse(&q, &st).map_err(|e| sf_error(StatusCode::BAD_REQUEST, e.code, &e.message))?;
+    let rows = soql::execute(&parsed, &st, all, ver);
+    st.stats.queries += 1;
+    Ok(batch(&mut st, ver, None, Arc::new(rows), 0))
+}
+
+/// Answers the batch of `rows` starting at `offset`; stores the rows under a new locator when
+/// more remain and this is the first batch (`locator` = None).
+fn batch(
+    st: &mut St,
+    ver: &str,
+    locator: Option<String>,
+    rows: Arc<Vec<Value>>,
+    offset: usize,
+) -> Response {
+    let size = st.cfg.batch_size.max(1);
+    let total = rows.len();
+    let end = (offset + size).min(total);
+    let records: Vec<Value> = rows[offset.min(total)..end].to_vec();
+    st.stats.rows_served += records.len() as u64;
+    let mut body = json!({"totalSize": total, "done": end >= total, "records": records});
+    if end < total {
+        let id = locator.unwrap_or_else(|| {
+            let n = st.next_cursor;
+            st.next_cursor += 1;
+            let id = super::id18(&format!("01g{n:012}"));
+            st.cursors.insert(id.clone(), Cursor { rows });
+            st.cursor_order.push_back(id.clone());
+            while st.cursor_order.len() > MAX_CURSORS {
+                if let Some(old) = st.cursor_order.pop_front() {
+                    st.cursors.remove(&old);
+                }
+            }
+            id
+        });
+        body["nextRecordsUrl"] = json!(format!("/services/data/{ver}/query/{id}-{end}"));
+    }
+    json_resp(StatusCode::OK, body)
+}
+
+async fn more(State(sh): Sh, Path((ver, locator)): Path<(String, String)>) -> Res {
+    check_version(&ver)?;
+    let invalid = || {
+        sf_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_QUERY_LOCATOR",
+            "invalid query locator",
+        )
+    };
+    let (id, offset) = locator.rsplit_once('-').ok_or_else(invalid)?;
+    let offset: usize = offset.parse().map_err(|_| invalid())?;
+    let mut st = sh.lock();
+    let rows = match st.cursors.get(id) {
+        Some(c) if offset < c.rows.len() => c.rows.clone(),
+        _ => return Err(invalid()),
+    };
+    Ok(batch(&mut st, &ver, Some(id.to_string()), rows, offset))
+}
+
+async fn limits(State(sh): Sh, Path(ver): Path<String>) -> Res {
+    check_version(&ver)?;
+    let st = sh.lock();
+    let max = st.cfg.api_limit;
+    Ok(json_resp(
+        StatusCode::OK,
+        json!({
+            "DailyApiRequests": {"Max": max, "Remaining": max.saturating_sub(st.api_used)},
+            "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
+            "DataStorageMB": {"Max": 5120, "Remaining": 4870},
+        }),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TokenReq {
+    grant_type: String,
+    client_id: String,
+    client_secret: String,
+    refresh_token: String,
+}
+
+fn random_alnum(n: usize) -> String {
+    let mut rng = rand::thread_rng();
+    (0..n)
+        .map(|_| rng.sample(rand::distributions::Alphanumeric) as char)
+        .collect()
+}
+
+async fn oauth_token(State(sh): Sh, body: Bytes) -> Response {
+    let req: TokenReq = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let bad = |error: &str, description: &str| {
+        json_resp(
+            StatusCode::BAD_REQUEST,
+            json!({"error": error, "error_description": description}),
+        )
+    };
+    if req.grant_type != "refresh_token" {
+        return bad("unsupported_grant_type", "grant type not supported");
+    }
+    let mut st = sh.lock();
+    let Some(oauth) = st.cfg.oauth.clone() else {
+        return bad("invalid_grant", "expired access/refresh token");
+    };
+    if req.client_id != oauth.client_id {
+        return bad("invalid_client_id", "client identifier invalid");
+    }
+    if req.client_secret != oauth.client_secret {
+        return bad("invalid_client", "invalid client credentials");
+    }
+    if req.refresh_token != oauth.refresh_token {
+        return bad("invalid_grant", "expired access/refresh token");
+    }
+    let token = format!("00DFAKE000000001!{}", random_alnum(96));
+    st.access.insert(token.clone(), true);
+    let issued = now_ms().to_string();
+    let signature = base64::engine::general_purpose::STANDARD.encode(random_alnum(32));
+    json_resp(
+        StatusCode::OK,
+        json!({
+            "access_token": token,
+            "instance_url": sh.base_url,
+            "id": format!("{}/id/00DFAKE000000001AAA/{}", sh.base_url, super::make_id_for(super::SObj::User, 1)),
+            "token_type": "Bearer",
+            "issued_at": issued,
+            "signature": signature,
+            "scope": "api refresh_token",
+        }),
+    )
+}
