@@ -40,6 +40,8 @@ fn generate() -> String {
         FeedbackView::decl(),
         AccountDetail::decl(),
         ConnectionView::decl(),
+        CrmCredentials::decl(),
+        crate::sync::Settings::decl(),
         Progress::decl(),
         ObjectReport::decl(),
         SyncReport::decl(),

@@ -406,3 +406,39 @@ async fn a_lower_limit_in_the_response_headers_is_followed_before_the_server_ref
     assert_eq!(rep.rate_limited, 0, "{rep:?}");
     assert_eq!(w.fake.stats().rejected_429, 0);
 }
+
+#[tokio::test]
+async fn editing_a_connection_tests_it_first_and_a_new_mapping_applies_on_the_next_full_sync() {
+    let w = world(Config::default(), 8, 10_000).await;
+    sync(&w.r, false).await;
+    let c = w.r.connections().await.unwrap().remove(0);
+    // A wrong replacement token is refused and nothing changes.
+    let mut s = c.settings.clone();
+    s.arr_property = "seats_purchased".into();
+    let e =
+        w.r.edit_connection("hs", &c.base_url, s.clone(), Some(token("pat-wrong")))
+            .await
+            .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::CrmAuth, "{e}");
+    assert_eq!(w.r.connections().await.unwrap()[0].settings, c.settings);
+    // A good edit: ARR now read from the seats field, visible after a full resync.
+    w.r.edit_connection("hs", &c.base_url, s, None)
+        .await
+        .unwrap();
+    w.r.sync(Some("hs"), true, CancellationToken::new(), Arc::new(|_| {}))
+        .await
+        .unwrap();
+    let id = w.fake.ids("companies")[0];
+    let seats: f64 = w.fake.get("companies", id).unwrap()["seats_purchased"]
+        .parse()
+        .unwrap();
+    let a =
+        w.r.store()
+            .find_accounts(&w.fake.get("companies", id).unwrap()["name"])
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.crm_id == id.to_string())
+            .unwrap();
+    assert_eq!(a.arr, seats);
+}

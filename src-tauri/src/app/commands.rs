@@ -7,10 +7,10 @@ use super::AppState;
 use crate::domain::Crm;
 use crate::error::IpcError;
 use crate::portfolio::{
-    AccountDetail, AppStatus, ConnectionView, Portfolio, DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_SEED,
+    AccountDetail, AppStatus, ConnectionView, CrmCredentials, Portfolio, DEFAULT_DEMO_ACCOUNTS,
+    DEFAULT_DEMO_SEED,
 };
-use crate::secrets::CrmSecret;
-use crate::sync::{Progress, SyncReport};
+use crate::sync::{Progress, Settings, SyncReport};
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -66,22 +66,34 @@ pub async fn connections(state: State<'_, AppState>) -> Result<Vec<ConnectionVie
 }
 
 #[tauri::command]
-pub async fn connect_hubspot(
+pub async fn connect_crm(
     state: State<'_, AppState>,
+    crm: Crm,
     name: String,
     base_url: Option<String>,
-    token: String,
+    credentials: CrmCredentials,
 ) -> Result<Vec<ConnectionView>, IpcError> {
     state
         .with(async |r| {
-            let secret = CrmSecret {
-                token: Some(token.trim().to_string()),
-                client_id: None,
-                client_secret: None,
-                refresh_token: None,
-            };
             let base = base_url.as_deref().map(str::trim).filter(|b| !b.is_empty());
-            r.connect(&name, Crm::Hubspot, base, secret).await?;
+            r.connect(&name, crm, base, credentials.into()).await?;
+            r.connection_views().await
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn edit_connection(
+    state: State<'_, AppState>,
+    name: String,
+    base_url: String,
+    settings: Settings,
+    credentials: Option<CrmCredentials>,
+) -> Result<Vec<ConnectionView>, IpcError> {
+    state
+        .with(async |r| {
+            r.edit_connection(&name, &base_url, settings, credentials.map(Into::into))
+                .await?;
             r.connection_views().await
         })
         .await

@@ -51,6 +51,7 @@ impl Rapport {
                 base_url: c.base_url,
                 last_error,
                 requests_per_10s: c.settings.requests_per_10s,
+                settings: c.settings,
             });
         }
         Ok(out)
@@ -125,6 +126,46 @@ impl Rapport {
             return Err(e);
         }
         Ok(conn)
+    }
+
+    /// Changes a connection's address, mapping and budget, and optionally its credentials; the
+    /// result is tested against the CRM before anything is saved.
+    pub async fn edit_connection(
+        &self,
+        name: &str,
+        base_url: &str,
+        settings: Settings,
+        new_secret: Option<CrmSecret>,
+    ) -> Result<Connection> {
+        let mut c = self.connection_named(name).await?;
+        let base_url = base_url.trim().trim_end_matches('/');
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(Error::InvalidInput(format!(
+                "{base_url:?} is not a web address; it should start with https://."
+            )));
+        }
+        if !(10..=100_000).contains(&settings.requests_per_10s) {
+            return Err(Error::InvalidInput(
+                "Requests per 10 seconds must be between 10 and 100000.".into(),
+            ));
+        }
+        let secret = match &new_secret {
+            Some(s) => s.clone(),
+            None => secrets::crm_secret(&self.data_dir, &c.name)?,
+        };
+        test_credentials(c.crm, base_url, &secret, settings.requests_per_10s).await?;
+        if let Some(s) = &new_secret {
+            secrets::store_crm_secret(&self.data_dir, &c.name, s)?;
+            c.auth = if s.token.is_some() {
+                AuthKind::Token
+            } else {
+                AuthKind::Oauth
+            };
+        }
+        c.base_url = base_url.to_string();
+        c.settings = settings;
+        self.store.update_connection(&c).await?;
+        Ok(c)
     }
 
     /// Asks the CRM whether the saved credentials still work.

@@ -171,4 +171,33 @@ pub struct ConnectionView {
     /// The newest failed run's message, if the newest run of some type failed.
     pub last_error: Option<String>,
     pub requests_per_10s: u32,
+    /// How CRM fields map to Rapport's (editable).
+    pub settings: crate::sync::Settings,
+}
+
+/// Credentials typed into the connect or edit form; they go straight to the keychain.
+#[derive(Clone, PartialEq, Deserialize, TS)]
+pub struct CrmCredentials {
+    pub token: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub refresh_token: Option<String>,
+}
+
+impl std::fmt::Debug for CrmCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CrmCredentials(…)")
+    }
+}
+
+impl From<CrmCredentials> for crate::secrets::CrmSecret {
+    fn from(c: CrmCredentials) -> Self {
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        crate::secrets::CrmSecret {
+            token: clean(c.token),
+            client_id: clean(c.client_id),
+            client_secret: clean(c.client_secret),
+            refresh_token: clean(c.refresh_token),
+        }
+    }
 }

@@ -228,7 +228,8 @@ impl Store {
     }
 
     /// Stores one page: its rows, the object type's new cursor and the run's counters, in one
-    /// transaction. Returns how many rows were inserted or changed and how many marked deleted.
+    /// transaction. Returns how many rows were inserted or changed and how many marked deleted;
+    /// `force` (a full resync) rewrites rows even when the CRM did not modify them.
     #[allow(clippy::too_many_arguments)]
     pub async fn apply_page(
         &self,
@@ -240,6 +241,7 @@ impl Store {
         run_id: i64,
         fetched: u64,
         now: DateTime<Utc>,
+        force: bool,
     ) -> Result<PageCounts> {
         let mut tx = self.write_tx().await?;
         leave_demo(&mut tx).await?;
@@ -267,7 +269,8 @@ impl Store {
             }
             _ => {
                 counts.upserted =
-                    super::upsert::rows(&mut tx, conn, rows, &now_s, day(now.date_naive())).await?
+                    super::upsert::rows(&mut tx, conn, rows, &now_s, day(now.date_naive()), force)
+                        .await?
             }
         }
         sqlx::query(

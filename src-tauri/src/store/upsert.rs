@@ -16,7 +16,11 @@ pub(super) async fn rows(
     rows: &PageRows,
     now: &str,
     today: String,
+    force: bool,
 ) -> Result<u64> {
+    // A full resync rewrites every row, so a changed field mapping reaches rows the CRM did not
+    // modify; otherwise an unchanged modification time means nothing to write.
+    let any = if force { " OR 1" } else { "" };
     let crm = conn.crm.as_str();
     let mut n = 0;
     macro_rules! batch {
@@ -37,7 +41,7 @@ pub(super) async fn rows(
                   industry = excluded.industry, segment = excluded.segment, owner = excluded.owner, lifecycle_stage = excluded.lifecycle_stage,
                   arr = excluded.arr, mrr = excluded.mrr, currency = excluded.currency, contract_start = excluded.contract_start,
                   renewal_date = excluded.renewal_date, seats_purchased = excluded.seats_purchased, {CHANGED}
-                  WHERE account.updated_at != excluded.updated_at OR account.deleted = 1"),
+                  WHERE account.updated_at != excluded.updated_at OR account.deleted = 1{any}"),
                 |b, a| {
                     b.push_bind(crm).push_bind(&a.crm_id).push_bind(conn.id).push_bind(&a.name).push_bind(&a.domain)
                         .push_bind(&a.industry).push_bind(&a.segment).push_bind(&a.owner).push_bind(a.stage.as_str())
@@ -69,7 +73,7 @@ pub(super) async fn rows(
             format!(" ON CONFLICT (crm, crm_id) DO UPDATE SET account_crm_id = excluded.account_crm_id, name = excluded.name, email = excluded.email,
               title = excluded.title, is_champion = excluded.is_champion, is_sponsor = excluded.is_sponsor,
               is_decision_maker = excluded.is_decision_maker, is_advisory = excluded.is_advisory, {CHANGED}
-              WHERE contact.updated_at != excluded.updated_at OR contact.deleted = 1"),
+              WHERE contact.updated_at != excluded.updated_at OR contact.deleted = 1{any}"),
             |b, c| {
                 b.push_bind(crm).push_bind(&c.crm_id).push_bind(&c.account_crm_id).push_bind(&c.name).push_bind(&c.email)
                     .push_bind(&c.title).push_bind(c.champion).push_bind(c.sponsor).push_bind(c.decision_maker)
@@ -78,7 +82,7 @@ pub(super) async fn rows(
         PageRows::Deals(v) => batch!(v, "INSERT INTO deal (crm, crm_id, account_crm_id, name, kind, amount, stage, close_date, status, updated_at, synced_at) ",
             format!(" ON CONFLICT (crm, crm_id) DO UPDATE SET account_crm_id = excluded.account_crm_id, name = excluded.name, kind = excluded.kind,
               amount = excluded.amount, stage = excluded.stage, close_date = excluded.close_date, status = excluded.status, {CHANGED}
-              WHERE deal.updated_at != excluded.updated_at OR deal.deleted = 1"),
+              WHERE deal.updated_at != excluded.updated_at OR deal.deleted = 1{any}"),
             |b, d| {
                 b.push_bind(crm).push_bind(&d.crm_id).push_bind(&d.account_crm_id).push_bind(&d.name).push_bind(d.kind.as_str())
                     .push_bind(d.amount).push_bind(&d.stage).push_bind(day(d.close_date)).push_bind(d.status.as_str())
@@ -87,7 +91,7 @@ pub(super) async fn rows(
         PageRows::Tickets(v) => batch!(v, "INSERT INTO ticket (crm, crm_id, account_crm_id, subject, priority, status, opened_on, closed_on, updated_at, synced_at) ",
             format!(" ON CONFLICT (crm, crm_id) DO UPDATE SET account_crm_id = excluded.account_crm_id, subject = excluded.subject,
               priority = excluded.priority, status = excluded.status, opened_on = excluded.opened_on, closed_on = excluded.closed_on, {CHANGED}
-              WHERE ticket.updated_at != excluded.updated_at OR ticket.deleted = 1"),
+              WHERE ticket.updated_at != excluded.updated_at OR ticket.deleted = 1{any}"),
             |b, t| {
                 b.push_bind(crm).push_bind(&t.crm_id).push_bind(&t.account_crm_id).push_bind(&t.subject).push_bind(&t.priority)
                     .push_bind(&t.status).push_bind(day(t.opened_on)).push_bind(t.closed_on.map(day))
@@ -96,17 +100,17 @@ pub(super) async fn rows(
         PageRows::Activities(v) => batch!(v, "INSERT INTO activity (crm, crm_id, account_crm_id, kind, direction, occurred_at, summary, two_way, updated_at, synced_at) ",
             format!(" ON CONFLICT (crm, crm_id) DO UPDATE SET account_crm_id = excluded.account_crm_id, kind = excluded.kind,
               direction = excluded.direction, occurred_at = excluded.occurred_at, summary = excluded.summary, two_way = excluded.two_way, {CHANGED}
-              WHERE activity.updated_at != excluded.updated_at OR activity.deleted = 1"),
+              WHERE activity.updated_at != excluded.updated_at OR activity.deleted = 1{any}"),
             |b, a| {
                 b.push_bind(crm).push_bind(&a.crm_id).push_bind(&a.account_crm_id).push_bind(a.kind).push_bind(&a.direction)
                     .push_bind(ts(a.occurred_at)).push_bind(&a.summary).push_bind(a.two_way)
                     .push_bind(ts(a.updated_at)).push_bind(now);
             }),
         PageRows::Surveys(v) => batch!(v, "INSERT INTO survey_response (crm, crm_id, account_crm_id, kind, score, verbatim, channel, captured_at, origin, sync_state) ",
-            " ON CONFLICT (crm, crm_id) DO UPDATE SET account_crm_id = excluded.account_crm_id, kind = excluded.kind, score = excluded.score,
+            format!(" ON CONFLICT (crm, crm_id) DO UPDATE SET account_crm_id = excluded.account_crm_id, kind = excluded.kind, score = excluded.score,
               verbatim = excluded.verbatim, captured_at = excluded.captured_at
               WHERE survey_response.score != excluded.score OR survey_response.verbatim != excluded.verbatim
-                 OR survey_response.account_crm_id IS NOT excluded.account_crm_id",
+                 OR survey_response.account_crm_id IS NOT excluded.account_crm_id{any}"),
             |b, s| {
                 b.push_bind(crm).push_bind(&s.crm_id).push_bind(&s.account_crm_id).push_bind(s.kind.as_str()).push_bind(s.score)
                     .push_bind(&s.verbatim).push_bind(crm).push_bind(ts(s.captured_at)).push_bind("crm").push_bind("synced");

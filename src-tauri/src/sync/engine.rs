@@ -29,6 +29,9 @@ pub struct Progress {
     pub deleted: u64,
     /// Records per second so far.
     pub rate: f64,
+    /// Records this run expects to read in all, when the CRM says (searches and SOQL do; a
+    /// first HubSpot backfill through the list endpoint does not).
+    pub total: Option<u64>,
     /// `backfill`, `incremental`, `deletes` or `done`.
     pub phase: String,
     pub done: bool,
@@ -156,6 +159,7 @@ async fn sync_object(job: Job, spec: ObjectSpec) -> ObjectReport {
         upserted: report.upserted,
         deleted: report.deleted,
         rate: report.fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
+        total: None,
         phase: "done".into(),
         done: true,
         error: report.error.clone(),
@@ -180,6 +184,7 @@ async fn run_object(
             .and_then(|s| serde_json::from_str::<Cursor>(&s).ok());
         let mut cursor = Cursor::start(saved, job.full, job.now.timestamp_millis());
         let props = spec.all_properties(&job.conn.settings);
+        let mut total = None;
         while let Some(req) = plan::request(&cursor, spec.modified_prop) {
             if job.cancel.is_cancelled() {
                 return Err(Error::Crm {
@@ -199,6 +204,9 @@ async fn run_object(
                     .collect(),
                 next_after: page.next_after(),
             };
+            if let (plan::Request::Search { after: 0, .. }, Some(t)) = (&req, page.total) {
+                total = Some(report.fetched + t);
+            }
             let next = plan::advance(&cursor, &meta);
             let (rows, fetched) = if matches!(cursor, Cursor::Archived { .. }) {
                 (PageRows::Deleted(page.results.iter().map(|o| o.id.clone()).collect()), 0)
@@ -214,7 +222,7 @@ async fn run_object(
             };
             let cursor_json = serde_json::to_string(&next).map_err(|e| Error::Io(e.to_string()))?;
             let counts = store
-                .apply_page(&job.conn, spec.object_type, spec.table, &rows, &cursor_json, run, fetched, job.now)
+                .apply_page(&job.conn, spec.object_type, spec.table, &rows, &cursor_json, run, fetched, job.now, job.full)
                 .await?;
             report.fetched += counts.fetched;
             report.upserted += counts.upserted;
@@ -227,6 +235,7 @@ async fn run_object(
                 upserted: report.upserted,
                 deleted: report.deleted,
                 rate: report.fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
+                total: total.map(|t: u64| t.max(report.fetched)),
                 phase: phase(&cursor).into(),
                 done: false,
                 error: None,

@@ -153,13 +153,34 @@ last_synced: string | null,
 /**
  * The newest failed run's message, if the newest run of some type failed.
  */
-last_error: string | null, requests_per_10s: number, };
+last_error: string | null, requests_per_10s: number, 
+/**
+ * How CRM fields map to Rapport's (editable).
+ */
+settings: Settings, };
+
+export type CrmCredentials = { token: string | null, client_id: string | null, client_secret: string | null, refresh_token: string | null, };
+
+export type Settings = { arr_property: string, contract_start_property: string, renewal_property: string, seats_purchased_property: string, seats_used_property: string, active_users_property: string, 
+/**
+ * CRM deal type → kind; unknown types count as `new`.
+ */
+deal_types: { [key in string]?: DealKind }, won_stages: Array<string>, lost_stages: Array<string>, closed_ticket_stages: Array<string>, 
+/**
+ * The app's request budget per 10 s (HubSpot Starter 100, Pro/Enterprise 190).
+ */
+requests_per_10s: number, };
 
 export type Progress = { connection: string, object_type: string, fetched: number, upserted: number, deleted: number, 
 /**
  * Records per second so far.
  */
 rate: number, 
+/**
+ * Records this run expects to read in all, when the CRM says (searches and SOQL do; a
+ * first HubSpot backfill through the list endpoint does not).
+ */
+total: number | null, 
 /**
  * `backfill`, `incremental`, `deletes` or `done`.
  */

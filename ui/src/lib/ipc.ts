@@ -4,10 +4,13 @@ import type {
   AccountDetail,
   AppStatus,
   ConnectionView,
+  Crm,
+  CrmCredentials,
   ErrorCode,
   IpcError,
   Portfolio,
   Progress,
+  Settings,
   SyncReport,
 } from './bindings';
 
@@ -81,8 +84,14 @@ export const ipc = {
     call<AppStatus>('reset_demo', { seed, accounts }),
   unlock: (passphrase: string): Promise<AppStatus> => call<AppStatus>('unlock', { passphrase }),
   connections: (): Promise<ConnectionView[]> => call<ConnectionView[]>('connections'),
-  connectHubspot: (name: string, baseUrl: string | null, token: string): Promise<ConnectionView[]> =>
-    call<ConnectionView[]>('connect_hubspot', { name, baseUrl, token }),
+  connectCrm: (crm: Crm, name: string, baseUrl: string | null, credentials: CrmCredentials): Promise<ConnectionView[]> =>
+    call<ConnectionView[]>('connect_crm', { crm, name, baseUrl, credentials }),
+  editConnection: (
+    name: string,
+    baseUrl: string,
+    settings: Settings,
+    credentials: CrmCredentials | null,
+  ): Promise<ConnectionView[]> => call<ConnectionView[]>('edit_connection', { name, baseUrl, settings, credentials }),
   testConnection: (name: string): Promise<void> => call<void>('test_connection', { name }),
   disconnect: (name: string): Promise<ConnectionView[]> => call<ConnectionView[]>('disconnect', { name }),
   /** Runs a sync; `onProgress` gets each object type's progress as pages are stored. */

@@ -5,7 +5,8 @@ import type { ConnectionView, Progress, SyncReport } from '../lib/bindings';
 
 const api = {
   connections: vi.fn<() => Promise<ConnectionView[]>>(),
-  connectHubspot: vi.fn<(n: string, u: string | null, t: string) => Promise<ConnectionView[]>>(),
+  connectCrm: vi.fn<(c: string, n: string, u: string | null, cred: unknown) => Promise<ConnectionView[]>>(),
+  editConnection: vi.fn<(n: string, u: string, s: unknown, c: unknown) => Promise<ConnectionView[]>>(),
   syncNow: vi.fn<(n: string | null, f: boolean, cb: (p: Progress) => void) => Promise<SyncReport[]>>(),
 };
 vi.mock('../lib/ipc', async (importOriginal) => {
@@ -15,7 +16,8 @@ vi.mock('../lib/ipc', async (importOriginal) => {
     ipc: {
       ...real.ipc,
       connections: () => api.connections(),
-      connectHubspot: (n: string, u: string | null, t: string) => api.connectHubspot(n, u, t),
+      connectCrm: (c: string, n: string, u: string | null, cred: unknown) => api.connectCrm(c, n, u, cred),
+      editConnection: (n: string, u: string, st: unknown, c: unknown) => api.editConnection(n, u, st, c),
       syncNow: (n: string | null, f: boolean, cb: (p: Progress) => void) => api.syncNow(n, f, cb),
       appStatus: () => Promise.reject({ code: 'internal', message: 'not in this test' }),
       portfolio: () => new Promise(() => {}),
@@ -32,6 +34,19 @@ const HS: ConnectionView = {
   last_synced: null,
   last_error: null,
   requests_per_10s: 190,
+  settings: {
+    arr_property: 'annual_recurring_revenue',
+    contract_start_property: 'contract_start_date',
+    renewal_property: 'renewal_date',
+    seats_purchased_property: 'seats_purchased',
+    seats_used_property: 'seats_used',
+    active_users_property: 'active_users',
+    deal_types: { newbusiness: 'new' },
+    won_stages: ['closedwon'],
+    lost_stages: ['closedlost'],
+    closed_ticket_stages: ['4'],
+    requests_per_10s: 190,
+  },
 };
 
 let app: ReturnType<typeof mount> | null = null;
@@ -64,7 +79,7 @@ function type(target: HTMLElement, id: string, value: string): void {
 describe('ConnectionsView', () => {
   it('explains a refused token and keeps what was typed', async () => {
     api.connections.mockResolvedValue([]);
-    api.connectHubspot.mockRejectedValue({
+    api.connectCrm.mockRejectedValue({
       code: 'crm_auth',
       message: 'HubSpot rejected the token (it is wrong or was revoked).',
     });
@@ -74,7 +89,12 @@ describe('ConnectionsView', () => {
     type(t, 'conn-url', 'http://127.0.0.1:9');
     t.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
-    expect(api.connectHubspot).toHaveBeenCalledWith('HubSpot', 'http://127.0.0.1:9', 'pat-wrong');
+    expect(api.connectCrm).toHaveBeenCalledWith('hubspot', 'HubSpot', 'http://127.0.0.1:9', {
+      token: 'pat-wrong',
+      client_id: null,
+      client_secret: null,
+      refresh_token: null,
+    });
     expect(t.querySelector('[data-testid="connect-error"]')!.textContent).toContain('rejected the token');
     expect(t.querySelector<HTMLInputElement>('[data-testid="conn-token"]')!.value).toBe('pat-wrong');
     expect(t.querySelector<HTMLInputElement>('[data-testid="conn-url"]')!.value).toBe('http://127.0.0.1:9');
@@ -85,7 +105,7 @@ describe('ConnectionsView', () => {
     const t = await render();
     t.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
-    expect(api.connectHubspot).not.toHaveBeenCalled();
+    expect(api.connectCrm).not.toHaveBeenCalled();
     expect(t.querySelector('[data-testid="connect-error"]')!.textContent).toContain('private-app token');
   });
 
@@ -103,13 +123,17 @@ describe('ConnectionsView', () => {
     (t.querySelector('[data-testid="sync-now"]') as HTMLButtonElement).click();
     await settle();
     const p = (object_type: string, fetched: number, done: boolean): Progress => ({
-      connection: 'HubSpot', object_type, fetched, upserted: fetched, deleted: 0, rate: 1000, phase: done ? 'done' : 'backfill', done, error: null,
+      connection: 'HubSpot', object_type, fetched, upserted: fetched, deleted: 0, rate: 1000, total: done ? null : 1300, phase: done ? 'done' : 'backfill', done, error: null,
     });
     send(p('contacts', 300, false));
     send(p('companies', 120, true));
     await settle();
     const rows = [...t.querySelectorAll('[data-testid="sync-row"]')].map((r) => r.querySelector('.obj')!.textContent);
     expect(rows).toEqual(['Companies', 'Contacts']);
+    // Contacts: 300 of 1,300 at 1,000/s → a 23 % bar and 1 s left.
+    const contacts = t.querySelectorAll('[data-testid="sync-row"]')[1]!;
+    expect((contacts.querySelector('.bar span') as HTMLElement).style.width).toBe(`${(100 * 300) / 1300}%`);
+    expect(contacts.textContent).toContain('about 1 s left');
     expect(t.querySelector('[data-testid="sync-panel"] h2')!.textContent).toBe('Syncing…');
     finish([
       {
@@ -125,5 +149,57 @@ describe('ConnectionsView', () => {
     expect(t.querySelector('[data-testid="sync-summary"]')!.textContent).toBe(
       'Sync finished: 420 records read, 410 new or changed, 2 deleted.',
     );
+  });
+  it('connects Salesforce with OAuth: consumer key, secret and refresh token', async () => {
+    api.connections.mockResolvedValue([]);
+    api.connectCrm.mockResolvedValue([{ ...HS, name: 'Salesforce', crm: 'salesforce', base_url: 'https://login.salesforce.com' }]);
+    const t = await render();
+    (t.querySelector('[data-testid="crm-salesforce"]') as HTMLInputElement).click();
+    await settle();
+    expect(t.querySelector<HTMLInputElement>('[data-testid="conn-name"]')!.value).toBe('Salesforce');
+    // Missing secret: the form says what is needed and nothing is sent.
+    type(t, 'conn-client-id', 'ck');
+    t.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    expect(api.connectCrm).not.toHaveBeenCalled();
+    expect(t.querySelector('[data-testid="connect-error"]')!.textContent).toContain('consumer key and secret');
+    type(t, 'conn-client-secret', 'cs');
+    type(t, 'conn-refresh-token', 'rt');
+    t.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    expect(api.connectCrm).toHaveBeenCalledWith('salesforce', 'Salesforce', null, {
+      token: null,
+      client_id: 'ck',
+      client_secret: 'cs',
+      refresh_token: 'rt',
+    });
+    expect(t.querySelector('[data-testid="connection-crm"]')!.textContent).toBe('Salesforce');
+  });
+
+  it('edits the mapping: a wrong deal-type line is named, a right one is saved parsed', async () => {
+    api.connections.mockResolvedValue([HS]);
+    api.editConnection.mockResolvedValue([HS]);
+    const t = await render();
+    const edit = [...t.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Edit')!;
+    edit.click();
+    await settle();
+    const types = t.querySelector<HTMLTextAreaElement>('[data-testid="ed-types"]')!;
+    expect(types.value).toBe('newbusiness = new');
+    types.value = 'newbusiness = new\nupsell = bigger';
+    types.dispatchEvent(new Event('input', { bubbles: true }));
+    const form = t.querySelector('[data-testid="connection-editor"]')!;
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    expect(api.editConnection).not.toHaveBeenCalled();
+    expect(t.querySelector('[data-testid="edit-error"]')!.textContent).toContain('line 2');
+    types.value = 'newbusiness = new\nupsell = expansion';
+    types.dispatchEvent(new Event('input', { bubbles: true }));
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    expect(api.editConnection).toHaveBeenCalledTimes(1);
+    const [name, url, settings, creds] = api.editConnection.mock.calls[0]!;
+    expect([name, url, creds]).toEqual(['HubSpot', 'https://api.hubapi.com', null]);
+    expect((settings as { deal_types: unknown }).deal_types).toEqual({ newbusiness: 'new', upsell: 'expansion' });
+    expect(t.textContent).toContain('Saved and tested.');
   });
 });

@@ -37,6 +37,9 @@ impl Object {
 /// A list or search page.
 #[derive(Debug, Deserialize)]
 pub struct ObjectPage {
+    /// Search only: how many records match the query.
+    #[serde(default)]
+    pub total: Option<u64>,
     pub results: Vec<Object>,
     pub paging: Option<Paging>,
 }

@@ -31,6 +31,9 @@ enum Auth {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryPage {
+    /// Rows the whole query returns.
+    #[serde(default)]
+    pub total_size: Option<u64>,
     #[serde(default)]
     pub done: bool,
     pub next_records_url: Option<String>,

@@ -216,6 +216,8 @@ async fn sync_object(job: &Job<'_>, o: &SObject) -> ObjectReport {
         duration_ms: 0,
         error: None,
     };
+    // Rows this object's run expects (u64::MAX: not known yet).
+    let total = std::sync::atomic::AtomicU64::new(u64::MAX);
     let send = |r: &ObjectReport, phase: &str, done: bool| {
         (job.progress)(&Progress {
             connection: job.conn.name.clone(),
@@ -224,6 +226,9 @@ async fn sync_object(job: &Job<'_>, o: &SObject) -> ObjectReport {
             upserted: r.upserted,
             deleted: r.deleted,
             rate: r.fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
+            total: Some(total.load(Ordering::Relaxed))
+                .filter(|t| *t != u64::MAX && !done)
+                .map(|t| t.max(r.fetched)),
             phase: phase.into(),
             done,
             error: r.error.clone(),
@@ -252,6 +257,9 @@ async fn sync_object(job: &Job<'_>, o: &SObject) -> ObjectReport {
                     SfRequest::Next(url) => job.client.next(url).await?,
                 };
                 let deleting = matches!(cursor, SfCursor::Deletes { .. });
+                if let (SfRequest::Query { .. }, Some(t), false) = (&req, page.total_size, deleting) {
+                    total.store(r.fetched + t, Ordering::Relaxed);
+                }
                 let next = plan::advance(
                     &cursor,
                     &SfPage {
@@ -268,7 +276,7 @@ async fn sync_object(job: &Job<'_>, o: &SObject) -> ObjectReport {
                 let cursor_json = serde_json::to_string(&next).map_err(|e| Error::Io(e.to_string()))?;
                 let c = job
                     .store
-                    .apply_page(job.conn, o.name, o.table, &rows, &cursor_json, run, fetched, job.now)
+                    .apply_page(job.conn, o.name, o.table, &rows, &cursor_json, run, fetched, job.now, job.full)
                     .await?;
                 r.fetched += c.fetched;
                 r.upserted += c.upserted;

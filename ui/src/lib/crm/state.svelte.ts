@@ -1,5 +1,5 @@
 // CRM connections and syncing: the list, the add form's submission, and a running sync's progress.
-import type { ConnectionView, IpcError, Progress, SyncReport } from '../bindings';
+import type { ConnectionView, Crm, CrmCredentials, IpcError, Progress, Settings, SyncReport } from '../bindings';
 import { ipc, normaliseError } from '../ipc';
 
 /** Progress rows in a stable order: the order the engine syncs object types. */
@@ -14,6 +14,12 @@ export const OBJECT_ORDER = [
   'emails',
   'tasks',
   'feedback_submissions',
+  'Account',
+  'Contact',
+  'Opportunity',
+  'Case',
+  'Task',
+  'Event',
 ];
 
 export const OBJECT_LABELS: Record<string, string> = {
@@ -27,6 +33,12 @@ export const OBJECT_LABELS: Record<string, string> = {
   emails: 'Emails',
   tasks: 'Tasks',
   feedback_submissions: 'Feedback',
+  Account: 'Accounts',
+  Contact: 'Contacts',
+  Opportunity: 'Opportunities',
+  Case: 'Cases',
+  Task: 'Tasks',
+  Event: 'Events',
 };
 
 /** Sorts progress rows by the engine's order (unknown types last, by name). */
@@ -69,17 +81,27 @@ class CrmState {
     }
   }
 
-  /** Tests and saves a HubSpot connection; resolves to the error to show beside the form, or null. */
-  async connect(name: string, baseUrl: string, token: string): Promise<IpcError | null> {
+  /** Tests and saves a connection; resolves to the error to show beside the form, or null. */
+  async connect(crm: Crm, name: string, baseUrl: string, credentials: CrmCredentials): Promise<IpcError | null> {
     if (this.connecting) return null;
     this.connecting = true;
     try {
-      this.connections = await ipc.connectHubspot(name.trim(), baseUrl.trim() === '' ? null : baseUrl.trim(), token);
+      this.connections = await ipc.connectCrm(crm, name.trim(), baseUrl.trim() === '' ? null : baseUrl.trim(), credentials);
       return null;
     } catch (e) {
       return normaliseError(e);
     } finally {
       this.connecting = false;
+    }
+  }
+
+  /** Tests and saves an edited connection; resolves to the error to show, or null. */
+  async edit(name: string, baseUrl: string, settings: Settings, credentials: CrmCredentials | null): Promise<IpcError | null> {
+    try {
+      this.connections = await ipc.editConnection(name, baseUrl, settings, credentials);
+      return null;
+    } catch (e) {
+      return normaliseError(e);
     }
   }
 

@@ -44,7 +44,8 @@ export function installMock(): void {
       }
       case 'connections':
         return delay(30, []);
-      case 'connect_hubspot':
+      case 'connect_crm':
+      case 'edit_connection':
       case 'test_connection':
       case 'sync_now':
         return reject('crm_unreachable', 'The browser mock has no CRM to reach; run the desktop app against the fake HubSpot server.');
