@@ -237,3 +237,30 @@ async fn hubspot_and_salesforce_feed_one_portfolio_each_row_knowing_its_source()
         .unwrap();
     assert_eq!(a.crm, Crm::Salesforce);
 }
+
+#[tokio::test]
+async fn the_orgs_daily_allowance_is_respected_before_salesforce_refuses() {
+    // 40 requests a day; small batches make the sync need more than that.
+    let sf = FakeSalesforce::start(Config {
+        api_limit: 40,
+        batch_size: 5,
+        ..Config::default()
+    })
+    .await;
+    sf.seed(20, 3);
+    let (_d, r) = store().await;
+    r.connect(
+        "sf",
+        Crm::Salesforce,
+        Some(&sf.base_url),
+        session("sf-fake-session"),
+    )
+    .await
+    .unwrap();
+    let rep = sync(&r, "sf").await;
+    let err = rep.first_error().expect("stopped by the allowance");
+    assert!(err.contains("daily API requests"), "{err}");
+    // Stopped with 5 % of 40 (2 requests) left: never refused.
+    assert_eq!(sf.stats().forbidden_403, 0);
+    assert!(sf.api_used() <= 38, "used {}", sf.api_used());
+}

@@ -47,6 +47,20 @@ pub struct Client {
     auth: Auth,
     limiter: Arc<DefaultDirectRateLimiter>,
     pub counters: Counters,
+    /// The org's daily API usage from the last `Sforce-Limit-Info`, as `(used, max)`.
+    usage: std::sync::Mutex<Option<(u64, u64)>>,
+}
+
+/// Share of the org's daily API allowance Rapport leaves for the org's other integrations.
+const RESERVE: f64 = 0.05;
+
+/// `api-usage=used/max` from a `Sforce-Limit-Info` header.
+pub fn parse_limit_info(v: &str) -> Option<(u64, u64)> {
+    let usage = v
+        .split(',')
+        .find_map(|p| p.trim().strip_prefix("api-usage="))?;
+    let (used, max) = usage.split_once('/')?;
+    Some((used.trim().parse().ok()?, max.trim().parse().ok()?))
 }
 
 fn unreachable(e: reqwest::Error) -> Error {
@@ -93,6 +107,7 @@ impl Client {
             auth,
             limiter: pacer(requests_per_10s),
             counters: Counters::default(),
+            usage: std::sync::Mutex::new(None),
         }))
     }
 
@@ -152,6 +167,15 @@ impl Client {
     ) -> Result<T> {
         let oauth = matches!(self.auth, Auth::OAuth { .. });
         let attempt = || async {
+            // Stop before the org's allowance runs out rather than after Salesforce refuses.
+            if let Some((used, max)) = *self.usage.lock().unwrap_or_else(|e| e.into_inner()) {
+                if max > 0 && (max - used.min(max)) as f64 <= max as f64 * RESERVE {
+                    return Err(Attempt::Fail(crm(
+                        ErrorCode::CrmRateLimited,
+                        format!("The Salesforce org has used {used} of its {max} daily API requests; Rapport stops here to leave the rest for the org's other integrations. The sync resumes where it stopped once the allowance renews."),
+                    )));
+                }
+            }
             self.limiter.until_ready().await;
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
             let (token, instance) = self.session(false).await.map_err(Attempt::Fail)?;
@@ -162,6 +186,15 @@ impl Client {
                 .bearer_auth(&token)
                 .send()
                 .await;
+            if let Ok(r) = &resp {
+                let info = r
+                    .headers()
+                    .get("sforce-limit-info")
+                    .and_then(|v| v.to_str().ok());
+                if let Some(u) = info.and_then(parse_limit_info) {
+                    *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(u);
+                }
+            }
             classify(resp, oauth).await
         };
         let refresh = || async { self.session(true).await.map(|_| ()) };
@@ -235,4 +268,20 @@ async fn classify(
         (429 | 500..=599, _) => Attempt::Retry(crm(ErrorCode::CrmUnreachable, format!("Salesforce had a server error ({status}) several times in a row. Try again later.")), wait),
         (code, _) => Attempt::Fail(bad_response(&format!("an error {code} ({}: {})", err.error_code, err.message))),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn limit_info_is_read_with_or_without_other_entries() {
+        assert_eq!(
+            super::parse_limit_info("api-usage=25/15000"),
+            Some((25, 15_000))
+        );
+        assert_eq!(
+            super::parse_limit_info("per-app-api-usage=2/100(appName=x), api-usage=7/50"),
+            Some((7, 50))
+        );
+        assert_eq!(super::parse_limit_info("api-usage=x/50"), None);
+    }
 }
