@@ -62,6 +62,19 @@ enum Command {
     Connections,
     /// Remove a connection, its keychain entry and the accounts it brought in.
     Disconnect { name: String },
+    /// Check that a connection's saved credentials still work.
+    Test { name: String },
+    /// Change a connection's address, request budget or token (tested before it is saved).
+    Edit {
+        name: String,
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long)]
+        rate_limit: Option<u32>,
+        /// Read a replacement token from standard input.
+        #[arg(long)]
+        token_stdin: bool,
+    },
     /// Fetch what changed in the connected CRMs (everything with --full).
     Sync {
         /// Only this connection.
@@ -251,6 +264,18 @@ async fn run(cli: Cli) -> rapport_lib::Result<()> {
         )
         .await
         .map(|s| emit(&s)),
+        Command::Test { name } => r
+            .test_connection(&name)
+            .await
+            .map(|()| emit(&format!("{name:?} works.\n"))),
+        Command::Edit {
+            name,
+            base_url,
+            rate_limit,
+            token_stdin,
+        } => crm::edit(&r, &name, base_url, rate_limit, token_stdin)
+            .await
+            .map(|s| emit(&s)),
         Command::Connections => crm::connections(&r).await.map(|s| emit(&s)),
         Command::Disconnect { name } => r
             .disconnect(&name)

@@ -202,4 +202,24 @@ describe('ConnectionsView', () => {
     expect((settings as { deal_types: unknown }).deal_types).toEqual({ newbusiness: 'new', upsell: 'expansion' });
     expect(t.textContent).toContain('Saved and tested.');
   });
+
+  it('connects HubSpot with OAuth instead of a private-app token', async () => {
+    api.connections.mockResolvedValue([]);
+    api.connectCrm.mockResolvedValue([HS]);
+    const t = await render();
+    (t.querySelector('[data-testid="hs-oauth"]') as HTMLInputElement).click();
+    await settle();
+    expect(t.querySelector('[data-testid="conn-token"]')).toBeNull();
+    type(t, 'conn-client-id', 'cid');
+    type(t, 'conn-client-secret', 'secret');
+    type(t, 'conn-refresh-token', 'refresh');
+    t.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    expect(api.connectCrm).toHaveBeenCalledWith('hubspot', 'HubSpot', null, {
+      token: null,
+      client_id: 'cid',
+      client_secret: 'secret',
+      refresh_token: 'refresh',
+    });
+  });
 });

@@ -81,6 +81,44 @@ pub async fn connect(
     ))
 }
 
+pub async fn edit(
+    r: &Rapport,
+    name: &str,
+    base_url: Option<String>,
+    rate_limit: Option<u32>,
+    token_stdin: bool,
+) -> Result<String> {
+    let c = r
+        .connections()
+        .await?
+        .into_iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| Error::NotFound(format!("A connection named {name:?}")))?;
+    let mut settings = c.settings.clone();
+    if let Some(n) = rate_limit {
+        settings.requests_per_10s = n;
+    }
+    let secret = if token_stdin {
+        Some(CrmSecret {
+            token: Some(secret_from_stdin("token")?),
+            client_id: None,
+            client_secret: None,
+            refresh_token: None,
+        })
+    } else {
+        None
+    };
+    let base = base_url.unwrap_or(c.base_url);
+    let c = r.edit_connection(name, &base, settings, secret).await?;
+    Ok(format!(
+        "Saved {:?} ({} at {}, up to {} requests / 10 s) after testing it.\n",
+        c.name,
+        c.crm.as_str(),
+        c.base_url,
+        c.settings.requests_per_10s
+    ))
+}
+
 pub async fn connections(r: &Rapport) -> Result<String> {
     let conns = r.connections().await?;
     if conns.is_empty() {
