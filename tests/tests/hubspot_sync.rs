@@ -65,7 +65,27 @@ async fn live(r: &Rapport, table: &str) -> i64 {
 #[tokio::test]
 async fn full_sync_stores_every_record_with_its_values_and_replaces_the_demo() {
     let w = world(Config::default(), 40, 10_000).await;
-    let rep = sync(&w.r, false).await;
+    // Progress carries the expected total (for the ETA) while the backfill runs.
+    let totals: Arc<std::sync::Mutex<std::collections::HashMap<String, u64>>> = Arc::default();
+    let seen = totals.clone();
+    let rep =
+        w.r.sync(
+            Some("hs"),
+            false,
+            CancellationToken::new(),
+            Arc::new(move |p| {
+                if let Some(t) = p.total {
+                    seen.lock().unwrap().insert(p.object_type.clone(), t);
+                }
+            }),
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        totals.lock().unwrap().get("contacts").copied(),
+        Some(w.fake.count("contacts", false) as u64)
+    );
     assert_eq!(rep.first_error(), None);
     let f = &w.fake;
     assert_eq!(

@@ -184,7 +184,11 @@ async fn run_object(
             .and_then(|s| serde_json::from_str::<Cursor>(&s).ok());
         let mut cursor = Cursor::start(saved, job.full, job.now.timestamp_millis());
         let props = spec.all_properties(&job.conn.settings);
-        let mut total = None;
+        // A backfill's list pages carry no total; one search says how many to expect.
+        let mut total = match &cursor {
+            Cursor::Backfill { after: None, .. } => job.client.count(spec.object_type).await.ok(),
+            _ => None,
+        };
         while let Some(req) = plan::request(&cursor, spec.modified_prop) {
             if job.cancel.is_cancelled() {
                 return Err(Error::Crm {

@@ -219,6 +219,14 @@ impl Client {
         }
     }
 
+    /// How many records of `object_type` exist (a one-record search), for a backfill's ETA.
+    pub async fn count(&self, object_type: &str) -> Result<u64> {
+        let url = format!("{}/crm/v3/objects/{object_type}/search", self.base);
+        let body = serde_json::json!({ "limit": 1, "properties": ["hs_object_id"] });
+        let page: ObjectPage = self.call(|http, _| http.post(&url).json(&body)).await?;
+        Ok(page.total.unwrap_or(0))
+    }
+
     /// The first associated `to_type` id of each of `ids` (v4 batch read, 1,000 per call).
     pub async fn associations(
         &self,
