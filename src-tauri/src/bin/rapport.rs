@@ -86,6 +86,20 @@ enum Command {
     },
 }
 
+/// How a connection signs in; the secrets themselves are read from stdin.
+#[derive(clap::Args)]
+struct SignIn {
+    /// Read a token from standard input (HubSpot private-app token, Salesforce session token).
+    #[arg(long)]
+    token_stdin: bool,
+    /// OAuth app client id (Salesforce: consumer key); the client secret and refresh token come
+    /// on two lines of standard input with --oauth-stdin.
+    #[arg(long)]
+    client_id: Option<String>,
+    #[arg(long)]
+    oauth_stdin: bool,
+}
+
 #[derive(Subcommand)]
 enum ConnectCrm {
     /// HubSpot, with a private-app token (or OAuth with a refresh token).
@@ -93,14 +107,8 @@ enum ConnectCrm {
         /// A name for this connection.
         #[arg(long, default_value = "hubspot")]
         name: String,
-        /// Read the private-app token from standard input.
-        #[arg(long)]
-        token_stdin: bool,
-        /// OAuth app client id; the client secret and refresh token come on stdin (--oauth-stdin).
-        #[arg(long)]
-        client_id: Option<String>,
-        #[arg(long)]
-        oauth_stdin: bool,
+        #[command(flatten)]
+        sign_in: SignIn,
         /// API base URL (sandboxes, proxies, tests).
         #[arg(long)]
         base_url: Option<String>,
@@ -112,14 +120,8 @@ enum ConnectCrm {
     Salesforce {
         #[arg(long, default_value = "salesforce")]
         name: String,
-        /// Read a session (access) token from standard input; needs --instance-url.
-        #[arg(long)]
-        token_stdin: bool,
-        /// OAuth connected-app consumer key; the secret and refresh token come on stdin.
-        #[arg(long)]
-        client_id: Option<String>,
-        #[arg(long)]
-        oauth_stdin: bool,
+        #[command(flatten)]
+        sign_in: SignIn,
         /// The org's address for a session token, or the login host for OAuth
         /// (default https://login.salesforce.com).
         #[arg(long)]
@@ -128,6 +130,35 @@ enum ConnectCrm {
         #[arg(long, default_value_t = 100)]
         rate_limit: u32,
     },
+}
+
+impl From<ConnectCrm> for crm::ConnectRequest {
+    fn from(c: ConnectCrm) -> Self {
+        use rapport_lib::domain::Crm;
+        let (crm, name, sign_in, base_url, rate_limit) = match c {
+            ConnectCrm::Hubspot {
+                name,
+                sign_in,
+                base_url,
+                rate_limit,
+            } => (Crm::Hubspot, name, sign_in, base_url, rate_limit),
+            ConnectCrm::Salesforce {
+                name,
+                sign_in,
+                instance_url,
+                rate_limit,
+            } => (Crm::Salesforce, name, sign_in, instance_url, rate_limit),
+        };
+        crm::ConnectRequest {
+            crm,
+            name,
+            base_url,
+            token_stdin: sign_in.token_stdin,
+            client_id: sign_in.client_id,
+            oauth_stdin: sign_in.oauth_stdin,
+            requests_per_10s: rate_limit,
+        }
+    }
 }
 
 #[tokio::main]
@@ -220,50 +251,7 @@ async fn run(cli: Cli) -> rapport_lib::Result<()> {
             }
             Ok(())
         }
-        Command::Connect {
-            crm:
-                ConnectCrm::Hubspot {
-                    name,
-                    token_stdin,
-                    client_id,
-                    oauth_stdin,
-                    base_url,
-                    rate_limit,
-                },
-        } => crm::connect(
-            &r,
-            rapport_lib::domain::Crm::Hubspot,
-            &name,
-            base_url.as_deref(),
-            token_stdin,
-            client_id,
-            oauth_stdin,
-            rate_limit,
-        )
-        .await
-        .map(|s| emit(&s)),
-        Command::Connect {
-            crm:
-                ConnectCrm::Salesforce {
-                    name,
-                    token_stdin,
-                    client_id,
-                    oauth_stdin,
-                    instance_url,
-                    rate_limit,
-                },
-        } => crm::connect(
-            &r,
-            rapport_lib::domain::Crm::Salesforce,
-            &name,
-            instance_url.as_deref(),
-            token_stdin,
-            client_id,
-            oauth_stdin,
-            rate_limit,
-        )
-        .await
-        .map(|s| emit(&s)),
+        Command::Connect { crm } => crm::connect(&r, crm.into()).await.map(|s| emit(&s)),
         Command::Test { name } => r
             .test_connection(&name)
             .await

@@ -199,35 +199,20 @@ impl Rapport {
     /// The account table of the home screen: every active account with its latest score,
     /// change since the previous snapshot and 90-day trend.
     pub async fn portfolio_table(&self, today: NaiveDate) -> Result<PortfolioTable> {
-        let records = self.store.portfolio_records().await?;
+        let records = self.store.portfolio_records(today).await?;
         let mut distribution = HealthDistribution::default();
         let mut scored_on = None;
         let rows: Vec<PortfolioRow> = records
             .into_iter()
-            .map(|a| {
-                match a.band {
+            .map(|r| {
+                match r.row.band {
                     Some(Band::Green) => distribution.green += 1,
                     Some(Band::Yellow) => distribution.yellow += 1,
                     Some(Band::Red) => distribution.red += 1,
                     None => distribution.unscored += 1,
                 }
-                scored_on = scored_on.max(a.scored_on);
-                PortfolioRow {
-                    id: a.id,
-                    score: a.score,
-                    band: a.band,
-                    delta: a.delta,
-                    trend: a.trend,
-                    days_to_renewal: a.renewal_date.map(|r| (r - today).num_days()),
-                    renewal_date: a.renewal_date,
-                    name: a.name,
-                    segment: a.segment,
-                    industry: a.industry,
-                    owner: a.owner,
-                    stage: a.stage,
-                    arr: a.arr,
-                    currency: a.currency,
-                }
+                scored_on = scored_on.max(r.scored_on);
+                r.row
             })
             .collect();
         Ok(PortfolioTable {

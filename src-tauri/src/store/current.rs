@@ -9,28 +9,16 @@ use super::{day, opt_day, parse_day, Store};
 use crate::domain::LifecycleStage;
 use crate::error::Result;
 use crate::health::Band;
+use crate::portfolio::PortfolioRow;
 
 /// Days of history in the portfolio's trend sparkline (the window is inclusive at both ends).
 pub const TREND_DAYS: i64 = 90;
 
-/// One portfolio-table row as stored: account facts joined with its current health.
+/// One portfolio-table row with the day of its latest snapshot in the window, if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableRecord {
-    pub id: i64,
-    pub name: String,
-    pub segment: String,
-    pub industry: String,
-    pub owner: String,
-    pub stage: LifecycleStage,
-    pub arr: f64,
-    pub currency: String,
-    pub renewal_date: Option<NaiveDate>,
-    /// Day of the latest snapshot, if the account has one in the window.
+    pub row: PortfolioRow,
     pub scored_on: Option<NaiveDate>,
-    pub score: Option<i64>,
-    pub band: Option<Band>,
-    pub delta: Option<i64>,
-    pub trend: Vec<i64>,
 }
 
 /// The JSON array SQLite builds per row; decoding one JSON text is ~10× cheaper than sqlx's
@@ -117,7 +105,8 @@ impl Store {
     }
 
     /// The day `health_current` was last computed for, if ever.
-    pub async fn health_current_as_of(&self) -> Result<Option<NaiveDate>> {
+    #[cfg(test)]
+    pub(crate) async fn health_current_as_of(&self) -> Result<Option<NaiveDate>> {
         let v: Option<String> = sqlx::query("SELECT max(as_of) FROM health_current")
             .fetch_one(self.pool())
             .await?
@@ -125,8 +114,9 @@ impl Store {
         opt_day(v)
     }
 
-    /// Active accounts with their current health, by name, in one query.
-    pub async fn portfolio_records(&self) -> Result<Vec<TableRecord>> {
+    /// Active accounts with their current health, by name, in one query; renewals counted from
+    /// `today`.
+    pub async fn portfolio_records(&self, today: NaiveDate) -> Result<Vec<TableRecord>> {
         let raw: Vec<RawRow> = self
             .json_rows(sqlx::query(
                 "SELECT json_group_array(json_array(
@@ -140,21 +130,25 @@ impl Store {
         raw.into_iter()
             .map(|r| {
                 let stage = LifecycleStage::parse(&r.5).unwrap_or(LifecycleStage::Adoption);
+                let renewal_date = r.8.as_deref().map(parse_day).transpose()?;
                 Ok(TableRecord {
-                    id: r.0,
-                    name: r.1,
-                    segment: r.2,
-                    industry: r.3,
-                    owner: r.4,
-                    stage,
-                    arr: r.6,
-                    currency: r.7,
-                    renewal_date: r.8.as_deref().map(parse_day).transpose()?,
                     scored_on: r.9.as_deref().map(parse_day).transpose()?,
-                    delta: r.10.zip(r.12).map(|(l, p)| l - p),
-                    score: r.10,
-                    band: r.11.as_deref().and_then(Band::parse),
-                    trend: r.13,
+                    row: PortfolioRow {
+                        id: r.0,
+                        name: r.1,
+                        segment: r.2,
+                        industry: r.3,
+                        owner: r.4,
+                        stage,
+                        arr: r.6,
+                        currency: r.7,
+                        days_to_renewal: renewal_date.map(|d| (d - today).num_days()),
+                        renewal_date,
+                        delta: r.10.zip(r.12).map(|(l, p)| l - p),
+                        score: r.10,
+                        band: r.11.as_deref().and_then(Band::parse),
+                        trend: r.13,
+                    },
                 })
             })
             .collect()

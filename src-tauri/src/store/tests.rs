@@ -165,10 +165,17 @@ async fn current_health_follows_snapshots() {
     }
     store.replace_with_demo(&d).await.unwrap();
     let (a, b) = (d.accounts[0].id, d.accounts[1].id);
-    let rec = |rows: &[TableRecord], id: i64| rows.iter().find(|r| r.id == id).cloned().unwrap();
-    let rows = store.portfolio_records().await.unwrap();
+    let rec =
+        |rows: &[TableRecord], id: i64| rows.iter().find(|r| r.row.id == id).cloned().unwrap();
+    let rows = store
+        .portfolio_records(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 2);
-    assert_eq!((rec(&rows, a).score, rec(&rows, a).trend.len()), (None, 0));
+    assert_eq!(
+        (rec(&rows, a).row.score, rec(&rows, a).row.trend.len()),
+        (None, 0)
+    );
 
     let t = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     let days = |n: i64| t - Duration::days(n);
@@ -183,19 +190,22 @@ async fn current_health_follows_snapshots() {
         ])
         .await
         .unwrap();
-    let rows = store.portfolio_records().await.unwrap();
+    let rows = store
+        .portfolio_records(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
+        .await
+        .unwrap();
     let ra = rec(&rows, a);
     assert_eq!(
-        (ra.score, ra.band, ra.delta),
+        (ra.row.score, ra.row.band, ra.row.delta),
         (Some(72), Some(health::Band::Green), Some(12))
     );
-    assert_eq!((ra.trend, ra.scored_on), (vec![50, 60, 72], Some(t)));
+    assert_eq!((ra.row.trend, ra.scored_on), (vec![50, 60, 72], Some(t)));
     let rb = rec(&rows, b);
     assert_eq!(
-        (rb.score, rb.band, rb.delta),
+        (rb.row.score, rb.row.band, rb.row.delta),
         (Some(40), Some(health::Band::Red), None)
     );
-    assert_eq!((rb.trend, rb.scored_on), (vec![40], Some(days(3))));
+    assert_eq!((rb.row.trend, rb.scored_on), (vec![40], Some(days(3))));
     assert_eq!(store.health_current_as_of().await.unwrap(), Some(t));
 
     // A day later, only `a` is rescored: 50 (now 91 days old) leaves its window; `b` is untouched.
@@ -204,13 +214,16 @@ async fn current_health_follows_snapshots() {
         .upsert_snapshots(&[snap(a, t1, Some(70))])
         .await
         .unwrap();
-    let rows = store.portfolio_records().await.unwrap();
+    let rows = store
+        .portfolio_records(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
+        .await
+        .unwrap();
     let ra = rec(&rows, a);
     assert_eq!(
-        (ra.score, ra.delta, ra.trend),
+        (ra.row.score, ra.row.delta, ra.row.trend),
         (Some(70), Some(-2), vec![60, 72, 70])
     );
-    assert_eq!(rec(&rows, b).trend, vec![40]);
+    assert_eq!(rec(&rows, b).row.trend, vec![40]);
 
     // A store reopened with snapshots but an emptied current table fills it again.
     sqlx::query("DELETE FROM health_current")
@@ -219,9 +232,12 @@ async fn current_health_follows_snapshots() {
         .unwrap();
     store.close().await;
     let store = Store::open(dir.path(), &key).await.unwrap();
-    let rows = store.portfolio_records().await.unwrap();
-    assert_eq!(rec(&rows, a).trend, vec![60, 72, 70]);
-    assert_eq!(rec(&rows, b).score, Some(40));
+    let rows = store
+        .portfolio_records(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rec(&rows, a).row.trend, vec![60, 72, 70]);
+    assert_eq!(rec(&rows, b).row.score, Some(40));
 }
 
 /// The SQL aggregates and the demo's in-memory ones are two implementations of one definition.

@@ -38,6 +38,39 @@ pub struct Progress {
     pub error: Option<String>,
 }
 
+impl Progress {
+    /// Where `report` stands `started` ago, in `phase`; `total` is dropped once `done`.
+    pub(crate) fn of(
+        connection: &str,
+        report: &ObjectReport,
+        started: Instant,
+        total: Option<u64>,
+        phase: &str,
+        done: bool,
+    ) -> Progress {
+        Progress {
+            connection: connection.to_string(),
+            object_type: report.object_type.clone(),
+            fetched: report.fetched,
+            upserted: report.upserted,
+            deleted: report.deleted,
+            rate: report.fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
+            total: total.filter(|_| !done).map(|t| t.max(report.fetched)),
+            phase: phase.into(),
+            done,
+            error: report.error.clone(),
+        }
+    }
+}
+
+/// The error a stopped sync ends with.
+pub(crate) fn cancelled() -> Error {
+    Error::Crm {
+        code: ErrorCode::Cancelled,
+        message: "The sync was stopped. What was fetched so far is kept; the next sync continues from there.".into(),
+    }
+}
+
 /// Called with each progress update (from several tasks).
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
@@ -152,18 +185,14 @@ async fn sync_object(job: Job, spec: ObjectSpec) -> ObjectReport {
     if let Err(e) = result {
         report.error = Some(e.to_string());
     }
-    (job.progress)(&Progress {
-        connection: job.conn.name.clone(),
-        object_type: spec.object_type.into(),
-        fetched: report.fetched,
-        upserted: report.upserted,
-        deleted: report.deleted,
-        rate: report.fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
-        total: None,
-        phase: "done".into(),
-        done: true,
-        error: report.error.clone(),
-    });
+    (job.progress)(&Progress::of(
+        &job.conn.name,
+        &report,
+        started,
+        None,
+        "done",
+        true,
+    ));
     report
 }
 
@@ -191,10 +220,7 @@ async fn run_object(
         };
         while let Some(req) = plan::request(&cursor, spec.modified_prop) {
             if job.cancel.is_cancelled() {
-                return Err(Error::Crm {
-                    code: ErrorCode::Cancelled,
-                    message: "The sync was stopped. What was fetched so far is kept; the next sync continues from there.".into(),
-                });
+                return Err(cancelled());
             }
             let page = tokio::select! {
                 p = job.client.page(spec.object_type, &props, &req) => p?,
@@ -213,37 +239,55 @@ async fn run_object(
             }
             let next = plan::advance(&cursor, &meta);
             let (rows, fetched) = if matches!(cursor, Cursor::Archived { .. }) {
-                (PageRows::Deleted(page.results.iter().map(|o| o.id.clone()).collect()), 0)
+                (
+                    PageRows::Deleted(page.results.iter().map(|o| o.id.clone()).collect()),
+                    0,
+                )
             } else {
                 let parents = if spec.has_parent && !page.results.is_empty() {
                     let ids: Vec<String> = page.results.iter().map(|o| o.id.clone()).collect();
-                    job.client.associations(spec.object_type, "companies", &ids).await?
+                    job.client
+                        .associations(spec.object_type, "companies", &ids)
+                        .await?
                 } else {
                     HashMap::new()
                 };
-                let rows = map::rows(&spec, &page.results, &parents, &job.owners, &job.conn.settings, job.now.date_naive());
+                let rows = map::rows(
+                    &spec,
+                    &page.results,
+                    &parents,
+                    &job.owners,
+                    &job.conn.settings,
+                    job.now.date_naive(),
+                );
                 (rows, page.results.len() as u64)
             };
             let cursor_json = serde_json::to_string(&next).map_err(|e| Error::Io(e.to_string()))?;
             let counts = store
-                .apply_page(&job.conn, spec.object_type, spec.table, &rows, &cursor_json, run, fetched, job.now, job.full)
+                .apply_page(
+                    &job.conn,
+                    spec.object_type,
+                    spec.table,
+                    &rows,
+                    &cursor_json,
+                    run,
+                    fetched,
+                    job.now,
+                    job.full,
+                )
                 .await?;
             report.fetched += counts.fetched;
             report.upserted += counts.upserted;
             report.deleted += counts.deleted;
             cursor = next;
-            (job.progress)(&Progress {
-                connection: job.conn.name.clone(),
-                object_type: spec.object_type.into(),
-                fetched: report.fetched,
-                upserted: report.upserted,
-                deleted: report.deleted,
-                rate: report.fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
-                total: total.map(|t: u64| t.max(report.fetched)),
-                phase: phase(&cursor).into(),
-                done: false,
-                error: None,
-            });
+            (job.progress)(&Progress::of(
+                &job.conn.name,
+                report,
+                started,
+                total,
+                phase(&cursor),
+                false,
+            ));
         }
         Ok(())
     }

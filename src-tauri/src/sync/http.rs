@@ -50,6 +50,68 @@ pub fn pacer(per_10s: u32) -> Arc<DefaultDirectRateLimiter> {
     Arc::new(RateLimiter::direct(quota))
 }
 
+/// The HTTP client both CRMs use: bounded connect and request times, Rapport's user agent.
+pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(timeout)
+        .user_agent(concat!("Rapport/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Io(e.to_string()))
+}
+
+/// `crm_name` could not be reached or timed out.
+pub fn unreachable(crm_name: &str, e: reqwest::Error) -> Error {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else {
+        "could not be reached"
+    };
+    crm(
+        ErrorCode::CrmUnreachable,
+        format!("{crm_name} {what} ({}). Check the network connection; Rapport keeps working from the local copy and syncs again later.", root_cause(&e)),
+    )
+}
+
+/// `crm_name` sent something its API does not document; `detail` says what.
+pub fn bad_response(crm_name: &str, detail: &str) -> Error {
+    crm(
+        ErrorCode::CrmBadResponse,
+        format!("{crm_name} sent {detail}. Nothing from it was stored; the next sync starts again from the same place."),
+    )
+}
+
+/// The OAuth refresh-token grant (form-encoded POST to `token_url`), decoded as `T`.
+pub async fn refresh_grant<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    crm_name: &str,
+    token_url: &str,
+    client_id: &str,
+    client_secret: &str,
+    refresh_token: &str,
+) -> Result<T> {
+    let resp = http
+        .post(token_url)
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("refresh_token", refresh_token),
+        ])
+        .send()
+        .await
+        .map_err(|e| unreachable(crm_name, e))?;
+    if !resp.status().is_success() {
+        return Err(crm(
+            ErrorCode::CrmAuth,
+            format!("{crm_name} refused the refresh token (it may have been revoked). Connect the account again."),
+        ));
+    }
+    resp.json()
+        .await
+        .map_err(|e| bad_response(crm_name, &format!("an unreadable token answer ({e})")))
+}
+
 /// The innermost cause of an error chain (reqwest wraps the useful part).
 pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur = e;

@@ -1,6 +1,7 @@
 //! CRM sync: connections, the pure planner, the HubSpot client and the engine that stores pages.
 
 pub mod connection;
+pub mod derive;
 pub mod engine;
 pub mod http;
 pub mod hubspot;

@@ -24,17 +24,27 @@ fn secret_from_stdin(what: &str) -> Result<String> {
     Ok(s)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub async fn connect(
-    r: &Rapport,
-    crm: Crm,
-    name: &str,
-    base_url: Option<&str>,
-    token_stdin: bool,
-    client_id: Option<String>,
-    refresh_token_stdin: bool,
-    requests_per_10s: u32,
-) -> Result<String> {
+/// What `rapport connect <crm>` was asked for.
+pub struct ConnectRequest {
+    pub crm: Crm,
+    pub name: String,
+    pub base_url: Option<String>,
+    pub token_stdin: bool,
+    pub client_id: Option<String>,
+    pub oauth_stdin: bool,
+    pub requests_per_10s: u32,
+}
+
+pub async fn connect(r: &Rapport, req: ConnectRequest) -> Result<String> {
+    let ConnectRequest {
+        crm,
+        name,
+        base_url,
+        token_stdin,
+        client_id,
+        oauth_stdin: refresh_token_stdin,
+        requests_per_10s,
+    } = req;
     let secret = if token_stdin {
         CrmSecret {
             token: Some(secret_from_stdin("token")?),
@@ -70,7 +80,7 @@ pub async fn connect(
             "--rate-limit is requests per 10 seconds, between 10 and 100000 (HubSpot allows 100 or 190).".into(),
         ));
     }
-    let mut c = r.connect(name, crm, base_url, secret).await?;
+    let mut c = r.connect(&name, crm, base_url.as_deref(), secret).await?;
     c.settings.requests_per_10s = requests_per_10s;
     r.store().update_connection(&c).await?;
     Ok(format!(

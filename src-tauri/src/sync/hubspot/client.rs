@@ -15,7 +15,9 @@ use tokio::sync::Mutex;
 use super::wire::{AssocPage, ObjectPage, OwnerPage};
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
-use crate::sync::http::{crm, pacer, retry_after, root_cause, with_retries, Attempt, Counters};
+use crate::sync::http::{
+    crm, http_client, pacer, refresh_grant, retry_after, with_retries, Attempt, Counters,
+};
 use crate::sync::plan::Request;
 
 /// Refresh an OAuth access token this long before HubSpot says it expires.
@@ -63,12 +65,7 @@ impl Client {
                     "This connection has neither a token nor a refresh token. Connect it again.",
                 )),
             };
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("Rapport/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Io(e.to_string()))?;
+        let http = http_client(Duration::from_secs(30))?;
         Ok(Arc::new(Client {
             http,
             base: base_url.trim_end_matches('/').to_string(),
@@ -98,25 +95,15 @@ impl Client {
                     access_token: String,
                     expires_in: u64,
                 }
-                let resp = self
-                    .http
-                    .post(format!("{}/oauth/v1/token", self.base))
-                    .form(&[
-                        ("grant_type", "refresh_token"),
-                        ("client_id", client_id.as_str()),
-                        ("client_secret", client_secret.as_str()),
-                        ("refresh_token", refresh_token.as_str()),
-                    ])
-                    .send()
-                    .await
-                    .map_err(unreachable)?;
-                if !resp.status().is_success() {
-                    return Err(crm(ErrorCode::CrmAuth, "HubSpot refused the refresh token (it may have been revoked). Connect the account again."));
-                }
-                let t: Token = resp
-                    .json()
-                    .await
-                    .map_err(|e| bad_response(&e.to_string()))?;
+                let t: Token = refresh_grant(
+                    &self.http,
+                    "HubSpot",
+                    &format!("{}/oauth/v1/token", self.base),
+                    client_id,
+                    client_secret,
+                    refresh_token,
+                )
+                .await?;
                 st.access = Some((
                     t.access_token.clone(),
                     Instant::now() + Duration::from_secs(t.expires_in),
@@ -302,22 +289,11 @@ impl Client {
 }
 
 fn unreachable(e: reqwest::Error) -> Error {
-    let what = if e.is_timeout() {
-        "timed out"
-    } else {
-        "could not be reached"
-    };
-    crm(
-        ErrorCode::CrmUnreachable,
-        format!("HubSpot {what} ({}). Check the network connection; Rapport keeps working from the local copy and syncs again later.", root_cause(&e)),
-    )
+    crate::sync::http::unreachable("HubSpot", e)
 }
 
 fn bad_response(detail: &str) -> Error {
-    crm(
-        ErrorCode::CrmBadResponse,
-        format!("HubSpot sent {detail}. Nothing from that page was stored; the next sync starts again from the same place."),
-    )
+    crate::sync::http::bad_response("HubSpot", detail)
 }
 
 /// HubSpot's error body (`category`, `message`, 429's `policyName`).

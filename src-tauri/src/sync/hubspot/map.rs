@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::wire::Object;
 use super::ObjectSpec;
-use crate::domain::{DealKind, DealStatus, LifecycleStage, SurveyKind};
+use crate::domain::{DealKind, DealStatus, SurveyKind};
 use crate::sync::rows::*;
-use crate::sync::Settings;
+use crate::sync::{derive, Settings};
 
 /// Timestamps come as ISO 8601 (`2026-11-24T10:00:00.000Z`) or epoch milliseconds.
 pub fn parse_time(v: &str) -> Option<DateTime<Utc>> {
@@ -43,30 +43,6 @@ fn humanize(v: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
-}
-
-/// Segment by contract size, the same bands the demo portfolio uses.
-pub(crate) fn segment(arr: f64) -> &'static str {
-    if arr >= 100_000.0 {
-        "Enterprise"
-    } else if arr >= 25_000.0 {
-        "Mid-Market"
-    } else {
-        "SMB"
-    }
-}
-
-/// Lifecycle from the contract dates: new contracts onboard, near renewals renew.
-pub(crate) fn stage(
-    start: Option<NaiveDate>,
-    renewal: Option<NaiveDate>,
-    today: NaiveDate,
-) -> LifecycleStage {
-    match (start, renewal) {
-        (Some(s), _) if today - s < Duration::days(90) => LifecycleStage::Onboarding,
-        (_, Some(r)) if r >= today && r - today <= Duration::days(90) => LifecycleStage::Renewal,
-        _ => LifecycleStage::Adoption,
-    }
 }
 
 /// The record's last-modified time in ms, for the planner.
@@ -105,12 +81,12 @@ pub fn rows(
                         name: o.prop("name").unwrap_or("(unnamed company)").to_string(),
                         domain: o.prop("domain").unwrap_or_default().to_string(),
                         industry: o.prop("industry").map(humanize).unwrap_or_default(),
-                        segment: segment(arr).to_string(),
+                        segment: derive::segment(arr).to_string(),
                         owner: o
                             .prop("hubspot_owner_id")
                             .and_then(|id| owners.get(id).cloned())
                             .unwrap_or_default(),
-                        stage: stage(start, renewal, today),
+                        stage: derive::stage(start, renewal, today),
                         arr,
                         currency: "USD".into(),
                         contract_start: start,

@@ -11,7 +11,9 @@ use tokio::sync::Mutex;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
-use crate::sync::http::{crm, pacer, retry_after, root_cause, with_retries, Attempt, Counters};
+use crate::sync::http::{
+    crm, http_client, pacer, refresh_grant, retry_after, with_retries, Attempt, Counters,
+};
 
 /// The REST API version Rapport speaks.
 pub const API: &str = "/services/data/v59.0";
@@ -64,22 +66,11 @@ pub fn parse_limit_info(v: &str) -> Option<(u64, u64)> {
 }
 
 fn unreachable(e: reqwest::Error) -> Error {
-    let what = if e.is_timeout() {
-        "timed out"
-    } else {
-        "could not be reached"
-    };
-    crm(
-        ErrorCode::CrmUnreachable,
-        format!("Salesforce {what} ({}). Check the network connection; Rapport keeps working from the local copy and syncs again later.", root_cause(&e)),
-    )
+    crate::sync::http::unreachable("Salesforce", e)
 }
 
 fn bad_response(detail: &str) -> Error {
-    crm(
-        ErrorCode::CrmBadResponse,
-        format!("Salesforce sent {detail}. Nothing from that batch was stored; the next sync starts again from the same place."),
-    )
+    crate::sync::http::bad_response("Salesforce", detail)
 }
 
 impl Client {
@@ -95,12 +86,7 @@ impl Client {
             },
             _ => return Err(crm(ErrorCode::CrmAuth, "This connection has neither a session token nor a refresh token. Connect it again.")),
         };
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
-            .user_agent(concat!("Rapport/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Io(e.to_string()))?;
+        let http = http_client(Duration::from_secs(60))?;
         Ok(Arc::new(Client {
             http,
             base: base_url.trim_end_matches('/').to_string(),
@@ -130,25 +116,15 @@ impl Client {
                     access_token: String,
                     instance_url: String,
                 }
-                let resp = self
-                    .http
-                    .post(format!("{}/services/oauth2/token", self.base))
-                    .form(&[
-                        ("grant_type", "refresh_token"),
-                        ("client_id", client_id.as_str()),
-                        ("client_secret", client_secret.as_str()),
-                        ("refresh_token", refresh_token.as_str()),
-                    ])
-                    .send()
-                    .await
-                    .map_err(unreachable)?;
-                if !resp.status().is_success() {
-                    return Err(crm(ErrorCode::CrmAuth, "Salesforce refused the refresh token (it may have been revoked). Connect the org again."));
-                }
-                let t: Token = resp
-                    .json()
-                    .await
-                    .map_err(|e| bad_response(&format!("an unreadable token answer ({e})")))?;
+                let t: Token = refresh_grant(
+                    &self.http,
+                    "Salesforce",
+                    &format!("{}/services/oauth2/token", self.base),
+                    client_id,
+                    client_secret,
+                    refresh_token,
+                )
+                .await?;
                 let cur = (
                     t.access_token,
                     t.instance_url.trim_end_matches('/').to_string(),

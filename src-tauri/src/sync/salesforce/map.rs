@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::plan::Mark;
 use crate::domain::{DealKind, DealStatus};
 use crate::sync::rows::*;
-use crate::sync::Settings;
+use crate::sync::{derive, Settings};
 
 pub type Record = Map<String, Value>;
 
@@ -85,14 +85,14 @@ pub fn rows(sobject: &str, records: &[Record], s: &Settings, today: NaiveDate) -
                             })
                             .unwrap_or_default(),
                         industry: text(r, "Industry").unwrap_or_default().to_string(),
-                        segment: crate::sync::hubspot::map::segment(arr).to_string(),
+                        segment: derive::segment(arr).to_string(),
                         owner: r
                             .get("Owner")
                             .and_then(|o| o.get("Name"))
                             .and_then(Value::as_str)
                             .unwrap_or_default()
                             .to_string(),
-                        stage: crate::sync::hubspot::map::stage(start, renewal, today),
+                        stage: derive::stage(start, renewal, today),
                         arr,
                         currency: "USD".into(),
                         contract_start: start,

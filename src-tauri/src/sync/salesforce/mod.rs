@@ -16,7 +16,7 @@ use super::engine::{ObjectReport, Progress, ProgressFn, SyncReport};
 use super::rows::PageRows;
 use super::{Connection, Settings};
 use crate::domain::DealKind;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::secrets::CrmSecret;
 use crate::store::Store;
 use plan::{SfCursor, SfPage, SfRequest};
@@ -219,20 +219,8 @@ async fn sync_object(job: &Job<'_>, o: &SObject) -> ObjectReport {
     // Rows this object's run expects (u64::MAX: not known yet).
     let total = std::sync::atomic::AtomicU64::new(u64::MAX);
     let send = |r: &ObjectReport, phase: &str, done: bool| {
-        (job.progress)(&Progress {
-            connection: job.conn.name.clone(),
-            object_type: o.name.into(),
-            fetched: r.fetched,
-            upserted: r.upserted,
-            deleted: r.deleted,
-            rate: r.fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
-            total: Some(total.load(Ordering::Relaxed))
-                .filter(|t| *t != u64::MAX && !done)
-                .map(|t| t.max(r.fetched)),
-            phase: phase.into(),
-            done,
-            error: r.error.clone(),
-        })
+        let t = Some(total.load(Ordering::Relaxed)).filter(|t| *t != u64::MAX);
+        (job.progress)(&Progress::of(&job.conn.name, r, started, t, phase, done))
     };
     let result: Result<()> = async {
         let run = job.store.start_run(job.conn.id, o.name, job.now).await?;
@@ -247,36 +235,61 @@ async fn sync_object(job: &Job<'_>, o: &SObject) -> ObjectReport {
             let field_refs: Vec<&str> = fields.iter().map(String::as_str).collect();
             while let Some(req) = plan::request(&cursor, o.name, &field_refs) {
                 if job.cancel.is_cancelled() {
-                    return Err(Error::Crm {
-                        code: ErrorCode::Cancelled,
-                        message: "The sync was stopped. What was fetched so far is kept; the next sync continues from there.".into(),
-                    });
+                    return Err(super::engine::cancelled());
                 }
                 let page = match &req {
                     SfRequest::Query { soql, all } => job.client.query(soql, *all).await?,
                     SfRequest::Next(url) => job.client.next(url).await?,
                 };
                 let deleting = matches!(cursor, SfCursor::Deletes { .. });
-                if let (SfRequest::Query { .. }, Some(t), false) = (&req, page.total_size, deleting) {
+                if let (SfRequest::Query { .. }, Some(t), false) = (&req, page.total_size, deleting)
+                {
                     total.store(r.fetched + t, Ordering::Relaxed);
                 }
                 let next = plan::advance(
                     &cursor,
                     &SfPage {
                         last: page.records.last().and_then(map::mark),
-                        next: if page.done { None } else { page.next_records_url.clone() },
+                        next: if page.done {
+                            None
+                        } else {
+                            page.next_records_url.clone()
+                        },
                     },
                 );
                 let (rows, fetched) = if deleting {
-                    let ids = page.records.iter().filter_map(|r| r.get("Id")?.as_str().map(str::to_string)).collect();
+                    let ids = page
+                        .records
+                        .iter()
+                        .filter_map(|r| r.get("Id")?.as_str().map(str::to_string))
+                        .collect();
                     (PageRows::Deleted(ids), 0)
                 } else {
-                    (map::rows(o.name, &page.records, &job.conn.settings, job.now.date_naive()), page.records.len() as u64)
+                    (
+                        map::rows(
+                            o.name,
+                            &page.records,
+                            &job.conn.settings,
+                            job.now.date_naive(),
+                        ),
+                        page.records.len() as u64,
+                    )
                 };
-                let cursor_json = serde_json::to_string(&next).map_err(|e| Error::Io(e.to_string()))?;
+                let cursor_json =
+                    serde_json::to_string(&next).map_err(|e| Error::Io(e.to_string()))?;
                 let c = job
                     .store
-                    .apply_page(job.conn, o.name, o.table, &rows, &cursor_json, run, fetched, job.now, job.full)
+                    .apply_page(
+                        job.conn,
+                        o.name,
+                        o.table,
+                        &rows,
+                        &cursor_json,
+                        run,
+                        fetched,
+                        job.now,
+                        job.full,
+                    )
                     .await?;
                 r.fetched += c.fetched;
                 r.upserted += c.upserted;
@@ -288,7 +301,9 @@ async fn sync_object(job: &Job<'_>, o: &SObject) -> ObjectReport {
         }
         .await;
         let msg = outcome.as_ref().err().map(|e| e.to_string());
-        job.store.finish_run(run, job.conn.id, o.name, msg.as_deref(), Utc::now()).await?;
+        job.store
+            .finish_run(run, job.conn.id, o.name, msg.as_deref(), Utc::now())
+            .await?;
         outcome
     }
     .await;
