@@ -1,5 +1,7 @@
 //! Small HTTP helpers shared by the fake CRMs.
 
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -22,4 +24,48 @@ pub(crate) fn bearer(h: &HeaderMap) -> Option<String> {
     scheme
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim().to_string())
+}
+
+/// A fake's state behind a lock, with the address it serves on.
+pub(crate) struct Shared<S> {
+    pub state: Mutex<S>,
+    pub base_url: String,
+}
+
+impl<S> Shared<S> {
+    pub fn lock(&self) -> MutexGuard<'_, S> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A server task that stops when dropped.
+pub(crate) struct Serving(tokio::task::JoinHandle<()>);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Binds 127.0.0.1:`port` (0 = random; panics when it cannot) and serves `router` over `state`.
+pub(crate) async fn serve<S: Send + 'static>(
+    name: &str,
+    port: u16,
+    state: S,
+    router: impl FnOnce(Arc<Shared<S>>) -> axum::Router,
+) -> (String, Arc<Shared<S>>, Serving) {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap_or_else(|e| panic!("fake {name} cannot bind 127.0.0.1:{port}: {e}"));
+    let addr = listener.local_addr().expect("local address");
+    let base_url = format!("http://127.0.0.1:{}", addr.port());
+    let shared = Arc::new(Shared {
+        state: Mutex::new(state),
+        base_url: base_url.clone(),
+    });
+    let app = router(shared.clone());
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (base_url, shared, Serving(task))
 }

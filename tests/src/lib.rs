@@ -7,6 +7,7 @@
 //! API v59.0 (SOQL query/queryAll with cursors, OAuth refresh, API limits; binary:
 //! `fake-salesforce`).
 
+pub mod cli;
 mod http_util;
 pub mod hubspot;
 pub mod salesforce;

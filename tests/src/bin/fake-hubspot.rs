@@ -6,8 +6,6 @@
 //! Prints `fake HubSpot listening on http://127.0.0.1:PORT` once ready, then serves until killed
 //! (Ctrl-C prints the request statistics to stderr).
 
-use std::io::Write;
-
 use clap::Parser;
 use rapport_tests::hubspot::{Config, FakeHubSpot, OAuth, RateLimit};
 
@@ -36,8 +34,8 @@ struct Args {
     #[arg(long, default_value_t = 500_000)]
     daily_limit: u64,
     /// Enable OAuth refresh as CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN.
-    #[arg(long)]
-    oauth: Option<String>,
+    #[arg(long, value_parser = rapport_tests::cli::parse_oauth)]
+    oauth: Option<(String, String, String)>,
     /// Lifetime of OAuth access tokens, in seconds.
     #[arg(long, default_value_t = 1800)]
     access_ttl_secs: u64,
@@ -67,23 +65,14 @@ fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let oauth = match args
+    let oauth = args
         .oauth
-        .as_deref()
-        .map(|s| s.splitn(3, ':').collect::<Vec<_>>())
-    {
-        None => None,
-        Some(parts) if parts.len() == 3 => Some(OAuth {
-            client_id: parts[0].into(),
-            client_secret: parts[1].into(),
-            refresh_token: parts[2].into(),
+        .map(|(client_id, client_secret, refresh_token)| OAuth {
+            client_id,
+            client_secret,
+            refresh_token,
             access_ttl_secs: args.access_ttl_secs,
-        }),
-        Some(_) => {
-            eprintln!("--oauth expects CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN");
-            std::process::exit(2);
-        }
-    };
+        });
     let cfg = Config {
         tokens: args.tokens,
         oauth,
@@ -114,11 +103,5 @@ async fn main() {
             hs.seed_bulk(t, args.bulk, first, |k| base - 864_000_000 + k as i64 * 17);
         }
     }
-    println!("fake HubSpot listening on {}", hs.base_url);
-    let _ = std::io::stdout().flush();
-    if tokio::signal::ctrl_c().await.is_ok() {
-        eprintln!("{:#?}", hs.stats());
-    } else {
-        std::future::pending::<()>().await;
-    }
+    rapport_tests::cli::serve_until_ctrl_c("HubSpot", &hs.base_url, || hs.stats()).await;
 }

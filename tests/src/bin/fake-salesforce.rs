@@ -6,8 +6,6 @@
 //! Prints `fake Salesforce listening on http://127.0.0.1:PORT` once ready, then serves until
 //! killed (Ctrl-C prints the request statistics to stderr).
 
-use std::io::Write;
-
 use clap::Parser;
 use rapport_tests::salesforce::{Config, FakeSalesforce, OAuth};
 
@@ -36,29 +34,20 @@ struct Args {
     #[arg(long, default_value_t = 2000)]
     batch_size: usize,
     /// Enable OAuth refresh as CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN.
-    #[arg(long)]
-    oauth: Option<String>,
+    #[arg(long, value_parser = rapport_tests::cli::parse_oauth)]
+    oauth: Option<(String, String, String)>,
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let oauth = match args
+    let oauth = args
         .oauth
-        .as_deref()
-        .map(|s| s.splitn(3, ':').collect::<Vec<_>>())
-    {
-        None => None,
-        Some(p) if p.len() == 3 => Some(OAuth {
-            client_id: p[0].into(),
-            client_secret: p[1].into(),
-            refresh_token: p[2].into(),
-        }),
-        Some(_) => {
-            eprintln!("--oauth expects CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN");
-            std::process::exit(2);
-        }
-    };
+        .map(|(client_id, client_secret, refresh_token)| OAuth {
+            client_id,
+            client_secret,
+            refresh_token,
+        });
     let cfg = Config {
         session_tokens: args.tokens,
         oauth,
@@ -67,11 +56,5 @@ async fn main() {
     };
     let sf = FakeSalesforce::start_on(cfg, args.port).await;
     sf.seed(args.accounts, args.seed);
-    println!("fake Salesforce listening on {}", sf.base_url);
-    let _ = std::io::stdout().flush();
-    if tokio::signal::ctrl_c().await.is_ok() {
-        eprintln!("{:#?}", sf.stats());
-    } else {
-        std::future::pending::<()>().await;
-    }
+    rapport_tests::cli::serve_until_ctrl_c("Salesforce", &sf.base_url, || sf.stats()).await;
 }

@@ -22,7 +22,7 @@ mod tests;
 mod words;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub use search::{SEARCH_CAP, SEARCH_MAX_LIMIT};
@@ -194,29 +194,14 @@ impl State {
     }
 }
 
-pub(crate) struct Shared {
-    pub state: Mutex<State>,
-    pub base_url: String,
-}
-
-impl Shared {
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+pub(crate) type Shared = crate::http_util::Shared<State>;
 
 /// A running fake HubSpot. Dropping it stops the server.
 pub struct FakeHubSpot {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub base_url: String,
     shared: Arc<Shared>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FakeHubSpot {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _task: crate::http_util::Serving,
 }
 
 fn ty_of(object_type: &str) -> Ty {
@@ -231,23 +216,12 @@ impl FakeHubSpot {
 
     /// Starts on `port` of 127.0.0.1 (0 = random). Panics when the port cannot be bound.
     pub async fn start_on(cfg: Config, port: u16) -> FakeHubSpot {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .unwrap_or_else(|e| panic!("fake HubSpot cannot bind 127.0.0.1:{port}: {e}"));
-        let addr = listener.local_addr().expect("local address");
-        let base_url = format!("http://127.0.0.1:{}", addr.port());
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::new(cfg)),
-            base_url: base_url.clone(),
-        });
-        let app = routes::router(shared.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (base_url, shared, task) =
+            crate::http_util::serve("HubSpot", port, State::new(cfg), routes::router).await;
         FakeHubSpot {
             base_url,
             shared,
-            task,
+            _task: task,
         }
     }
 

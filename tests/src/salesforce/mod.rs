@@ -20,7 +20,7 @@ mod soql;
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -432,29 +432,14 @@ impl State {
     }
 }
 
-pub(crate) struct Shared {
-    pub state: Mutex<State>,
-    pub base_url: String,
-}
-
-impl Shared {
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+pub(crate) type Shared = crate::http_util::Shared<State>;
 
 /// A running fake Salesforce org. Dropping it stops the server.
 pub struct FakeSalesforce {
     /// `http://127.0.0.1:PORT`, without a trailing slash; also the instance URL.
     pub base_url: String,
     shared: Arc<Shared>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FakeSalesforce {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _task: crate::http_util::Serving,
 }
 
 fn sobj_of(name: &str) -> SObj {
@@ -477,23 +462,12 @@ impl FakeSalesforce {
 
     /// Starts on `port` of 127.0.0.1 (0 = random). Panics when the port cannot be bound.
     pub async fn start_on(cfg: Config, port: u16) -> FakeSalesforce {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .unwrap_or_else(|e| panic!("fake Salesforce cannot bind 127.0.0.1:{port}: {e}"));
-        let addr = listener.local_addr().expect("local address");
-        let base_url = format!("http://127.0.0.1:{}", addr.port());
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::new(cfg)),
-            base_url: base_url.clone(),
-        });
-        let app = routes::router(shared.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (base_url, shared, task) =
+            crate::http_util::serve("Salesforce", port, State::new(cfg), routes::router).await;
         FakeSalesforce {
             base_url,
             shared,
-            task,
+            _task: task,
         }
     }
 
