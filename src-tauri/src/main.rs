@@ -3,6 +3,8 @@
 
 use clap::Parser;
 
+mod app;
+
 /// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
 /// of a 10,000-account demo load in malloc/free (perf).
 #[global_allocator]
@@ -21,14 +23,14 @@ fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "rapport_lib=info".into()),
+                .unwrap_or_else(|_| "rapport_core=info,rapport_app=info".into()),
         )
         .init();
     let args = Args::parse();
     let dir = match args
         .data_dir
         .map(Ok)
-        .unwrap_or_else(rapport_lib::portfolio::default_data_dir)
+        .unwrap_or_else(rapport_core::portfolio::default_data_dir)
     {
         Ok(d) => d,
         Err(e) => {
@@ -36,7 +38,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    if let Err(e) = rapport_lib::app::run(dir) {
+    if let Err(e) = app::run(dir) {
         eprintln!("rapport: {e}");
         std::process::exit(1);
     }

@@ -11,11 +11,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rapport_lib::domain::Crm;
-use rapport_lib::secrets::{CrmSecret, DbKey, KeySource};
-use rapport_lib::sync::engine::sync_hubspot;
-use rapport_lib::sync::{AuthKind, Connection, NewConnection, Settings, SyncReport};
-use rapport_lib::Rapport;
+use rapport_core::domain::Clock;
+use rapport_core::domain::Crm;
+use rapport_core::secrets::{CrmSecret, DbKey, KeySource};
+use rapport_core::sync::engine::sync_hubspot;
+use rapport_core::sync::{AuthKind, Connection, NewConnection, Settings, SyncReport};
+use rapport_core::Rapport;
 use tokio_util::sync::CancellationToken;
 
 const TYPES: [&str; 10] = [
@@ -86,9 +87,14 @@ fn peak_rss_mb() -> f64 {
 
 async fn store_with(url: &str, budget: u32) -> (tempfile::TempDir, Rapport, Connection) {
     let dir = tempfile::tempdir().unwrap();
-    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain)
-        .await
-        .unwrap();
+    let r = Rapport::open_with_key(
+        dir.path(),
+        &DbKey::random(),
+        KeySource::Keychain,
+        Clock::system(),
+    )
+    .await
+    .unwrap();
     let conn = r
         .store()
         .add_connection(
@@ -124,7 +130,7 @@ async fn run(r: &Rapport, conn: &Connection) -> (SyncReport, Duration, f64) {
         false,
         CancellationToken::new(),
         Arc::new(|_| {}),
-        chrono::Utc::now(),
+        &Clock::system(),
     )
     .await
     .unwrap();

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use rapport_lib::{OpenOptions, Rapport};
+use rapport_core::domain::Clock;
+use rapport_core::{OpenOptions, Rapport};
 
 const HOSTILE: &str = "<img src=x onerror=alert(1)>";
 
@@ -122,12 +123,9 @@ async fn text_content(d: &WebDriver, el: &WebElement) -> String {
 }
 
 async fn open_store(dir: &Path) -> Rapport {
-    Rapport::open(&OpenOptions {
-        data_dir: dir.to_path_buf(),
-        passphrase: None,
-    })
-    .await
-    .expect("the test shares the app's keychain")
+    Rapport::open(&OpenOptions::new(dir.to_path_buf(), Clock::system()))
+        .await
+        .expect("the test shares the app's keychain")
 }
 
 #[tokio::test]

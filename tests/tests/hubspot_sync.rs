@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use rapport_lib::domain::Crm;
-use rapport_lib::secrets::{CrmSecret, DbKey, KeySource};
-use rapport_lib::sync::SyncReport;
-use rapport_lib::{ErrorCode, Rapport};
+use rapport_core::domain::Clock;
+use rapport_core::domain::Crm;
+use rapport_core::secrets::{CrmSecret, DbKey, KeySource};
+use rapport_core::sync::SyncReport;
+use rapport_core::{ErrorCode, Rapport};
 use rapport_tests::hubspot::{Config, FakeHubSpot, Fault, RateLimit};
 use tokio_util::sync::CancellationToken;
 
@@ -33,9 +34,14 @@ async fn world(cfg: Config, companies: usize, budget: u32) -> World {
     let fake = FakeHubSpot::start(cfg).await;
     fake.seed(companies, 7);
     let dir = tempfile::tempdir().unwrap();
-    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain)
-        .await
-        .unwrap();
+    let r = Rapport::open_with_key(
+        dir.path(),
+        &DbKey::random(),
+        KeySource::Keychain,
+        Clock::system(),
+    )
+    .await
+    .unwrap();
     r.ensure_demo(chrono::Utc::now()).await.unwrap();
     let mut c = r
         .connect("hs", Crm::Hubspot, Some(&fake.base_url), token(TOKEN))
@@ -54,7 +60,7 @@ async fn sync(r: &Rapport, full: bool) -> SyncReport {
     reports.remove(0)
 }
 
-fn object<'a>(rep: &'a SyncReport, t: &str) -> &'a rapport_lib::sync::ObjectReport {
+fn object<'a>(rep: &'a SyncReport, t: &str) -> &'a rapport_core::sync::ObjectReport {
     rep.objects.iter().find(|o| o.object_type == t).unwrap()
 }
 
@@ -226,7 +232,7 @@ async fn a_malformed_page_is_reported_keeps_the_cache_and_the_next_sync_succeeds
     );
     // As many cut-off answers in a row as the client tries: the sync's first call fails.
     w.fake.inject(Fault::Malformed {
-        count: rapport_lib::sync::hubspot::client::MAX_ATTEMPTS as u32,
+        count: rapport_core::sync::hubspot::client::MAX_ATTEMPTS as u32,
     });
     let err =
         w.r.sync(
@@ -287,10 +293,15 @@ async fn rate_limits_server_errors_and_retry_after_are_survived() {
 async fn connecting_explains_bad_tokens_missing_scopes_and_unreachable_hosts() {
     let fake = FakeHubSpot::start(Config::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain)
-        .await
-        .unwrap();
-    let code = |e: rapport_lib::Error| (e.code(), e.to_string());
+    let r = Rapport::open_with_key(
+        dir.path(),
+        &DbKey::random(),
+        KeySource::Keychain,
+        Clock::system(),
+    )
+    .await
+    .unwrap();
+    let code = |e: rapport_core::Error| (e.code(), e.to_string());
     let (c, m) = code(
         r.connect("a", Crm::Hubspot, Some(&fake.base_url), token("pat-wrong"))
             .await
@@ -340,9 +351,14 @@ async fn oauth_refreshes_on_expiry_and_once_after_a_revoked_access_token() {
     let fake = Arc::new(FakeHubSpot::start(cfg).await);
     fake.seed(25, 5);
     let dir = tempfile::tempdir().unwrap();
-    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain)
-        .await
-        .unwrap();
+    let r = Rapport::open_with_key(
+        dir.path(),
+        &DbKey::random(),
+        KeySource::Keychain,
+        Clock::system(),
+    )
+    .await
+    .unwrap();
     let oauth = |refresh: &str| CrmSecret {
         token: None,
         client_id: Some("cid".into()),

@@ -1,13 +1,14 @@
 //! The database key in the real OS keychain (Secret Service). Run inside
 //! `scripts/with-keyring.sh`, which starts a private D-Bus session with gnome-keyring.
 
-use rapport_lib::secrets::{self, KEYCHAIN_SERVICE};
-use rapport_lib::{ErrorCode, OpenOptions, Rapport};
+use rapport_core::domain::Clock;
+use rapport_core::secrets::{self, KEYCHAIN_SERVICE};
+use rapport_core::{ErrorCode, OpenOptions, Rapport};
 
 fn opts(dir: &std::path::Path, passphrase: Option<&str>) -> OpenOptions {
     OpenOptions {
-        data_dir: dir.to_path_buf(),
         passphrase: passphrase.map(String::from),
+        ..OpenOptions::new(dir.to_path_buf(), Clock::system())
     }
 }
 

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use rapport_lib::domain::Crm;
-use rapport_lib::secrets::{CrmSecret, DbKey, KeySource};
-use rapport_lib::sync::SyncReport;
-use rapport_lib::{ErrorCode, Rapport};
+use rapport_core::domain::Clock;
+use rapport_core::domain::Crm;
+use rapport_core::secrets::{CrmSecret, DbKey, KeySource};
+use rapport_core::sync::SyncReport;
+use rapport_core::{ErrorCode, Rapport};
 use rapport_tests::salesforce::{Config, FakeSalesforce, Fault, OAuth};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
@@ -22,9 +23,14 @@ fn session(t: &str) -> CrmSecret {
 
 async fn store() -> (tempfile::TempDir, Rapport) {
     let dir = tempfile::tempdir().unwrap();
-    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain)
-        .await
-        .unwrap();
+    let r = Rapport::open_with_key(
+        dir.path(),
+        &DbKey::random(),
+        KeySource::Keychain,
+        Clock::system(),
+    )
+    .await
+    .unwrap();
     r.ensure_demo(chrono::Utc::now()).await.unwrap();
     (dir, r)
 }
@@ -41,7 +47,7 @@ async fn sync(r: &Rapport, name: &str) -> SyncReport {
     .remove(0)
 }
 
-fn object<'a>(rep: &'a SyncReport, t: &str) -> &'a rapport_lib::sync::ObjectReport {
+fn object<'a>(rep: &'a SyncReport, t: &str) -> &'a rapport_core::sync::ObjectReport {
     rep.objects.iter().find(|o| o.object_type == t).unwrap()
 }
 

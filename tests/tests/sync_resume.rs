@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use rapport_lib::domain::Crm;
-use rapport_lib::{OpenOptions, Rapport};
+use rapport_core::domain::Clock;
+use rapport_core::domain::Crm;
+use rapport_core::{OpenOptions, Rapport};
 use rapport_tests::hubspot::{Config, FakeHubSpot};
 
 fn cli() -> PathBuf {
@@ -69,12 +70,9 @@ fn connect(dir: &Path, url: &str, rate_limit: u32) {
 }
 
 async fn counts(dir: &Path) -> Vec<i64> {
-    let r = Rapport::open(&OpenOptions {
-        data_dir: dir.to_path_buf(),
-        passphrase: None,
-    })
-    .await
-    .unwrap();
+    let r = Rapport::open(&OpenOptions::new(dir.to_path_buf(), Clock::system()))
+        .await
+        .unwrap();
     let mut v = Vec::new();
     for t in ["account", "contact", "deal", "ticket", "activity"] {
         v.push(r.store().live_rows(t, Crm::Hubspot).await.unwrap());
@@ -137,10 +135,10 @@ async fn a_killed_sync_resumes_to_the_same_rows_as_an_uninterrupted_one() {
     );
 
     // Resume with a full budget: the saved cursors carry on, nothing is lost or doubled.
-    let r = Rapport::open(&OpenOptions {
-        data_dir: killed.path().to_path_buf(),
-        passphrase: None,
-    })
+    let r = Rapport::open(&OpenOptions::new(
+        killed.path().to_path_buf(),
+        Clock::system(),
+    ))
     .await
     .unwrap();
     let mut c = r.connections().await.unwrap().remove(0);

@@ -4,17 +4,13 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::AppState;
-use crate::domain::Crm;
-use crate::error::IpcError;
-use crate::portfolio::{
+use rapport_core::domain::Crm;
+use rapport_core::error::IpcError;
+use rapport_core::portfolio::{
     AccountDetail, AppStatus, ConnectionView, CrmCredentials, Portfolio, DEFAULT_DEMO_ACCOUNTS,
     DEFAULT_DEMO_SEED,
 };
-use crate::sync::{Progress, Settings, SyncReport};
-
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
+use rapport_core::sync::{Progress, Settings, SyncReport};
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, IpcError> {
@@ -23,13 +19,13 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, IpcErro
 
 #[tauri::command]
 pub async fn portfolio(state: State<'_, AppState>) -> Result<Portfolio, IpcError> {
-    state.with(async |r| r.portfolio(today()).await).await
+    state.with(async |r| r.portfolio(r.today()).await).await
 }
 
 #[tauri::command]
 pub async fn account(state: State<'_, AppState>, id: i64) -> Result<AccountDetail, IpcError> {
     state
-        .with(async |r| r.account_detail(id, today()).await)
+        .with(async |r| r.account_detail(id, r.today()).await)
         .await
 }
 
@@ -41,14 +37,14 @@ pub async fn reset_demo(
 ) -> Result<AppStatus, IpcError> {
     state
         .with(async |r| {
-            let now = chrono::Utc::now();
+            let now = r.clock().now();
             r.generate_demo(
                 accounts.unwrap_or(DEFAULT_DEMO_ACCOUNTS),
                 seed.unwrap_or(DEFAULT_DEMO_SEED),
                 now,
             )
             .await?;
-            r.rescore(now.date_naive()).await?;
+            r.rescore(r.today()).await?;
             r.status().await
         })
         .await
@@ -126,7 +122,7 @@ pub async fn sync_now(
     on_progress: Channel<Progress>,
 ) -> Result<Vec<SyncReport>, IpcError> {
     let cancel = state.begin_sync().await?;
-    let progress: crate::sync::ProgressFn = std::sync::Arc::new(move |p: &Progress| {
+    let progress: rapport_core::sync::ProgressFn = std::sync::Arc::new(move |p: &Progress| {
         let _ = on_progress.send(p.clone());
     });
     let result = state

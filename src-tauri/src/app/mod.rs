@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use tokio::sync::{watch, RwLock};
 use tokio_util::sync::CancellationToken;
 
-use crate::error::{Error, IpcError};
-use crate::portfolio::{OpenOptions, Rapport};
+use rapport_core::domain::Clock;
+use rapport_core::error::{Error, IpcError};
+use rapport_core::portfolio::{OpenOptions, Rapport};
 
 /// The store, once unlocked; commands wait for the first unlock attempt to finish.
 pub struct AppState {
@@ -24,7 +25,7 @@ impl AppState {
         let mut slot = self.sync.lock().await;
         if slot.is_some() {
             return Err(IpcError {
-                code: crate::ErrorCode::InvalidInput,
+                code: rapport_core::ErrorCode::InvalidInput,
                 message: "A sync is already running.".into(),
             });
         }
@@ -46,7 +47,7 @@ impl AppState {
     /// Runs `f` against the unlocked store, or returns why it is locked.
     pub(crate) async fn with<T>(
         &self,
-        f: impl AsyncFnOnce(&Rapport) -> crate::Result<T>,
+        f: impl AsyncFnOnce(&Rapport) -> rapport_core::Result<T>,
     ) -> Result<T, IpcError> {
         let mut ready = self.ready.clone();
         let _ = ready.wait_for(|r| *r).await;
@@ -64,8 +65,8 @@ impl AppState {
             return Ok(());
         }
         let opened = open_and_prepare(OpenOptions {
-            data_dir: self.data_dir.clone(),
             passphrase: Some(passphrase),
+            ..OpenOptions::new(self.data_dir.clone(), Clock::system())
         })
         .await;
         match opened {
@@ -79,11 +80,10 @@ impl AppState {
 }
 
 /// Opens the store, fills an empty one with the demo portfolio, and scores today.
-async fn open_and_prepare(opts: OpenOptions) -> crate::Result<Rapport> {
+async fn open_and_prepare(opts: OpenOptions) -> rapport_core::Result<Rapport> {
     let r = Rapport::open(&opts).await?;
-    let now = chrono::Utc::now();
-    r.ensure_demo(now).await?;
-    r.rescore(now.date_naive()).await?;
+    r.ensure_demo(r.clock().now()).await?;
+    r.rescore(r.today()).await?;
     Ok(r)
 }
 
@@ -93,7 +93,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
     let state = AppState {
         data_dir: data_dir.clone(),
         rapport: RwLock::new(Err(IpcError {
-            code: crate::ErrorCode::Internal,
+            code: rapport_core::ErrorCode::Internal,
             message: "Still opening the local database.".into(),
         })),
         ready: rx,
@@ -106,11 +106,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let started = std::time::Instant::now();
-                let opened = open_and_prepare(OpenOptions {
-                    data_dir,
-                    passphrase: None,
-                })
-                .await;
+                let opened = open_and_prepare(OpenOptions::new(data_dir, Clock::system())).await;
                 if let Err(e) = &opened {
                     tracing::error!(code = ?e.code(), "opening the store failed: {e}");
                 } else {

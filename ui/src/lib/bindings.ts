@@ -1,4 +1,4 @@
-// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport bindings` (ts-rs).
+// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport-core bindings` (ts-rs).
 // Do not edit by hand: a test fails when this file and the Rust types drift apart.
 
 export type ErrorCode = "not_found" | "invalid_input" | "keychain_unavailable" | "passphrase_required" | "wrong_key" | "corrupt_database" | "storage" | "crm_auth" | "crm_scope" | "crm_unreachable" | "crm_rate_limited" | "crm_bad_response" | "cancelled" | "internal";

@@ -1,0 +1,240 @@
+//! `rapport connect | connections | disconnect | sync`.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::{Arc, Mutex};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rapport_core::domain::Crm;
+use rapport_core::secrets::CrmSecret;
+use rapport_core::sync::Progress;
+use rapport_core::{Error, Rapport, Result};
+use tokio_util::sync::CancellationToken;
+
+/// Reads a secret from stdin (one line, trimmed), so it never appears in argv or shell history.
+fn secret_from_stdin(what: &str) -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    let s = s.trim().to_string();
+    if s.is_empty() {
+        return Err(Error::InvalidInput(format!(
+            "No {what} was given on standard input."
+        )));
+    }
+    Ok(s)
+}
+
+/// What `rapport connect <crm>` was asked for.
+pub struct ConnectRequest {
+    pub crm: Crm,
+    pub name: String,
+    pub base_url: Option<String>,
+    pub token_stdin: bool,
+    pub client_id: Option<String>,
+    pub oauth_stdin: bool,
+    pub requests_per_10s: u32,
+}
+
+pub async fn connect(r: &Rapport, req: ConnectRequest) -> Result<String> {
+    let ConnectRequest {
+        crm,
+        name,
+        base_url,
+        token_stdin,
+        client_id,
+        oauth_stdin: refresh_token_stdin,
+        requests_per_10s,
+    } = req;
+    let secret = if token_stdin {
+        CrmSecret {
+            token: Some(secret_from_stdin("token")?),
+            client_id: None,
+            client_secret: None,
+            refresh_token: None,
+        }
+    } else if refresh_token_stdin {
+        // stdin: the client secret on the first line, the refresh token on the second.
+        let all = secret_from_stdin("client secret and refresh token")?;
+        let mut lines = all.lines().map(str::trim);
+        let (Some(cs), Some(rt)) = (lines.next(), lines.next()) else {
+            return Err(Error::InvalidInput(
+                "Give the client secret and the refresh token on two lines of standard input."
+                    .into(),
+            ));
+        };
+        CrmSecret {
+            token: None,
+            client_id: Some(
+                client_id.ok_or_else(|| Error::InvalidInput("OAuth needs --client-id.".into()))?,
+            ),
+            client_secret: Some(cs.to_string()),
+            refresh_token: Some(rt.to_string()),
+        }
+    } else {
+        return Err(Error::InvalidInput(
+            "Give a token with --token-stdin, or OAuth with --client-id and --oauth-stdin.".into(),
+        ));
+    };
+    if !(10..=100_000).contains(&requests_per_10s) {
+        return Err(Error::InvalidInput(
+            "--rate-limit is requests per 10 seconds, between 10 and 100000 (HubSpot allows 100 or 190).".into(),
+        ));
+    }
+    let mut c = r.connect(&name, crm, base_url.as_deref(), secret).await?;
+    c.settings.requests_per_10s = requests_per_10s;
+    r.store().update_connection(&c).await?;
+    Ok(format!(
+        "Connected {:?} ({} at {}). The token is in the system keychain. Run `rapport sync` to fetch the data.\n",
+        c.name,
+        c.crm.as_str(),
+        c.base_url
+    ))
+}
+
+pub async fn edit(
+    r: &Rapport,
+    name: &str,
+    base_url: Option<String>,
+    rate_limit: Option<u32>,
+    token_stdin: bool,
+) -> Result<String> {
+    let c = r
+        .connections()
+        .await?
+        .into_iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| Error::NotFound(format!("A connection named {name:?}")))?;
+    let mut settings = c.settings.clone();
+    if let Some(n) = rate_limit {
+        settings.requests_per_10s = n;
+    }
+    let secret = if token_stdin {
+        Some(CrmSecret {
+            token: Some(secret_from_stdin("token")?),
+            client_id: None,
+            client_secret: None,
+            refresh_token: None,
+        })
+    } else {
+        None
+    };
+    let base = base_url.unwrap_or(c.base_url);
+    let c = r.edit_connection(name, &base, settings, secret).await?;
+    Ok(format!(
+        "Saved {:?} ({} at {}, up to {} requests / 10 s) after testing it.\n",
+        c.name,
+        c.crm.as_str(),
+        c.base_url,
+        c.settings.requests_per_10s
+    ))
+}
+
+pub async fn connections(r: &Rapport) -> Result<String> {
+    let conns = r.connections().await?;
+    if conns.is_empty() {
+        return Ok("No CRM connected; the portfolio is the demo. Connect one with `rapport connect hubspot --token-stdin`.\n".into());
+    }
+    let runs = r.store().sync_runs(200).await?;
+    let mut out = String::new();
+    for c in conns {
+        let last = r.store().last_synced(c.id).await?;
+        let failed = runs
+            .iter()
+            .filter(|x| x.connection == c.name)
+            .take(10)
+            .find_map(|x| x.error_message.clone());
+        out.push_str(&format!(
+            "{:<20} {:<10} {:<40} {}\n",
+            c.name,
+            c.crm.as_str(),
+            c.base_url,
+            match last {
+                Some(t) => format!("last synced {}", t.format("%Y-%m-%d %H:%M UTC")),
+                None => "never synced".into(),
+            }
+        ));
+        if let Some(e) = failed {
+            out.push_str(&format!("{:<20} last error: {e}\n", ""));
+        }
+    }
+    Ok(out)
+}
+
+/// Runs a sync with one progress line per object type on stderr; Ctrl-C stops it cleanly.
+pub async fn sync(r: &Rapport, only: Option<&str>, full: bool) -> Result<String> {
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{spinner} {prefix:<22} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let bars: Arc<Mutex<HashMap<String, ProgressBar>>> = Arc::default();
+    let progress = {
+        let bars = bars.clone();
+        Arc::new(move |p: &Progress| {
+            let mut bars = bars.lock().unwrap_or_else(|e| e.into_inner());
+            let bar = bars
+                .entry(format!("{}/{}", p.connection, p.object_type))
+                .or_insert_with(|| {
+                    let b = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
+                    b.set_prefix(p.object_type.clone());
+                    b
+                });
+            bar.set_message(format!(
+                "{} fetched, {} changed, {} deleted — {:.0}/s, {}",
+                p.fetched, p.upserted, p.deleted, p.rate, p.phase
+            ));
+            bar.tick();
+            if p.done {
+                match &p.error {
+                    Some(e) => bar.abandon_with_message(format!("failed: {e}")),
+                    None => bar.finish(),
+                }
+            }
+        })
+    };
+    let reports = r.sync(only, full, cancel, progress).await?;
+    let mut out = String::new();
+    let mut first_error = None;
+    for rep in &reports {
+        out.push_str(&format!(
+            "{}: {} records fetched in {} requests ({} retried, {} rate-limited)\n",
+            rep.connection,
+            rep.fetched(),
+            rep.requests,
+            rep.retries,
+            rep.rate_limited
+        ));
+        for o in &rep.objects {
+            out.push_str(&format!(
+                "  {:<22} {:>8} fetched {:>8} changed {:>6} deleted {:>7.1} s{}\n",
+                o.object_type,
+                o.fetched,
+                o.upserted,
+                o.deleted,
+                o.duration_ms as f64 / 1e3,
+                o.error
+                    .as_ref()
+                    .map(|e| format!("  FAILED: {e}"))
+                    .unwrap_or_default()
+            ));
+        }
+        if first_error.is_none() {
+            first_error = rep.first_error().map(str::to_string);
+        }
+    }
+    match first_error {
+        Some(e) => {
+            crate::emit(&out);
+            Err(Error::Crm {
+                code: rapport_core::ErrorCode::CrmBadResponse,
+                message: format!("The sync did not finish: {e}"),
+            })
+        }
+        None => Ok(out),
+    }
+}

@@ -1,0 +1,224 @@
+//! Foundation benchmark (DESIGN §6), release build: `cargo bench -p rapport-core --bench foundation`.
+//! Prints demo generation time and database size at 150 / 1,000 / 10,000 accounts, portfolio
+//! latency and scoring at 10,000 accounts, a full rescore, and bulk-insert throughput of the
+//! store API against a plain multi-row sqlx insert of the same rows, measured in one run.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use rapport_core::domain::Clock;
+use rapport_core::domain::UsageDay;
+use rapport_core::health;
+use rapport_core::secrets::{DbKey, KeySource};
+use rapport_core::Rapport;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{QueryBuilder, Sqlite};
+
+/// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
+/// of a 10,000-account demo load in malloc/free (perf).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn stats(mut v: Vec<Duration>) -> (f64, f64) {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let p95 = v[((v.len() as f64 * 0.95).ceil() as usize).clamp(1, v.len()) - 1];
+    (ms(v[v.len() / 2]), ms(p95))
+}
+
+/// The baseline: rows inserted with sqlx directly, 500 per statement, one transaction, no store.
+async fn plain_insert(path: &Path, key: &DbKey, rows: &[UsageDay]) -> Duration {
+    let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+        .unwrap()
+        .pragma("key", key.pragma_value().to_string())
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await
+        .unwrap();
+    let t = Instant::now();
+    let mut tx = pool.begin().await.unwrap();
+    for chunk in rows.chunks(500) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO usage_daily (account_id, day, active_users, seats_used, feature_events, source) ",
+        );
+        qb.push_values(chunk, |mut b, u| {
+            b.push_bind(u.account_id)
+                .push_bind(u.day.format("%Y-%m-%d").to_string())
+                .push_bind(u.active_users)
+                .push_bind(u.seats_used)
+                .push_bind(u.feature_events)
+                .push_bind("bench");
+        });
+        qb.build().execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let d = t.elapsed();
+    pool.close().await;
+    d
+}
+
+#[tokio::main]
+async fn main() {
+    let as_of = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+    let today = as_of.date_naive();
+    println!(
+        "Rapport foundation benchmark (release, SQLCipher, {} cores)\n",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+
+    println!(
+        "{:>8}  {:>10}  {:>10}  {:>10}  {:>11}  {:>9}  {:>9}",
+        "accounts", "generate", "write", "rescore", "rows", "rows/s", "db size"
+    );
+    let mut big = None;
+    // RAPPORT_BENCH_ACCOUNTS="150,1000" runs a subset; the portfolio figures need 10000 in it.
+    let sizes: Vec<usize> = std::env::var("RAPPORT_BENCH_ACCOUNTS")
+        .unwrap_or_else(|_| "150,1000,10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    for n in sizes {
+        let dir = tempfile::tempdir().unwrap();
+        let key = DbKey::random();
+        let r = Rapport::open_with_key(dir.path(), &key, KeySource::Keychain, Clock::system())
+            .await
+            .unwrap();
+        let t = Instant::now();
+        let data = rapport_core::demo::generate(rapport_core::demo::DemoOptions {
+            accounts: n,
+            seed: 2026,
+            as_of,
+            today: as_of.date_naive(),
+        });
+        let gen = t.elapsed();
+        let t = Instant::now();
+        r.store().replace_with_demo(&data).await.unwrap();
+        let write = t.elapsed();
+        let t = Instant::now();
+        r.rescore(today).await.unwrap();
+        let rescore = t.elapsed();
+        let rows = data.row_count();
+        drop(data);
+        let size = dir_size(dir.path());
+        println!(
+            "{n:>8}  {:>8.2} s  {:>8.2} s  {:>8.0} ms  {rows:>11}  {:>8.2}M  {:>6.1} MB",
+            gen.as_secs_f64(),
+            write.as_secs_f64(),
+            rescore.as_secs_f64() * 1e3,
+            rows as f64 / write.as_secs_f64() / 1e6,
+            size as f64 / 1e6
+        );
+        if n == 10_000 {
+            big = Some((dir, r));
+        } else {
+            r.close().await;
+        }
+    }
+
+    if let Some((dir, r)) = big {
+        println!("\nAt 10,000 accounts (targets: portfolio < 50 ms, full rescore < 1 s):");
+        let (mut table, mut full) = (Vec::new(), Vec::new());
+        let mut rows = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            rows = r.portfolio_table(today).await.unwrap().rows.len();
+            table.push(t.elapsed());
+            let t = Instant::now();
+            r.portfolio(today).await.unwrap();
+            full.push(t.elapsed());
+        }
+        let (med, p95) = stats(table);
+        println!("  portfolio table ({rows} rows, scores, 90-day trends)  median {med:7.1} ms   p95 {p95:7.1} ms");
+        let (med, p95) = stats(full);
+        println!("  whole home screen (table + 9 KPI tiles)            median {med:7.1} ms   p95 {p95:7.1} ms");
+        let (mut load, mut score) = (Vec::new(), Vec::new());
+        for _ in 0..10 {
+            let t = Instant::now();
+            let inputs = r.store().health_inputs(today, None).await.unwrap();
+            load.push(t.elapsed());
+            let t = Instant::now();
+            let scored: Vec<_> = inputs.iter().map(health::score).collect();
+            score.push(t.elapsed());
+            assert_eq!(scored.len(), inputs.len());
+        }
+        let (lmed, lp95) = stats(load);
+        let (smed, sp95) = stats(score);
+        println!("  health inputs query (SQL aggregates)               median {lmed:7.1} ms   p95 {lp95:7.1} ms");
+        println!("  scoring all accounts (pure)                        median {smed:7.1} ms   p95 {sp95:7.1} ms");
+        let mut rescore = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            r.rescore(today).await.unwrap();
+            rescore.push(t.elapsed());
+        }
+        let (rmed, rp95) = stats(rescore);
+        println!("  full rescore (query + score + write snapshots)     median {rmed:7.1} ms   p95 {rp95:7.1} ms");
+        r.close().await;
+        drop(dir);
+    }
+
+    // Bulk insert: 1,000,000 usage rows (1,000 accounts × 1,000 future days) into two identical stores.
+    let rows: Vec<UsageDay> = (1..=1000i64)
+        .flat_map(|a| {
+            (0..1000i64).map(move |d| UsageDay {
+                account_id: a,
+                day: today + chrono::Duration::days(400 + d),
+                active_users: (a * 7 + d) % 300,
+                seats_used: 300,
+                feature_events: d,
+            })
+        })
+        .collect();
+    let small = rapport_core::demo::generate(rapport_core::demo::DemoOptions {
+        accounts: 1000,
+        seed: 1,
+        as_of,
+        today: as_of.date_naive(),
+    });
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (ka, kb) = (DbKey::random(), DbKey::random());
+    let a = Rapport::open_with_key(da.path(), &ka, KeySource::Keychain, Clock::system())
+        .await
+        .unwrap();
+    a.store().replace_with_demo(&small).await.unwrap();
+    let b = Rapport::open_with_key(db.path(), &kb, KeySource::Keychain, Clock::system())
+        .await
+        .unwrap();
+    b.store().replace_with_demo(&small).await.unwrap();
+    b.close().await;
+    let t = Instant::now();
+    a.store().upsert_usage(&rows, "bench").await.unwrap();
+    let ours = t.elapsed();
+    a.close().await;
+    let plain = plain_insert(&db.path().join("rapport.db"), &kb, &rows).await;
+    let n = rows.len() as f64;
+    println!(
+        "\nBulk insert of {} usage rows (SQLCipher, one transaction):",
+        rows.len()
+    );
+    println!(
+        "  store API (upsert, 1,000 rows/statement) {:>6.2} M rows/s",
+        n / ours.as_secs_f64() / 1e6
+    );
+    println!(
+        "  plain sqlx multi-row INSERT              {:>6.2} M rows/s",
+        n / plain.as_secs_f64() / 1e6
+    );
+    println!(
+        "  ratio store ÷ plain                      {:>6.2}",
+        plain.as_secs_f64() / ours.as_secs_f64()
+    );
+}

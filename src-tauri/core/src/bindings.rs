@@ -1,0 +1,73 @@
+//! The TypeScript mirror of every IPC type, checked for drift: the test fails when
+//! `ui/src/lib/bindings.ts` differs from what ts-rs generates now. Regenerate with
+//! `UPDATE_BINDINGS=1 cargo test -p rapport-core bindings`.
+
+use ts_rs::TS;
+
+use crate::domain::{Crm, DealKind, DealStatus, LifecycleStage, SurveyKind};
+use crate::error::{ErrorCode, IpcError};
+use crate::health::{Band, Component, HealthExplanation, Measure, MeasureChange, PreviousScore};
+use crate::kpi::{KpiStatus, KpiTile};
+use crate::portfolio::*;
+use crate::sync::{ObjectReport, Progress, SyncReport};
+
+fn generate() -> String {
+    let decls = [
+        ErrorCode::decl(),
+        IpcError::decl(),
+        Crm::decl(),
+        LifecycleStage::decl(),
+        DealKind::decl(),
+        DealStatus::decl(),
+        SurveyKind::decl(),
+        Band::decl(),
+        Measure::decl(),
+        Component::decl(),
+        MeasureChange::decl(),
+        PreviousScore::decl(),
+        HealthExplanation::decl(),
+        KpiStatus::decl(),
+        KpiTile::decl(),
+        AppStatus::decl(),
+        HealthDistribution::decl(),
+        PortfolioRow::decl(),
+        Portfolio::decl(),
+        AccountHeader::decl(),
+        ContactView::decl(),
+        DealView::decl(),
+        TicketView::decl(),
+        ActivityView::decl(),
+        FeedbackView::decl(),
+        AccountDetail::decl(),
+        ConnectionView::decl(),
+        CrmCredentials::decl(),
+        crate::sync::Settings::decl(),
+        Progress::decl(),
+        ObjectReport::decl(),
+        SyncReport::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport-core bindings` (ts-rs).\n// Do not edit by hand: a test fails when this file and the Rust types drift apart.\n",
+    );
+    for d in decls {
+        // serde_json sends i64 as a JSON number; every id and count here is far below 2^53.
+        out.push_str(&format!("\nexport {}\n", d.replace("bigint", "number")));
+    }
+    out
+}
+
+#[test]
+fn typescript_bindings_are_current() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
+    let fresh = generate();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/lib/bindings.ts is out of date with the Rust types; run `UPDATE_BINDINGS=1 cargo test -p rapport-core bindings` and commit the result"
+    );
+}

@@ -1,0 +1,48 @@
+//! A whole book of client data in memory (the generated demo portfolio), written to the store in
+//! one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::health::Snapshot;
+use super::*;
+
+/// A generated portfolio, ready to be written to the store.
+#[derive(Debug, Default)]
+pub struct DemoData {
+    pub seed: u64,
+    pub as_of: DateTime<Utc>,
+    /// The user's local date at `as_of`.
+    pub today: NaiveDate,
+    pub accounts: Vec<Account>,
+    pub contacts: Vec<Contact>,
+    pub deals: Vec<Deal>,
+    pub tickets: Vec<Ticket>,
+    pub activities: Vec<Activity>,
+    pub usage: Vec<UsageDay>,
+    pub surveys: Vec<SurveyResponse>,
+    pub sentiments: Vec<SentimentEntry>,
+    pub plans: Vec<SuccessPlan>,
+    pub milestones: Vec<Milestone>,
+    pub value_entries: Vec<ValueEntry>,
+    pub lifecycle: Vec<LifecycleEntry>,
+    pub snapshots: Vec<Snapshot>,
+}
+
+impl DemoData {
+    /// Total rows across all entities.
+    pub fn row_count(&self) -> usize {
+        self.accounts.len()
+            + self.contacts.len()
+            + self.deals.len()
+            + self.tickets.len()
+            + self.activities.len()
+            + self.usage.len()
+            + self.surveys.len()
+            + self.sentiments.len()
+            + self.plans.len()
+            + self.milestones.len()
+            + self.value_entries.len()
+            + self.lifecycle.len()
+            + self.snapshots.len()
+    }
+}

@@ -1,0 +1,98 @@
+//! Read models: the rows the store returns for screens and analytics (they cross IPC and are
+//! mirrored in TypeScript), defined here so the store depends on nothing above it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::health::Band;
+use super::{DealKind, DealStatus, LifecycleStage, SurveyKind};
+
+/// One line of the portfolio table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PortfolioRow {
+    pub id: i64,
+    pub name: String,
+    pub segment: String,
+    pub industry: String,
+    pub owner: String,
+    pub stage: LifecycleStage,
+    pub arr: f64,
+    pub currency: String,
+    pub score: Option<i64>,
+    pub band: Option<Band>,
+    /// Points since the previous snapshot.
+    pub delta: Option<i64>,
+    /// Scores of the last 90 days, oldest first, for the sparkline.
+    pub trend: Vec<i64>,
+    pub renewal_date: Option<NaiveDate>,
+    pub days_to_renewal: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ContactView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    pub champion: bool,
+    pub sponsor: bool,
+    pub decision_maker: bool,
+    pub advisory: bool,
+    pub last_engaged: Option<NaiveDate>,
+    pub left_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DealView {
+    pub id: i64,
+    pub name: String,
+    pub kind: DealKind,
+    pub amount: f64,
+    pub stage: String,
+    pub close_date: NaiveDate,
+    pub status: DealStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TicketView {
+    pub id: i64,
+    pub subject: String,
+    pub priority: String,
+    pub status: String,
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub csat: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActivityView {
+    pub id: i64,
+    pub kind: String,
+    pub direction: String,
+    pub team: String,
+    #[ts(type = "string")]
+    pub at: DateTime<Utc>,
+    pub summary: String,
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FeedbackView {
+    pub kind: SurveyKind,
+    pub score: i64,
+    pub verbatim: String,
+    pub channel: String,
+    #[ts(type = "string")]
+    pub captured_at: DateTime<Utc>,
+    pub contact: Option<String>,
+}
+
+/// What the retention KPIs need: every account's start and churn, and every closed deal.
+#[derive(Debug, Clone, Default)]
+pub struct RetentionInputs {
+    /// `(account id, contract start, churned on)`.
+    pub accounts: Vec<(i64, NaiveDate, Option<NaiveDate>)>,
+    /// `(account id, kind, amount, close date)` of won deals and lost renewals.
+    pub deals: Vec<(i64, DealKind, DealStatus, f64, NaiveDate)>,
+}

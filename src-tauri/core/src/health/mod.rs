@@ -1,0 +1,12 @@
+//! Account health: banded measures, weighted composite, explanations (DESIGN §4). Pure.
+
+mod bands;
+mod explain;
+mod model;
+#[cfg(test)]
+mod tests;
+
+pub use crate::domain::health::*;
+pub use bands::interpolate;
+pub use explain::{explain, HealthExplanation, MeasureChange, PreviousScore};
+pub use model::{score, HealthScore};

@@ -1,0 +1,330 @@
+//! The application service: opens the encrypted store, keeps the demo portfolio, rescores, and
+//! builds what the screens and the CLI show. The Tauri commands and the CLI both call this.
+
+mod crm;
+mod kpis;
+mod view;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::demo::{self, DemoOptions};
+use crate::domain::Clock;
+use crate::error::{Error, Result};
+use crate::health::{self, Band, Snapshot};
+use crate::secrets::{self, KeySource};
+use crate::store::{Store, DB_FILE, META_DATA_AS_OF, META_DEMO_SEED, META_SOURCE};
+
+pub use crm::HUBSPOT_API;
+pub use view::*;
+
+/// Accounts in the default demo portfolio.
+pub const DEFAULT_DEMO_ACCOUNTS: usize = 150;
+/// Seed of the default demo portfolio.
+pub const DEFAULT_DEMO_SEED: u64 = 2026;
+
+/// The account table with its band counts.
+pub struct PortfolioTable {
+    pub scored_on: Option<NaiveDate>,
+    pub distribution: HealthDistribution,
+    pub rows: Vec<PortfolioRow>,
+}
+
+/// Where the data lives, how to unlock it, and the clock everything time-dependent reads.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub data_dir: PathBuf,
+    /// Used when no keychain is reachable, or when the store was created in passphrase mode.
+    pub passphrase: Option<String>,
+    pub clock: Clock,
+}
+
+impl OpenOptions {
+    pub fn new(data_dir: impl Into<PathBuf>, clock: Clock) -> OpenOptions {
+        OpenOptions {
+            data_dir: data_dir.into(),
+            passphrase: None,
+            clock,
+        }
+    }
+}
+
+/// An unlocked Rapport data directory.
+pub struct Rapport {
+    store: Store,
+    data_dir: PathBuf,
+    key_source: KeySource,
+    clock: Clock,
+}
+
+/// The data directory: `--data-dir`, else `RAPPORT_DATA_DIR`, else the OS app-data directory.
+pub fn default_data_dir() -> Result<PathBuf> {
+    if let Some(d) = std::env::var_os("RAPPORT_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("app", "rapport", "Rapport")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            Error::Io("No home directory to keep Rapport's data in; pass --data-dir.".into())
+        })
+}
+
+impl Rapport {
+    /// Finds the key (keychain, or passphrase as the fallback) and opens the store.
+    pub async fn open(opts: &OpenOptions) -> Result<Rapport> {
+        let dir = &opts.data_dir;
+        std::fs::create_dir_all(dir)?;
+        let db_exists = dir.join(DB_FILE).exists();
+        let passphrase = opts.passphrase.clone().or_else(|| {
+            std::env::var(secrets::PASSPHRASE_ENV)
+                .ok()
+                .filter(|p| !p.is_empty())
+        });
+        let (key, source) = if secrets::uses_passphrase(dir) {
+            let pw = passphrase.ok_or(Error::PassphraseRequired)?;
+            (secrets::passphrase_key(dir, &pw)?, KeySource::Passphrase)
+        } else {
+            match secrets::keychain_key(dir, db_exists) {
+                Ok(k) => (k, KeySource::Keychain),
+                Err(Error::KeychainUnavailable(why)) => match passphrase {
+                    Some(pw) if !db_exists => {
+                        tracing::warn!(
+                            "keychain unavailable ({why}); using a passphrase-derived key"
+                        );
+                        (secrets::passphrase_key(dir, &pw)?, KeySource::Passphrase)
+                    }
+                    _ => return Err(Error::KeychainUnavailable(why)),
+                },
+                Err(e) => return Err(e),
+            }
+        };
+        let store = Store::open(dir, &key).await?;
+        Ok(Rapport {
+            store,
+            data_dir: dir.clone(),
+            key_source: source,
+            clock: opts.clock.clone(),
+        })
+    }
+
+    /// Opens a data directory with a key the caller already holds (benchmarks, tools).
+    pub async fn open_with_key(
+        data_dir: &Path,
+        key: &secrets::DbKey,
+        source: KeySource,
+        clock: Clock,
+    ) -> Result<Rapport> {
+        Ok(Rapport {
+            store: Store::open(data_dir, key).await?,
+            data_dir: data_dir.to_path_buf(),
+            key_source: source,
+            clock,
+        })
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The user's local date: the day scores and renewals are counted for.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+
+    /// On an empty store, generates the default demo portfolio. Returns true if it did.
+    pub async fn ensure_demo(&self, now: DateTime<Utc>) -> Result<bool> {
+        if self.store.account_count().await? > 0 {
+            return Ok(false);
+        }
+        self.generate_demo(DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_SEED, now)
+            .await?;
+        Ok(true)
+    }
+
+    /// Replaces the store's client data with a freshly generated demo portfolio and scores it.
+    pub async fn generate_demo(
+        &self,
+        accounts: usize,
+        seed: u64,
+        now: DateTime<Utc>,
+    ) -> Result<demo::DemoData> {
+        if !(1..=50_000).contains(&accounts) {
+            return Err(Error::InvalidInput(
+                "The demo portfolio holds between 1 and 50,000 accounts.".into(),
+            ));
+        }
+        let data = demo::generate(DemoOptions {
+            accounts,
+            seed,
+            as_of: now,
+            today: self.clock.local_day(now),
+        });
+        self.store.replace_with_demo(&data).await?;
+        Ok(data)
+    }
+
+    /// Scores every active account for `today` and stores the snapshots. Returns how many.
+    pub async fn rescore(&self, today: NaiveDate) -> Result<usize> {
+        let snaps: Vec<Snapshot> = self
+            .store
+            .health_inputs(today, None)
+            .await?
+            .iter()
+            .map(|i| Snapshot::from(&health::score(i)))
+            .collect();
+        self.store.upsert_snapshots(&snaps).await?;
+        Ok(snaps.len())
+    }
+
+    pub async fn status(&self) -> Result<AppStatus> {
+        let source = self.store.meta(META_SOURCE).await?;
+        let as_of = self.store.meta(META_DATA_AS_OF).await?;
+        Ok(AppStatus {
+            demo: source.as_deref() == Some("demo"),
+            demo_seed: self.store.meta(META_DEMO_SEED).await?,
+            data_as_of: as_of
+                .as_deref()
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .map(|t| t.with_timezone(&Utc)),
+            key_source: self.key_source.as_str().to_string(),
+            data_dir: self.data_dir.display().to_string(),
+            accounts: self.store.active_account_count().await?,
+        })
+    }
+
+    /// The home screen for `today`.
+    pub async fn portfolio(&self, today: NaiveDate) -> Result<Portfolio> {
+        let (table, inputs, status) = tokio::try_join!(
+            self.portfolio_table(today),
+            kpis::inputs(&self.store, today),
+            self.status()
+        )?;
+        let kpis = kpis::tiles(&inputs, &table.rows, &table.distribution, today);
+        Ok(Portfolio {
+            scored_on: table.scored_on,
+            status,
+            kpis,
+            distribution: table.distribution,
+            rows: table.rows,
+        })
+    }
+
+    /// The account table of the home screen: every active account with its latest score,
+    /// change since the previous snapshot and 90-day trend.
+    pub async fn portfolio_table(&self, today: NaiveDate) -> Result<PortfolioTable> {
+        let records = self.store.portfolio_records(today).await?;
+        let mut distribution = HealthDistribution::default();
+        let mut scored_on = None;
+        let rows: Vec<PortfolioRow> = records
+            .into_iter()
+            .map(|r| {
+                match r.row.band {
+                    Some(Band::Green) => distribution.green += 1,
+                    Some(Band::Yellow) => distribution.yellow += 1,
+                    Some(Band::Red) => distribution.red += 1,
+                    None => distribution.unscored += 1,
+                }
+                scored_on = scored_on.max(r.scored_on);
+                r.row
+            })
+            .collect();
+        Ok(PortfolioTable {
+            scored_on,
+            distribution,
+            rows,
+        })
+    }
+
+    /// Resolves a numeric id or a (part of a) name to one account id.
+    pub async fn resolve_account(&self, id_or_name: &str) -> Result<i64> {
+        if let Ok(id) = id_or_name.trim().parse::<i64>() {
+            return Ok(self.store.account(id).await?.id);
+        }
+        let found = self.store.find_accounts(id_or_name.trim()).await?;
+        match found.as_slice() {
+            [] => Err(Error::NotFound(format!(
+                "An account named like {id_or_name:?}"
+            ))),
+            [one] => Ok(one.id),
+            [first, ..] if first.name.eq_ignore_ascii_case(id_or_name.trim()) => Ok(first.id),
+            many => Err(Error::InvalidInput(format!(
+                "{} accounts match {id_or_name:?}: {}. Be more specific or use the id.",
+                many.len(),
+                many.iter()
+                    .take(5)
+                    .map(|a| format!("{} (id {})", a.name, a.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    /// The account screen for `today`.
+    pub async fn account_detail(&self, id: i64, today: NaiveDate) -> Result<AccountDetail> {
+        let a = self.store.account(id).await?;
+        let (latest, previous) = self.store.latest_snapshots(id, today).await?;
+        let history = self
+            .store
+            .score_history(today - Duration::days(366), today, Some(id))
+            .await?;
+        let points: Vec<(NaiveDate, i64)> = history
+            .get(&id)
+            .map(|h| {
+                h.iter()
+                    .filter_map(|s| s.score.map(|v| (s.day, v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let trend_svg = crate::charts::health_trend_svg(
+            &format!("{} — health score, last 12 months", a.name),
+            &points,
+            today,
+            12,
+        )?;
+        Ok(AccountDetail {
+            health: latest
+                .as_ref()
+                .map(|l| health::explain(l, previous.as_ref())),
+            trend_svg,
+            contacts: self.store.contacts(id).await?,
+            open_deals: self.store.open_deals(id).await?,
+            tickets: self.store.tickets(id, 15).await?,
+            feedback: self.store.recent_feedback(id, 8).await?,
+            timeline: self.store.recent_activities(id, 25).await?,
+            status: self.status().await?,
+            header: AccountHeader {
+                id: a.id,
+                days_to_renewal: a.renewal_date.map(|r| (r - today).num_days()),
+                name: a.name,
+                domain: a.domain,
+                industry: a.industry,
+                segment: a.segment,
+                tier: a.tier,
+                owner: a.owner,
+                stage: a.stage,
+                arr: a.arr,
+                mrr: a.mrr,
+                currency: a.currency,
+                contract_start: a.contract_start.unwrap_or(today),
+                renewal_date: a.renewal_date,
+                seats_purchased: a.seats_purchased,
+                crm: a.crm,
+                crm_id: a.crm_id,
+                churned_on: a.churned_on,
+            },
+        })
+    }
+}

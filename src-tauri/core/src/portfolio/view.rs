@@ -1,0 +1,124 @@
+//! What the portfolio and account screens show; these types cross IPC and are mirrored in TypeScript.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use crate::domain::views::*;
+use crate::domain::{Crm, LifecycleStage};
+use crate::health::HealthExplanation;
+use crate::kpi::KpiTile;
+
+/// Where the data on screen comes from and how fresh it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AppStatus {
+    /// True while the store holds the generated demo portfolio.
+    pub demo: bool,
+    pub demo_seed: Option<String>,
+    /// When the data was last refreshed (demo generation or last sync).
+    #[ts(type = "string")]
+    pub data_as_of: Option<DateTime<Utc>>,
+    /// `keychain` or `passphrase`.
+    pub key_source: String,
+    pub data_dir: String,
+    /// Accounts on the books (churned ones excluded).
+    pub accounts: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct HealthDistribution {
+    pub green: i64,
+    pub yellow: i64,
+    pub red: i64,
+    pub unscored: i64,
+}
+
+/// The home screen: KPI tiles and the account table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Portfolio {
+    /// The day the scores are for.
+    pub scored_on: Option<NaiveDate>,
+    pub status: AppStatus,
+    pub kpis: Vec<KpiTile>,
+    pub distribution: HealthDistribution,
+    pub rows: Vec<PortfolioRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AccountHeader {
+    pub id: i64,
+    pub name: String,
+    pub domain: String,
+    pub industry: String,
+    pub segment: String,
+    pub tier: String,
+    pub owner: String,
+    pub stage: LifecycleStage,
+    pub arr: f64,
+    pub mrr: f64,
+    pub currency: String,
+    pub contract_start: NaiveDate,
+    pub renewal_date: Option<NaiveDate>,
+    pub days_to_renewal: Option<i64>,
+    pub seats_purchased: i64,
+    pub crm: Crm,
+    pub crm_id: String,
+    pub churned_on: Option<NaiveDate>,
+}
+
+/// Everything the account screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AccountDetail {
+    pub header: AccountHeader,
+    pub health: Option<HealthExplanation>,
+    /// 12-month health trend rendered by plotters, as a standalone SVG document.
+    pub trend_svg: String,
+    pub contacts: Vec<ContactView>,
+    pub open_deals: Vec<DealView>,
+    pub tickets: Vec<TicketView>,
+    pub feedback: Vec<FeedbackView>,
+    pub timeline: Vec<ActivityView>,
+    pub status: AppStatus,
+}
+
+/// A CRM connection as the settings screen shows it (never its secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConnectionView {
+    pub name: String,
+    pub crm: Crm,
+    pub base_url: String,
+    /// When every object type last finished syncing.
+    pub last_synced: Option<DateTime<Utc>>,
+    /// The newest failed run's message, if the newest run of some type failed.
+    pub last_error: Option<String>,
+    pub requests_per_10s: u32,
+    /// How CRM fields map to Rapport's (editable).
+    pub settings: crate::sync::Settings,
+}
+
+/// Credentials typed into the connect or edit form; they go straight to the keychain.
+#[derive(Clone, PartialEq, Deserialize, TS)]
+pub struct CrmCredentials {
+    pub token: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub refresh_token: Option<String>,
+}
+
+impl std::fmt::Debug for CrmCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CrmCredentials(…)")
+    }
+}
+
+impl From<CrmCredentials> for crate::secrets::CrmSecret {
+    fn from(c: CrmCredentials) -> Self {
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        crate::secrets::CrmSecret {
+            token: clean(c.token),
+            client_id: clean(c.client_id),
+            client_secret: clean(c.client_secret),
+            refresh_token: clean(c.refresh_token),
+        }
+    }
+}

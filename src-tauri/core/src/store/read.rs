@@ -1,0 +1,280 @@
+//! Reads for the portfolio and account screens and for book-level KPIs.
+
+use chrono::NaiveDate;
+use sqlx::Row;
+
+use super::{day, opt_day, parse_day, parse_ts, Store};
+use crate::domain::views::{
+    ActivityView, ContactView, DealView, FeedbackView, RetentionInputs, TicketView,
+};
+use crate::domain::{Crm, DealKind, DealStatus, LifecycleStage, SurveyKind};
+use crate::error::{Error, Result};
+
+/// An account row as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub crm: Crm,
+    pub crm_id: String,
+    pub name: String,
+    pub domain: String,
+    pub industry: String,
+    pub segment: String,
+    pub tier: String,
+    pub owner: String,
+    pub stage: LifecycleStage,
+    pub arr: f64,
+    pub mrr: f64,
+    pub currency: String,
+    pub contract_start: Option<NaiveDate>,
+    pub renewal_date: Option<NaiveDate>,
+    pub seats_purchased: i64,
+    pub churned_on: Option<NaiveDate>,
+}
+
+const ACCOUNT_COLUMNS: &str = "id, crm, crm_id, name, domain, industry, segment, tier, owner, lifecycle_stage, arr, mrr, currency, contract_start, renewal_date, seats_purchased, churned_on";
+
+fn account_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<AccountRecord> {
+    Ok(AccountRecord {
+        id: r.get(0),
+        crm: Crm::parse(r.get(1)).unwrap_or(Crm::Demo),
+        crm_id: r.get(2),
+        name: r.get(3),
+        domain: r.get(4),
+        industry: r.get(5),
+        segment: r.get(6),
+        tier: r.get(7),
+        owner: r.get(8),
+        stage: LifecycleStage::parse(r.get(9)).unwrap_or(LifecycleStage::Adoption),
+        arr: r.get(10),
+        mrr: r.get(11),
+        currency: r.get(12),
+        contract_start: opt_day(r.get(13))?,
+        renewal_date: opt_day(r.get(14))?,
+        seats_purchased: r.get(15),
+        churned_on: opt_day(r.get(16))?,
+    })
+}
+
+impl Store {
+    /// Accounts still on the books (not churned, not deleted), by name.
+    pub async fn active_accounts(&self) -> Result<Vec<AccountRecord>> {
+        sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE deleted = 0 AND churned_on IS NULL ORDER BY name"
+        ))
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(account_from_row)
+        .collect()
+    }
+
+    pub async fn account(&self, id: i64) -> Result<AccountRecord> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = ? AND deleted = 0"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("Account {id}")))?;
+        account_from_row(&row)
+    }
+
+    /// Finds accounts whose name contains `needle` (case-insensitive), best match first.
+    pub async fn find_accounts(&self, needle: &str) -> Result<Vec<AccountRecord>> {
+        sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE deleted = 0 AND instr(lower(name), lower(?1)) > 0
+             ORDER BY lower(name) = lower(?1) DESC, length(name), name LIMIT 20"
+        ))
+        .bind(needle)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(account_from_row)
+        .collect()
+    }
+
+    pub async fn contacts(&self, account_id: i64) -> Result<Vec<ContactView>> {
+        sqlx::query(
+            "SELECT id, name, email, title, is_champion, is_sponsor, is_decision_maker, is_advisory, last_engaged, left_on
+             FROM contact WHERE account_id = ? AND deleted = 0
+             ORDER BY left_company, is_champion DESC, is_sponsor DESC, is_decision_maker DESC, name",
+        )
+        .bind(account_id)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(ContactView {
+                id: r.get(0),
+                name: r.get(1),
+                email: r.get(2),
+                title: r.get(3),
+                champion: r.get(4),
+                sponsor: r.get(5),
+                decision_maker: r.get(6),
+                advisory: r.get(7),
+                last_engaged: opt_day(r.get(8))?,
+                left_on: opt_day(r.get(9))?,
+            })
+        })
+        .collect()
+    }
+
+    pub async fn open_deals(&self, account_id: i64) -> Result<Vec<DealView>> {
+        sqlx::query(
+            "SELECT id, name, kind, amount, stage, close_date, status FROM deal
+             WHERE account_id = ? AND deleted = 0 AND status = 'open' ORDER BY close_date",
+        )
+        .bind(account_id)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(DealView {
+                id: r.get(0),
+                name: r.get(1),
+                kind: DealKind::parse(r.get(2)).unwrap_or(DealKind::New),
+                amount: r.get(3),
+                stage: r.get(4),
+                close_date: parse_day(r.get(5))?,
+                status: DealStatus::parse(r.get(6)).unwrap_or(DealStatus::Open),
+            })
+        })
+        .collect()
+    }
+
+    /// Open tickets first, then the most recent, at most `limit`.
+    pub async fn tickets(&self, account_id: i64, limit: i64) -> Result<Vec<TicketView>> {
+        sqlx::query(
+            "SELECT id, subject, priority, status, opened_on, closed_on, csat FROM ticket
+             WHERE account_id = ? AND deleted = 0
+             ORDER BY closed_on IS NOT NULL, opened_on DESC LIMIT ?",
+        )
+        .bind(account_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(TicketView {
+                id: r.get(0),
+                subject: r.get(1),
+                priority: r.get(2),
+                status: r.get(3),
+                opened_on: parse_day(r.get(4))?,
+                closed_on: opt_day(r.get(5))?,
+                csat: r.get(6),
+            })
+        })
+        .collect()
+    }
+
+    pub async fn recent_activities(
+        &self,
+        account_id: i64,
+        limit: i64,
+    ) -> Result<Vec<ActivityView>> {
+        sqlx::query(
+            "SELECT a.id, a.kind, a.direction, a.team, a.occurred_at, a.summary, c.name
+             FROM activity a LEFT JOIN contact c ON c.id = a.contact_id
+             WHERE a.account_id = ? AND a.deleted = 0 ORDER BY a.occurred_at DESC LIMIT ?",
+        )
+        .bind(account_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(ActivityView {
+                id: r.get(0),
+                kind: r.get(1),
+                direction: r.get(2),
+                team: r.get(3),
+                at: parse_ts(r.get(4))?,
+                summary: r.get(5),
+                contact: r.get(6),
+            })
+        })
+        .collect()
+    }
+
+    pub async fn recent_feedback(&self, account_id: i64, limit: i64) -> Result<Vec<FeedbackView>> {
+        sqlx::query(
+            "SELECT s.kind, s.score, s.verbatim, s.channel, s.captured_at, c.name
+             FROM survey_response s LEFT JOIN contact c ON c.id = s.contact_id
+             WHERE s.account_id = ? AND (s.kind = 'nps' OR s.verbatim != '')
+             ORDER BY s.captured_at DESC LIMIT ?",
+        )
+        .bind(account_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(FeedbackView {
+                kind: SurveyKind::parse(r.get(0)).unwrap_or(SurveyKind::Nps),
+                score: r.get(1),
+                verbatim: r.get(2),
+                channel: r.get(3),
+                captured_at: parse_ts(r.get(4))?,
+                contact: r.get(5),
+            })
+        })
+        .collect()
+    }
+
+    /// Scores of `kind` responses captured from `from` (inclusive) to `to` (inclusive).
+    /// `(day captured, score)` of every `kind` response captured from `from` to `to` inclusive.
+    pub async fn survey_scores(
+        &self,
+        kind: SurveyKind,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, i64)>> {
+        // SQLite counts responses per day and score; a few thousand groups instead of every row.
+        let counts: Vec<(NaiveDate, i64, usize)> = self
+            .json_rows(
+                sqlx::query(
+                    "SELECT json_group_array(json_array(d, score, n)) FROM (
+                        SELECT substr(captured_at, 1, 10) AS d, score, count(*) AS n FROM survey_response
+                        WHERE kind = ? AND captured_at >= ? AND captured_at < ? GROUP BY d, score)",
+                )
+                .bind(kind.as_str())
+                .bind(format!("{}T00:00:00Z", day(from)))
+                .bind(format!("{}T00:00:00Z", day(to + chrono::Duration::days(1)))),
+            )
+            .await?;
+        Ok(counts
+            .into_iter()
+            .flat_map(|(d, score, n)| std::iter::repeat_n((d, score), n))
+            .collect())
+    }
+
+    pub async fn retention_inputs(&self) -> Result<RetentionInputs> {
+        let (accounts, deals) = tokio::try_join!(
+            self.json_rows(sqlx::query(
+                "SELECT json_group_array(json_array(id, contract_start, churned_on)) FROM account
+                 WHERE deleted = 0 AND contract_start IS NOT NULL",
+            )),
+            self.json_rows(sqlx::query(
+                "SELECT json_group_array(json_array(account_id, kind, status, amount, close_date)) FROM deal
+                 WHERE deleted = 0 AND status != 'open' AND account_id IS NOT NULL",
+            )),
+        )?;
+        Ok(RetentionInputs { accounts, deals })
+    }
+
+    /// `(contract start, first value achieved)` for every account that reached first value.
+    pub async fn first_value_dates(&self) -> Result<Vec<(NaiveDate, NaiveDate)>> {
+        self.json_rows(sqlx::query(
+            "SELECT json_group_array(json_array(s, f)) FROM (
+                SELECT a.contract_start AS s, min(m.achieved_on) AS f
+                FROM milestone m JOIN account a ON a.id = m.account_id
+                WHERE m.kind = 'first_value' AND m.achieved_on IS NOT NULL AND a.contract_start IS NOT NULL
+                  AND a.deleted = 0
+                GROUP BY a.id)",
+        ))
+        .await
+    }
+}

@@ -1,0 +1,273 @@
+//! Bulk writes: multi-row INSERTs of ~500 rows each inside one transaction.
+
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+
+use super::{day, ts, Store, BATCH_ROWS, META_DATA_AS_OF, META_DEMO_SEED, META_SOURCE};
+use crate::domain::dataset::DemoData;
+use crate::domain::health::Snapshot;
+use crate::domain::UsageDay;
+use crate::error::Result;
+
+/// Tables holding synced or generated client data, children first.
+pub(super) const DATA_TABLES: &[&str] = &[
+    "health_current",
+    "health_snapshot",
+    "alert",
+    "task",
+    "playbook_run",
+    "value_entry",
+    "milestone",
+    "success_plan",
+    "lifecycle_history",
+    "handoff_checklist",
+    "qbr_commitment",
+    "qbr",
+    "am_sentiment",
+    "survey_response",
+    "usage_daily",
+    "activity",
+    "ticket",
+    "deal",
+    "contact",
+    "account",
+];
+
+/// Inserts `rows` in chunks of [`BATCH_ROWS`], binding each row with `bind`.
+async fn insert_chunks<'a, T>(
+    tx: &mut Transaction<'a, Sqlite>,
+    head: &str,
+    rows: &[T],
+    mut bind: impl FnMut(sqlx::query_builder::Separated<'_, '_, Sqlite, &'static str>, &T),
+) -> Result<()> {
+    for chunk in rows.chunks(BATCH_ROWS) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(head);
+        qb.push_values(chunk, &mut bind);
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Replaces all client data with a generated demo portfolio, atomically.
+    pub async fn replace_with_demo(&self, d: &DemoData) -> Result<()> {
+        let mut conn = self.pool().acquire().await?;
+        sqlx::query(super::BULK_CACHE_SIZE_PRAGMA)
+            .execute(&mut *conn)
+            .await?;
+        let result = replace_with_demo_on(&mut conn, d).await;
+        sqlx::query(&format!("PRAGMA cache_size = {}", super::CACHE_SIZE_PRAGMA))
+            .execute(&mut *conn)
+            .await?;
+        drop(conn);
+        result?;
+        // Fold the large WAL into the main file now rather than in the next writer's commit.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Upserts daily usage rows in batches, in one transaction.
+    pub async fn upsert_usage(&self, rows: &[UsageDay], source: &str) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        insert_usage_tx(&mut tx, rows, source).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Writes health snapshots (one per account and day, replacing that day's earlier one) and
+    /// refreshes those accounts' current health.
+    pub async fn upsert_snapshots(&self, snaps: &[Snapshot]) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        upsert_snapshots_tx(&mut tx, snaps).await?;
+        if let Some(as_of) = snaps.iter().map(|s| s.day).max() {
+            let ids: Vec<i64> = snaps.iter().map(|s| s.account_id).collect();
+            super::current::refresh_tx(&mut tx, as_of, Some(&ids)).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn insert_usage_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    rows: &[UsageDay],
+    source: &str,
+) -> Result<()> {
+    for chunk in rows.chunks(BATCH_ROWS) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO usage_daily (account_id, day, active_users, seats_used, feature_events, source) ",
+        );
+        qb.push_values(chunk, |mut b, u| {
+            b.push_bind(u.account_id)
+                .push_bind(day(u.day))
+                .push_bind(u.active_users)
+                .push_bind(u.seats_used)
+                .push_bind(u.feature_events)
+                .push_bind(source);
+        });
+        qb.push(" ON CONFLICT (account_id, day) DO UPDATE SET active_users = excluded.active_users, seats_used = excluded.seats_used, feature_events = excluded.feature_events, source = excluded.source");
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn upsert_snapshots_tx(tx: &mut Transaction<'_, Sqlite>, snaps: &[Snapshot]) -> Result<()> {
+    for chunk in snaps.chunks(BATCH_ROWS) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO health_snapshot (account_id, day, score, band, profile, model_version, components) ",
+        );
+        qb.push_values(chunk, |mut b, s| {
+            b.push_bind(s.account_id)
+                .push_bind(day(s.day))
+                .push_bind(s.score)
+                .push_bind(s.band.map(|x| x.as_str()))
+                .push_bind(s.profile.clone())
+                .push_bind(s.model_version.clone())
+                .push_bind(super::health::encode_components(&s.components));
+        });
+        qb.push(" ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score, band = excluded.band, profile = excluded.profile, model_version = excluded.model_version, components = excluded.components");
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The demo load itself, in one transaction on `conn`.
+async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -> Result<()> {
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
+
+    for t in DATA_TABLES {
+        sqlx::query(&format!("DELETE FROM {t}"))
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Building an index once over sorted keys beats keeping it up to date through millions of
+    // inserts in another order; the definitions are restored verbatim from the schema.
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+         AND tbl_name IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(DATA_TABLES).unwrap_or_default())
+    .fetch_all(&mut *tx)
+    .await?;
+    for (name, _) in &indexes {
+        sqlx::query(&format!("DROP INDEX \"{name}\""))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut t = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "demo write: {what}");
+        t = std::time::Instant::now();
+    };
+    let now = ts(d.as_of);
+    let now = now.as_str();
+    insert_chunks(&mut tx, "INSERT INTO account (id, crm, crm_id, name, domain, industry, segment, tier, owner, lifecycle_stage, arr, mrr, currency, contract_start, renewal_date, seats_purchased, churned_on, updated_at, synced_at) ", &d.accounts, |mut b, a| {
+        b.push_bind(a.id).push_bind(a.crm.as_str()).push_bind(a.crm_id.clone()).push_bind(a.name.clone())
+            .push_bind(a.domain.clone()).push_bind(a.industry.clone()).push_bind(a.segment.clone())
+            .push_bind(a.tier.clone()).push_bind(a.owner.clone()).push_bind(a.stage.as_str())
+            .push_bind(a.arr).push_bind(a.arr / 12.0).push_bind(a.currency.clone())
+            .push_bind(day(a.contract_start)).push_bind(a.renewal_date.map(day))
+            .push_bind(a.seats_purchased).push_bind(a.churned_on.map(day))
+            .push_bind(ts(a.updated_at)).push_bind(now.to_string());
+    }).await?;
+    insert_chunks(&mut tx, "INSERT INTO contact (id, account_id, crm, crm_id, name, email, title, is_champion, is_sponsor, is_decision_maker, is_advisory, last_engaged, left_company, left_on, updated_at, synced_at) ", &d.contacts, |mut b, c| {
+        b.push_bind(c.id).push_bind(c.account_id).push_bind("demo").push_bind(c.crm_id.clone())
+            .push_bind(c.name.clone()).push_bind(c.email.clone()).push_bind(c.title.clone())
+            .push_bind(c.champion).push_bind(c.sponsor).push_bind(c.decision_maker).push_bind(c.advisory)
+            .push_bind(c.last_engaged.map(day)).push_bind(c.left_on.is_some()).push_bind(c.left_on.map(day))
+            .push_bind(now.to_string()).push_bind(now.to_string());
+    }).await?;
+    insert_chunks(&mut tx, "INSERT INTO deal (id, account_id, crm, crm_id, name, kind, amount, stage, close_date, status, updated_at, synced_at) ", &d.deals, |mut b, x| {
+        b.push_bind(x.id).push_bind(x.account_id).push_bind("demo").push_bind(x.crm_id.clone())
+            .push_bind(x.name.clone()).push_bind(x.kind.as_str()).push_bind(x.amount).push_bind(x.stage.clone())
+            .push_bind(day(x.close_date)).push_bind(x.status.as_str())
+            .push_bind(now.to_string()).push_bind(now.to_string());
+    }).await?;
+    insert_chunks(&mut tx, "INSERT INTO ticket (id, account_id, crm, crm_id, subject, priority, status, opened_on, closed_on, csat, updated_at, synced_at) ", &d.tickets, |mut b, t| {
+        b.push_bind(t.id).push_bind(t.account_id).push_bind("demo").push_bind(t.crm_id.clone())
+            .push_bind(t.subject.clone()).push_bind(t.priority.clone()).push_bind(t.status.clone())
+            .push_bind(day(t.opened_on)).push_bind(t.closed_on.map(day)).push_bind(t.csat)
+            .push_bind(now.to_string()).push_bind(now.to_string());
+    }).await?;
+    insert_chunks(&mut tx, "INSERT INTO activity (id, account_id, contact_id, crm, crm_id, kind, direction, occurred_at, team, summary, two_way, updated_at, synced_at) ", &d.activities, |mut b, a| {
+        b.push_bind(a.id).push_bind(a.account_id).push_bind(a.contact_id).push_bind("demo")
+            .push_bind(a.crm_id.clone()).push_bind(a.kind.clone()).push_bind(a.direction.clone())
+            .push_bind(ts(a.at)).push_bind(a.team.clone()).push_bind(a.summary.clone())
+            .push_bind(a.is_two_way()).push_bind(now.to_string()).push_bind(now.to_string());
+    }).await?;
+    insert_usage_tx(&mut tx, &d.usage, "demo").await?;
+    lap("accounts, people, deals, tickets, activities, usage");
+    insert_chunks(&mut tx, "INSERT INTO survey_response (id, account_id, contact_id, crm, crm_id, kind, score, verbatim, channel, captured_at, origin, sync_state) ", &d.surveys, |mut b, s| {
+        b.push_bind(s.id).push_bind(s.account_id).push_bind(s.contact_id).push_bind("demo")
+            .push_bind(format!("demo-survey-{:09}", s.id)).push_bind(s.kind.as_str()).push_bind(s.score)
+            .push_bind(s.verbatim.clone()).push_bind(s.channel.clone()).push_bind(ts(s.captured_at))
+            .push_bind("crm").push_bind("synced");
+    }).await?;
+    insert_chunks(
+        &mut tx,
+        "INSERT INTO am_sentiment (account_id, value, note, set_at) ",
+        &d.sentiments,
+        |mut b, s| {
+            b.push_bind(s.account_id)
+                .push_bind(s.value)
+                .push_bind(s.note.clone())
+                .push_bind(ts(s.set_at));
+        },
+    )
+    .await?;
+    insert_chunks(&mut tx, "INSERT INTO success_plan (id, account_id, objective, metric, baseline, current_value, target, created_on) ", &d.plans, |mut b, p| {
+        b.push_bind(p.id).push_bind(p.account_id).push_bind(p.objective.clone()).push_bind(p.metric.clone())
+            .push_bind(p.baseline).push_bind(p.current).push_bind(p.target).push_bind(now.to_string());
+    }).await?;
+    insert_chunks(&mut tx, "INSERT INTO milestone (id, plan_id, account_id, name, kind, target_date, achieved_on, status) ", &d.milestones, |mut b, m| {
+        b.push_bind(m.id).push_bind(m.plan_id).push_bind(m.account_id).push_bind(m.name.clone())
+            .push_bind(m.kind.clone()).push_bind(day(m.target_date)).push_bind(m.achieved_on.map(day))
+            .push_bind(m.status.clone());
+    }).await?;
+    insert_chunks(
+        &mut tx,
+        "INSERT INTO value_entry (account_id, milestone_id, recorded_on, description, amount) ",
+        &d.value_entries,
+        |mut b, v| {
+            b.push_bind(v.account_id)
+                .push_bind(v.milestone_id)
+                .push_bind(day(v.recorded_on))
+                .push_bind(v.description.clone())
+                .push_bind(v.amount);
+        },
+    )
+    .await?;
+    insert_chunks(
+        &mut tx,
+        "INSERT INTO lifecycle_history (account_id, stage, entered_on) ",
+        &d.lifecycle,
+        |mut b, l| {
+            b.push_bind(l.account_id)
+                .push_bind(l.stage.as_str())
+                .push_bind(day(l.entered_on));
+        },
+    )
+    .await?;
+    upsert_snapshots_tx(&mut tx, &d.snapshots).await?;
+    lap("snapshots");
+    for (_, sql) in &indexes {
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
+    lap("indexes");
+    if let Some(as_of) = d.snapshots.iter().map(|s| s.day).max() {
+        super::current::refresh_tx(&mut tx, as_of, None).await?;
+    }
+    lap("current health");
+    for (k, v) in [
+        (META_DEMO_SEED, d.seed.to_string()),
+        (META_DATA_AS_OF, now.to_string()),
+        (META_SOURCE, "demo".to_string()),
+    ] {
+        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .bind(k).bind(v).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    lap("commit");
+    Ok(())
+}

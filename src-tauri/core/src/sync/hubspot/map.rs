@@ -1,0 +1,255 @@
+//! HubSpot objects → Rapport rows (pure). Property values arrive as strings; a value that does
+//! not parse is treated as missing rather than failing the page.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::wire::Object;
+use super::ObjectSpec;
+use crate::domain::sync::*;
+use crate::domain::{DealKind, DealStatus, SurveyKind};
+use crate::sync::derive;
+
+/// Timestamps come as ISO 8601 (`2026-11-24T10:00:00.000Z`) or epoch milliseconds.
+pub fn parse_time(v: &str) -> Option<DateTime<Utc>> {
+    if let Ok(ms) = v.parse::<i64>() {
+        return DateTime::from_timestamp_millis(ms);
+    }
+    DateTime::parse_from_rfc3339(v)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|| {
+            parse_date(v)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc())
+        })
+}
+
+/// Dates come as `YYYY-MM-DD` or as a full timestamp.
+pub fn parse_date(v: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(v.get(..10)?, "%Y-%m-%d").ok()
+}
+
+fn num(v: Option<&str>) -> Option<f64> {
+    v.and_then(|s| s.parse::<f64>().ok())
+        .filter(|x| x.is_finite())
+}
+
+/// `COMPUTER_SOFTWARE` → `Computer software`.
+fn humanize(v: &str) -> String {
+    let lower = v.replace('_', " ").to_lowercase();
+    let mut c = lower.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The record's last-modified time in ms, for the planner.
+pub fn modified_ms(spec: &ObjectSpec, o: &Object) -> i64 {
+    o.prop(spec.modified_prop)
+        .and_then(parse_time)
+        .map_or(0, |t| t.timestamp_millis())
+}
+
+fn updated(spec: &ObjectSpec, o: &Object) -> DateTime<Utc> {
+    o.prop(spec.modified_prop)
+        .and_then(parse_time)
+        .unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// Maps one page of `spec`'s objects; `parents` gives each object's company id.
+pub fn rows(
+    spec: &ObjectSpec,
+    objects: &[Object],
+    parents: &HashMap<String, String>,
+    owners: &HashMap<String, String>,
+    s: &Settings,
+    today: NaiveDate,
+) -> PageRows {
+    let parent = |o: &Object| parents.get(&o.id).cloned();
+    match spec.object_type {
+        "companies" => PageRows::Accounts(
+            objects
+                .iter()
+                .map(|o| {
+                    let arr = num(o.prop(&s.arr_property)).unwrap_or(0.0);
+                    let start = o.prop(&s.contract_start_property).and_then(parse_date);
+                    let renewal = o.prop(&s.renewal_property).and_then(parse_date);
+                    AccountRow {
+                        crm_id: o.id.clone(),
+                        name: o.prop("name").unwrap_or("(unnamed company)").to_string(),
+                        domain: o.prop("domain").unwrap_or_default().to_string(),
+                        industry: o.prop("industry").map(humanize).unwrap_or_default(),
+                        segment: derive::segment(arr).to_string(),
+                        owner: o
+                            .prop("hubspot_owner_id")
+                            .and_then(|id| owners.get(id).cloned())
+                            .unwrap_or_default(),
+                        stage: derive::stage(start, renewal, today),
+                        arr,
+                        currency: "USD".into(),
+                        contract_start: start,
+                        renewal_date: renewal,
+                        seats_purchased: num(o.prop(&s.seats_purchased_property)).unwrap_or(0.0)
+                            as i64,
+                        seats_used: num(o.prop(&s.seats_used_property)).map(|v| v as i64),
+                        active_users: num(o.prop(&s.active_users_property)).map(|v| v as i64),
+                        updated_at: updated(spec, o),
+                    }
+                })
+                .collect(),
+        ),
+        "contacts" => PageRows::Contacts(
+            objects
+                .iter()
+                .map(|o| {
+                    let roles: Vec<&str> = o
+                        .prop("hs_buying_role")
+                        .map_or(Vec::new(), |r| r.split(';').collect());
+                    let has = |r: &str| roles.iter().any(|x| x.trim() == r);
+                    let name = format!(
+                        "{} {}",
+                        o.prop("firstname").unwrap_or_default(),
+                        o.prop("lastname").unwrap_or_default()
+                    );
+                    ContactRow {
+                        crm_id: o.id.clone(),
+                        account_crm_id: parent(o),
+                        name: match name.trim() {
+                            "" => o.prop("email").unwrap_or("(no name)").to_string(),
+                            n => n.to_string(),
+                        },
+                        email: o.prop("email").unwrap_or_default().to_string(),
+                        title: o.prop("jobtitle").unwrap_or_default().to_string(),
+                        champion: has("CHAMPION"),
+                        sponsor: has("EXECUTIVE_SPONSOR"),
+                        decision_maker: has("DECISION_MAKER") || has("BUDGET_HOLDER"),
+                        advisory: has("INFLUENCER"),
+                        updated_at: updated(spec, o),
+                    }
+                })
+                .collect(),
+        ),
+        "deals" => PageRows::Deals(
+            objects
+                .iter()
+                .map(|o| {
+                    let stage = o.prop("dealstage").unwrap_or_default().to_string();
+                    let status = if s.won_stages.contains(&stage) {
+                        DealStatus::Won
+                    } else if s.lost_stages.contains(&stage) {
+                        DealStatus::Lost
+                    } else {
+                        DealStatus::Open
+                    };
+                    DealRow {
+                        crm_id: o.id.clone(),
+                        account_crm_id: parent(o),
+                        name: o.prop("dealname").unwrap_or("(unnamed deal)").to_string(),
+                        kind: o
+                            .prop("dealtype")
+                            .and_then(|t| s.deal_types.get(t).copied())
+                            .unwrap_or(DealKind::New),
+                        amount: num(o.prop("amount")).unwrap_or(0.0),
+                        stage,
+                        close_date: o.prop("closedate").and_then(parse_date).unwrap_or(today),
+                        status,
+                        updated_at: updated(spec, o),
+                    }
+                })
+                .collect(),
+        ),
+        "tickets" => PageRows::Tickets(
+            objects
+                .iter()
+                .map(|o| {
+                    let closed = o
+                        .prop("hs_pipeline_stage")
+                        .is_some_and(|st| s.closed_ticket_stages.iter().any(|c| c == st));
+                    TicketRow {
+                        crm_id: o.id.clone(),
+                        account_crm_id: parent(o),
+                        subject: o.prop("subject").unwrap_or_default().to_string(),
+                        priority: o
+                            .prop("hs_ticket_priority")
+                            .unwrap_or("MEDIUM")
+                            .to_lowercase(),
+                        status: if closed { "closed" } else { "open" }.into(),
+                        opened_on: o.prop("createdate").and_then(parse_date).unwrap_or(today),
+                        closed_on: if closed {
+                            o.prop("closed_date").and_then(parse_date).or(Some(today))
+                        } else {
+                            None
+                        },
+                        updated_at: updated(spec, o),
+                    }
+                })
+                .collect(),
+        ),
+        "feedback_submissions" => PageRows::Surveys(
+            objects
+                .iter()
+                .filter_map(|o| {
+                    let kind = match o.prop("hs_survey_type")? {
+                        "NPS" => SurveyKind::Nps,
+                        "CSAT" => SurveyKind::Csat,
+                        "CES" => SurveyKind::Ces,
+                        _ => return None,
+                    };
+                    Some(SurveyRow {
+                        crm_id: o.id.clone(),
+                        account_crm_id: parent(o),
+                        kind,
+                        score: num(o.prop("hs_response_value"))? as i64,
+                        verbatim: o.prop("hs_content").unwrap_or_default().to_string(),
+                        captured_at: o
+                            .prop("hs_submission_timestamp")
+                            .or(o.prop("hs_createdate"))
+                            .and_then(parse_time)
+                            .unwrap_or_else(|| updated(spec, o)),
+                    })
+                })
+                .collect(),
+        ),
+        engagement => PageRows::Activities(
+            objects
+                .iter()
+                .map(|o| {
+                    let (kind, summary_prop) = match engagement {
+                        "calls" => ("call", "hs_call_title"),
+                        "meetings" => ("meeting", "hs_meeting_title"),
+                        "emails" => ("email", "hs_email_subject"),
+                        "tasks" => ("task", "hs_task_subject"),
+                        _ => ("note", "hs_note_body"),
+                    };
+                    let direction =
+                        match o.prop("hs_call_direction").or(o.prop("hs_email_direction")) {
+                            Some("INBOUND") | Some("INCOMING_EMAIL") => "inbound",
+                            _ if kind == "note" || kind == "task" => "internal",
+                            _ => "outbound",
+                        };
+                    ActivityRow {
+                        crm_id: o.id.clone(),
+                        account_crm_id: parent(o),
+                        kind,
+                        direction: direction.into(),
+                        occurred_at: o
+                            .prop("hs_timestamp")
+                            .and_then(parse_time)
+                            .unwrap_or_else(|| updated(spec, o)),
+                        summary: o
+                            .prop(summary_prop)
+                            .unwrap_or_default()
+                            .chars()
+                            .take(500)
+                            .collect(),
+                        two_way: matches!(kind, "meeting" | "call")
+                            || (kind == "email" && direction == "inbound"),
+                        updated_at: updated(spec, o),
+                    }
+                })
+                .collect(),
+        ),
+    }
+}
