@@ -345,6 +345,7 @@ async fn oauth_refreshes_on_expiry_and_once_after_a_revoked_access_token() {
             client_secret: "csecret".into(),
             refresh_token: "rt-1".into(),
             access_ttl_secs: 1_800,
+            rotate_refresh_token: false,
         }),
         ..Config::default()
     };

@@ -151,6 +151,7 @@ async fn salesforce_oauth_uses_the_instance_url_and_refreshes_an_expired_session
                 client_id: "ck".into(),
                 client_secret: "cs".into(),
                 refresh_token: "rt".into(),
+                rotate_refresh_token: false,
             }),
             batch_size: 20,
             ..Config::default()

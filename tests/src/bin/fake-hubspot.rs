@@ -2,12 +2,13 @@
 //!
 //! ```text
 //! fake-hubspot --port 8787 --companies 150 --token pat-fake-token --rate-limit 190/10000
+//! fake-hubspot --port 8787 --stock --archive 3 --search-lag-ms 15000 --currency EUR
 //! ```
 //! Prints `fake HubSpot listening on http://127.0.0.1:PORT` once ready, then serves until killed
 //! (Ctrl-C prints the request statistics to stderr).
 
 use clap::Parser;
-use rapport_tests::hubspot::{Config, FakeHubSpot, OAuth, RateLimit};
+use rapport_tests::hubspot::{Config, FakeHubSpot, OAuth, RateLimit, SeedOptions};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -42,6 +43,25 @@ struct Args {
     /// Also add this many bare records to every object type (benchmarks).
     #[arg(long, default_value_t = 0)]
     bulk: usize,
+    /// A stock portal: no custom company properties (ARR, contract dates, seats, usage) and
+    /// only HubSpot's stock deal types.
+    #[arg(long)]
+    stock: bool,
+    /// Archive this many seeded records of every object type (feedback submissions included).
+    #[arg(long, default_value_t = 0)]
+    archive: usize,
+    /// Milliseconds a write takes to reach the search index.
+    #[arg(long, default_value_t = 0)]
+    search_lag_ms: u64,
+    /// The portal's company currency.
+    #[arg(long, default_value = "USD")]
+    currency: String,
+    /// The portal id (two fakes side by side stand for two portals).
+    #[arg(long, default_value_t = 44_150_531)]
+    portal_id: u64,
+    /// OAuth: every refresh answers with a new refresh token and retires the old one.
+    #[arg(long)]
+    rotate_refresh_token: bool,
 }
 
 fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
@@ -72,32 +92,40 @@ async fn main() {
             client_secret,
             refresh_token,
             access_ttl_secs: args.access_ttl_secs,
+            rotate_refresh_token: args.rotate_refresh_token,
         });
     let cfg = Config {
         tokens: args.tokens,
         oauth,
         rate_limit: args.rate_limit,
         daily_limit: args.daily_limit,
+        search_lag_ms: 0,
+        portal_id: args.portal_id,
+        currency: args.currency,
     };
     let hs = FakeHubSpot::start_on(cfg, args.port).await;
-    hs.seed(args.companies, args.seed);
+    hs.seed_with(
+        args.companies,
+        args.seed,
+        SeedOptions {
+            custom_properties: !args.stock,
+        },
+    );
+    if args.archive > 0 {
+        let base = rapport_tests::hubspot::base_time_ms();
+        for t in rapport_tests::hubspot::OBJECT_TYPES {
+            let ids = hs.ids(t);
+            // Spread over the type's ids, never the first company (tests look at it).
+            let step = (ids.len() / (args.archive + 1)).max(1);
+            for id in ids.iter().skip(step).step_by(step).take(args.archive) {
+                hs.archive(t, *id, base - 3_600_000);
+            }
+        }
+    }
+    hs.set_search_lag(args.search_lag_ms);
     if args.bulk > 0 {
         let base = rapport_tests::hubspot::base_time_ms();
-        for (i, t) in [
-            "companies",
-            "contacts",
-            "deals",
-            "tickets",
-            "notes",
-            "calls",
-            "meetings",
-            "emails",
-            "tasks",
-            "feedback_submissions",
-        ]
-        .iter()
-        .enumerate()
-        {
+        for (i, t) in rapport_tests::hubspot::OBJECT_TYPES.iter().enumerate() {
             // Ids far above the seeded ones; modified times spread over the 10 days before base.
             let first = 100_000_000 * (i as u64 + 1);
             hs.seed_bulk(t, args.bulk, first, |k| base - 864_000_000 + k as i64 * 17);

@@ -36,6 +36,15 @@ struct Args {
     /// Enable OAuth refresh as CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN.
     #[arg(long, value_parser = rapport_tests::cli::parse_oauth)]
     oauth: Option<(String, String, String)>,
+    /// OAuth: every refresh answers with a new refresh token and retires the old one.
+    #[arg(long)]
+    rotate_refresh_token: bool,
+    /// A stock org: none of the custom fields (ARR__c, Role__c...), stock opportunity types.
+    #[arg(long)]
+    no_custom_fields: bool,
+    /// The org's default currency.
+    #[arg(long, default_value = "USD")]
+    currency: String,
 }
 
 #[tokio::main]
@@ -47,12 +56,15 @@ async fn main() {
             client_id,
             client_secret,
             refresh_token,
+            rotate_refresh_token: args.rotate_refresh_token,
         });
     let cfg = Config {
         session_tokens: args.tokens,
         oauth,
         api_limit: args.api_limit,
         batch_size: args.batch_size,
+        custom_fields: !args.no_custom_fields,
+        currency: args.currency,
     };
     let sf = FakeSalesforce::start_on(cfg, args.port).await;
     sf.seed(args.accounts, args.seed);

@@ -31,6 +31,20 @@ pub use store::{iso, parse_time};
 
 use store::{Assocs, Obj, Ty, TypeStore};
 
+/// Every object type the fake serves, by API name.
+pub const OBJECT_TYPES: [&str; 10] = [
+    "companies",
+    "contacts",
+    "deals",
+    "tickets",
+    "notes",
+    "calls",
+    "meetings",
+    "emails",
+    "tasks",
+    "feedback_submissions",
+];
+
 /// A token that authenticates but lacks every scope: each `/crm` call answers 403 MISSING_SCOPES.
 pub const NO_SCOPE_TOKEN: &str = "pat-no-scope";
 
@@ -45,6 +59,13 @@ pub struct Config {
     pub rate_limit: Option<RateLimit>,
     /// Accepted data requests before every further one answers 429 `DAILY`.
     pub daily_limit: u64,
+    /// How long a write takes to reach the search index (HubSpot documents a few seconds;
+    /// 10–60 s are reported): until then search shows the record's previous version, or nothing
+    /// for a new record. Lists and batch reads are never behind.
+    pub search_lag_ms: u64,
+    /// The portal's id and company currency (`GET /account-info/v3/details`).
+    pub portal_id: u64,
+    pub currency: String,
 }
 
 impl Default for Config {
@@ -54,6 +75,9 @@ impl Default for Config {
             oauth: None,
             rate_limit: None,
             daily_limit: 500_000,
+            search_lag_ms: 0,
+            portal_id: 44_150_531,
+            currency: "USD".into(),
         }
     }
 }
@@ -64,6 +88,35 @@ pub struct OAuth {
     pub client_secret: String,
     pub refresh_token: String,
     pub access_ttl_secs: u64,
+    /// Each refresh answers with a new refresh token and retires the one it was given.
+    pub rotate_refresh_token: bool,
+}
+
+/// What a seeded portal looks like.
+#[derive(Clone, Copy, Debug)]
+pub struct SeedOptions {
+    /// Custom company properties (ARR, contract dates, seats, usage) and a custom `renewal` deal
+    /// type. Without them the portal is stock: companies carry only HubSpot's own properties and
+    /// deals only the stock types `newbusiness` and `existingbusiness`.
+    pub custom_properties: bool,
+}
+
+impl Default for SeedOptions {
+    fn default() -> Self {
+        SeedOptions {
+            custom_properties: true,
+        }
+    }
+}
+
+/// Records to modify once a number of searches of their type have been answered, as another
+/// user editing the portal while a sync pages through a search.
+#[derive(Clone, Debug)]
+pub(crate) struct Touch {
+    pub ty: Ty,
+    pub after_searches: u32,
+    pub seen: u32,
+    pub ids: Vec<u64>,
 }
 
 /// At most `max` accepted requests inside any rolling `window_ms` (HubSpot Pro: 190 / 10,000).
@@ -150,11 +203,18 @@ pub(crate) struct State {
     pub window: VecDeque<Instant>,
     pub daily_used: u64,
     pub stats: Stats,
+    pub touches: Vec<Touch>,
+    /// The refresh token the OAuth endpoint accepts now (rotates when configured).
+    pub refresh_token: Option<String>,
+    pub refresh_tokens_issued: u64,
 }
 
 impl State {
     fn new(cfg: Config) -> State {
         State {
+            refresh_token: cfg.oauth.as_ref().map(|o| o.refresh_token.clone()),
+            refresh_tokens_issued: 0,
+            touches: Vec::new(),
             cfg,
             types: Ty::ALL.iter().map(|_| TypeStore::default()).collect(),
             assocs: Assocs::default(),
@@ -169,6 +229,39 @@ impl State {
 
     pub fn store(&mut self, ty: Ty) -> &mut TypeStore {
         &mut self.types[ty.idx()]
+    }
+
+    pub fn lag_ms(&self) -> i64 {
+        self.cfg.search_lag_ms as i64
+    }
+
+    /// Counts one answered search of `ty` and applies the touches it triggers.
+    pub fn after_search(&mut self, ty: Ty) {
+        let now = crate::http_util::now_ms();
+        let lag = self.lag_ms();
+        let mut fire = Vec::new();
+        self.touches.retain_mut(|t| {
+            if t.ty != ty {
+                return true;
+            }
+            t.seen += 1;
+            if t.seen >= t.after_searches {
+                fire.extend(t.ids.iter().copied());
+                return false;
+            }
+            true
+        });
+        if fire.is_empty() {
+            return;
+        }
+        let store = self.store(ty);
+        for id in fire {
+            if let Some(o) = store.objs.get_mut(&id) {
+                o.before_write(true, now, lag);
+                o.updated_ms = now;
+            }
+        }
+        store.touch();
     }
 
     /// Takes one unit of the front fault.
@@ -238,6 +331,11 @@ impl FakeHubSpot {
     /// generated deterministically from `seed` (see the `seed` module). Ids continue after any
     /// existing record of each type.
     pub fn seed(&self, companies: usize, seed: u64) {
+        self.seed_with(companies, seed, SeedOptions::default());
+    }
+
+    /// [`seed`](Self::seed) with options, e.g. a stock portal without custom properties.
+    pub fn seed_with(&self, companies: usize, seed: u64, opts: SeedOptions) {
         let starts: Vec<u64> = {
             let st = self.shared.lock();
             Ty::ALL
@@ -245,7 +343,7 @@ impl FakeHubSpot {
                 .map(|t| st.types[t.idx()].next_id(*t))
                 .collect()
         };
-        let batch = seed::generate(companies, seed, &starts);
+        let batch = seed::generate(companies, seed, &starts, opts);
         let mut st = self.shared.lock();
         for (ty, objs) in batch.objects {
             let store = st.store(ty);
@@ -297,11 +395,14 @@ impl FakeHubSpot {
     pub fn upsert(&self, object_type: &str, id: u64, props: &[(&str, &str)], modified_ms: i64) {
         let ty = ty_of(object_type);
         let mut st = self.shared.lock();
+        let lag = st.lag_ms();
         let store = st.store(ty);
+        let existing = store.objs.contains_key(&id);
         let o = store
             .objs
             .entry(id)
             .or_insert_with(|| Obj::new(id, modified_ms, modified_ms));
+        o.before_write(existing, crate::http_util::now_ms(), lag);
         for (k, v) in props {
             if *k == "createdate" {
                 if let Some(t) = parse_time(v) {
@@ -319,12 +420,77 @@ impl FakeHubSpot {
     pub fn archive(&self, object_type: &str, id: u64, at_ms: i64) {
         let ty = ty_of(object_type);
         let mut st = self.shared.lock();
+        let lag = st.lag_ms();
         let store = st.store(ty);
         if let Some(o) = store.objs.get_mut(&id) {
+            o.before_write(true, crate::http_util::now_ms(), lag);
             o.archived_at = Some(at_ms);
             o.updated_ms = at_ms;
         }
         store.touch();
+    }
+
+    /// Removes a property from a record (as a user clearing a field), at `modified_ms`.
+    pub fn clear(&self, object_type: &str, id: u64, prop: &str, modified_ms: i64) {
+        let ty = ty_of(object_type);
+        let mut st = self.shared.lock();
+        let lag = st.lag_ms();
+        let store = st.store(ty);
+        if let Some(o) = store.objs.get_mut(&id) {
+            o.before_write(true, crate::http_util::now_ms(), lag);
+            o.props.remove(prop);
+            o.updated_ms = modified_ms;
+        }
+        store.touch();
+    }
+
+    /// From now on, writes take `ms` to reach the search index.
+    pub fn set_search_lag(&self, ms: u64) {
+        self.shared.lock().cfg.search_lag_ms = ms;
+    }
+
+    /// After `after_searches` more searches of `object_type` have been answered, the records
+    /// `ids` are modified (last-modified time = the wall clock), as a colleague editing them
+    /// while a sync pages through the results.
+    pub fn touch_during_search(&self, object_type: &str, after_searches: u32, ids: &[u64]) {
+        let ty = ty_of(object_type);
+        self.shared.lock().touches.push(Touch {
+            ty,
+            after_searches,
+            seen: 0,
+            ids: ids.to_vec(),
+        });
+    }
+
+    /// Removes the association between two records (both directions), e.g. a contact who left
+    /// the company; the child's last-modified time becomes `modified_ms`.
+    pub fn dissociate(
+        &self,
+        from_type: &str,
+        from_id: u64,
+        to_type: &str,
+        to_id: u64,
+        modified_ms: i64,
+    ) {
+        let (a, b) = (ty_of(from_type), ty_of(to_type));
+        let mut st = self.shared.lock();
+        st.assocs.remove(a, from_id, b, to_id);
+        let lag = st.lag_ms();
+        let store = st.store(a);
+        if let Some(o) = store.objs.get_mut(&from_id) {
+            o.before_write(true, crate::http_util::now_ms(), lag);
+            o.updated_ms = modified_ms;
+        }
+        store.touch();
+    }
+
+    /// The refresh token the OAuth endpoint accepts now, and how many it has issued.
+    pub fn current_refresh_token(&self) -> Option<String> {
+        self.shared.lock().refresh_token.clone()
+    }
+
+    pub fn refresh_tokens_issued(&self) -> u64 {
+        self.shared.lock().refresh_tokens_issued
     }
 
     /// Associates two records (stored in both directions).

@@ -38,6 +38,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/crm/v4/associations/{from}/{to}/batch/read",
             post(assoc_read),
         )
+        .route("/crm/v3/properties/{ty}", get(properties))
+        .route("/crm/v3/properties/{ty}/{name}", get(property))
+        .route("/account-info/v3/details", get(account_details))
         .route("/crm/v3/owners", get(owners))
         .route("/crm/v3/owners/", get(owners))
         .route("/oauth/v1/token", post(oauth_token))
@@ -275,9 +278,11 @@ async fn create(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res {
             )));
         }
     }
+    let lag = st.lag_ms();
     let store = st.store(ty);
     let id = store.next_id(ty);
     let mut o = Obj::new(id, now, now);
+    o.before_write(false, now, lag);
     for (k, v) in &req.properties {
         if !Obj::is_system(ty, k) {
             o.props.insert(k.clone(), scalar(v));
@@ -297,6 +302,7 @@ async fn update(State(sh): Sh, Path((ty, id)): Path<(String, String)>, body: Byt
     let req: WriteReq = parse_body(&body)?;
     let now = now_ms();
     let mut st = sh.lock();
+    let lag = st.lag_ms();
     let store = st.store(ty);
     let Some(o) = id
         .parse::<u64>()
@@ -306,6 +312,7 @@ async fn update(State(sh): Sh, Path((ty, id)): Path<(String, String)>, body: Byt
     else {
         return Err(object_not_found(&id));
     };
+    o.before_write(true, now, lag);
     for (k, v) in &req.properties {
         if !Obj::is_system(ty, k) {
             o.props.insert(k.clone(), scalar(v));
@@ -321,7 +328,14 @@ async fn search_route(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res
     let ty = parse_ty(&ty)?;
     let req: SearchReq = parse_body(&body)?;
     let mut st = sh.lock();
-    let outcome = search::run(st.store(ty), ty, &req).map(|page| {
+    // A lagging index shows each record as it was before its latest writes.
+    let lag = st.lag_ms();
+    let mut lagging = (lag > 0).then(|| st.types[ty.idx()].indexed_view(now_ms(), lag));
+    let store = match lagging.as_mut() {
+        Some(view) => view,
+        None => st.store(ty),
+    };
+    let outcome = search::run(store, ty, &req).map(|page| {
         let results: Vec<Value> = page
             .results
             .iter()
@@ -333,8 +347,12 @@ async fn search_route(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res
         }
         body
     });
+    drop(lagging);
     match outcome {
-        Ok(body) => Ok(json_resp(StatusCode::OK, body)),
+        Ok(body) => {
+            st.after_search(ty);
+            Ok(json_resp(StatusCode::OK, body))
+        }
         Err(e) if e.cap => {
             st.stats.cap_400 += 1;
             Err(error(
@@ -477,6 +495,194 @@ async fn assoc_read(State(sh): Sh, Path((from, to)): Path<(String, String)>, bod
 }
 
 // ---------------------------------------------------------------------------------------------
+// Properties and account details
+
+/// Properties every portal has (a subset of HubSpot's defaults, enough for what Rapport reads).
+fn stock_properties(ty: Ty) -> &'static [&'static str] {
+    match ty {
+        Ty::Companies => &[
+            "name",
+            "domain",
+            "industry",
+            "hubspot_owner_id",
+            "lifecyclestage",
+            "numberofemployees",
+            "annualrevenue",
+            "country",
+            "city",
+            "phone",
+            "hs_merged_object_ids",
+        ],
+        Ty::Contacts => &[
+            "firstname",
+            "lastname",
+            "email",
+            "jobtitle",
+            "hs_buying_role",
+            "lifecyclestage",
+            "hubspot_owner_id",
+            "phone",
+            "hs_email_hard_bounce_reason_enum",
+            "hs_merged_object_ids",
+        ],
+        Ty::Deals => &[
+            "dealname",
+            "amount",
+            "closedate",
+            "dealstage",
+            "pipeline",
+            "dealtype",
+            "hubspot_owner_id",
+            "deal_currency_code",
+            "hs_is_closed_won",
+            "hs_is_closed",
+        ],
+        Ty::Tickets => &[
+            "subject",
+            "content",
+            "hs_pipeline",
+            "hs_pipeline_stage",
+            "hs_ticket_priority",
+            "closed_date",
+            "hubspot_owner_id",
+        ],
+        Ty::Notes => &["hs_note_body", "hs_timestamp", "hubspot_owner_id"],
+        Ty::Calls => &[
+            "hs_call_title",
+            "hs_call_body",
+            "hs_call_direction",
+            "hs_call_duration",
+            "hs_call_status",
+            "hs_timestamp",
+            "hubspot_owner_id",
+        ],
+        Ty::Meetings => &[
+            "hs_meeting_title",
+            "hs_meeting_body",
+            "hs_meeting_start_time",
+            "hs_meeting_end_time",
+            "hs_meeting_outcome",
+            "hs_timestamp",
+            "hubspot_owner_id",
+        ],
+        Ty::Emails => &[
+            "hs_email_subject",
+            "hs_email_text",
+            "hs_email_direction",
+            "hs_timestamp",
+            "hubspot_owner_id",
+        ],
+        Ty::Tasks => &[
+            "hs_task_subject",
+            "hs_task_status",
+            "hs_task_priority",
+            "hs_task_body",
+            "hs_timestamp",
+            "hubspot_owner_id",
+        ],
+        Ty::FeedbackSubmissions => &[
+            "hs_survey_type",
+            "hs_survey_name",
+            "hs_survey_channel",
+            "hs_response_value",
+            "hs_content",
+            "hs_submission_timestamp",
+            "hs_sentiment",
+        ],
+    }
+}
+
+/// The properties defined on `ty`: the stock ones plus every custom one some record carries.
+fn defined_properties(st: &super::State, ty: Ty) -> Vec<(String, bool)> {
+    let stock = stock_properties(ty);
+    let mut names: BTreeSet<String> = stock.iter().map(|p| p.to_string()).collect();
+    for p in ["hs_object_id", "createdate", ty.modified_prop()] {
+        names.insert(p.to_string());
+    }
+    for o in st.types[ty.idx()].objs.values() {
+        names.extend(o.props.keys().cloned());
+    }
+    names
+        .into_iter()
+        .map(|n| {
+            let hubspot_defined = stock.contains(&n.as_str())
+                || n.starts_with("hs_")
+                || n == "createdate"
+                || n == ty.modified_prop();
+            (n, hubspot_defined)
+        })
+        .collect()
+}
+
+fn property_json(ty: Ty, name: &str, hubspot_defined: bool) -> Value {
+    let kind = super::store::kind_of(name);
+    let (t, field) = match kind {
+        super::store::Kind::Num => ("number", "number"),
+        super::store::Kind::Time => ("datetime", "date"),
+        super::store::Kind::Str => ("string", "text"),
+    };
+    json!({
+        "name": name,
+        "label": super::seed::title_case(name),
+        "type": t,
+        "fieldType": field,
+        "groupName": format!("{}information", ty.singular()),
+        "hubspotDefined": hubspot_defined,
+        "calculated": false,
+        "hidden": false,
+        "options": [],
+    })
+}
+
+async fn properties(State(sh): Sh, Path(ty): Path<String>) -> Res {
+    let ty = parse_ty(&ty)?;
+    let st = sh.lock();
+    let results: Vec<Value> = defined_properties(&st, ty)
+        .iter()
+        .map(|(n, d)| property_json(ty, n, *d))
+        .collect();
+    Ok(json_resp(StatusCode::OK, json!({ "results": results })))
+}
+
+async fn property(State(sh): Sh, Path((ty, name)): Path<(String, String)>) -> Res {
+    let ty = parse_ty(&ty)?;
+    let st = sh.lock();
+    match defined_properties(&st, ty)
+        .into_iter()
+        .find(|(n, _)| *n == name)
+    {
+        Some((n, d)) => Ok(json_resp(StatusCode::OK, property_json(ty, &n, d))),
+        None => Err(error(
+            StatusCode::NOT_FOUND,
+            "OBJECT_NOT_FOUND",
+            &format!(
+                "Unable to find property {name} for object type {}",
+                ty.type_id()
+            ),
+            Value::Null,
+        )),
+    }
+}
+
+async fn account_details(State(sh): Sh) -> Res {
+    let st = sh.lock();
+    Ok(json_resp(
+        StatusCode::OK,
+        json!({
+            "portalId": st.cfg.portal_id,
+            "accountType": "STANDARD",
+            "timeZone": "US/Eastern",
+            "companyCurrency": st.cfg.currency,
+            "additionalCurrencies": [],
+            "utcOffset": "-05:00",
+            "utcOffsetMilliseconds": -18_000_000,
+            "uiDomain": "app.hubspot.com",
+            "dataHostingLocation": "na1",
+        }),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Owners and OAuth
 
 async fn owners(State(sh): Sh, RawQuery(q): RawQuery) -> Res {
@@ -563,10 +769,22 @@ async fn oauth_token(State(sh): Sh, body: Bytes) -> Response {
     };
     if req.client_id != oauth.client_id
         || req.client_secret != oauth.client_secret
-        || req.refresh_token != oauth.refresh_token
+        || st.refresh_token.as_deref() != Some(req.refresh_token.as_str())
     {
         return bad("BAD_REFRESH_TOKEN", "missing or unknown refresh token");
     }
+    let refresh_token = if oauth.rotate_refresh_token {
+        let next = format!(
+            "rt-{}-{}",
+            st.refresh_tokens_issued + 1,
+            super::gate::correlation_id()
+        );
+        st.refresh_token = Some(next.clone());
+        st.refresh_tokens_issued += 1;
+        next
+    } else {
+        req.refresh_token.clone()
+    };
     let token = {
         use rand::Rng;
         let mut rng = rand::thread_rng();
@@ -583,7 +801,7 @@ async fn oauth_token(State(sh): Sh, body: Bytes) -> Response {
         StatusCode::OK,
         json!({
             "token_type": "bearer",
-            "refresh_token": oauth.refresh_token,
+            "refresh_token": refresh_token,
             "access_token": token,
             "expires_in": oauth.access_ttl_secs,
         }),

@@ -97,6 +97,7 @@ fn date_of(ms: i64) -> NaiveDate {
 }
 
 struct Gen {
+    opts: super::SeedOptions,
     rng: ChaCha8Rng,
     base: i64,
     next: Vec<u64>,
@@ -137,9 +138,15 @@ impl Gen {
 }
 
 /// Generates `companies` companies and their children; `starts[ty]` is the first free id per type.
-pub(crate) fn generate(companies: usize, seed: u64, starts: &[u64]) -> Batch {
+pub(crate) fn generate(
+    companies: usize,
+    seed: u64,
+    starts: &[u64],
+    opts: super::SeedOptions,
+) -> Batch {
     let base = base_time_ms();
     let mut g = Gen {
+        opts,
         rng: ChaCha8Rng::seed_from_u64(seed),
         base,
         next: starts.to_vec(),
@@ -214,24 +221,25 @@ fn company(g: &mut Gen, index: usize, names: &mut HashSet<String>) {
     let arr = seats * price;
     let owner = g.owner();
     let employees = g.rng.gen_range(20..=5000);
-    let company_id = g.add(
-        Ty::Companies,
-        created,
-        vec![
-            ("name", name.clone()),
-            ("domain", domain.clone()),
-            ("industry", industry.to_string()),
-            ("numberofemployees", employees.to_string()),
-            ("hubspot_owner_id", owner.clone()),
-            ("lifecyclestage", "customer".into()),
+    let mut company_props = vec![
+        ("name", name.clone()),
+        ("domain", domain.clone()),
+        ("industry", industry.to_string()),
+        ("numberofemployees", employees.to_string()),
+        ("hubspot_owner_id", owner.clone()),
+        ("lifecyclestage", "customer".into()),
+    ];
+    if g.opts.custom_properties {
+        company_props.extend([
             ("annual_recurring_revenue", arr.to_string()),
             ("contract_start_date", start.format("%Y-%m-%d").to_string()),
             ("renewal_date", renewal.format("%Y-%m-%d").to_string()),
             ("seats_purchased", seats.to_string()),
             ("seats_used", used.to_string()),
             ("active_users", active.to_string()),
-        ],
-    );
+        ]);
+    }
+    let company_id = g.add(Ty::Companies, created, company_props);
 
     // Contacts.
     let mut contacts = Vec::new();
@@ -271,6 +279,10 @@ fn company(g: &mut Gen, index: usize, names: &mut HashSet<String>) {
         if !roles.is_empty() {
             props.push(("hs_buying_role", roles.join(";")));
         }
+        // Every seventh company's champion has moved on: mail to them bounces.
+        if c == 0 && index % 7 == 3 {
+            props.push(("hs_email_hard_bounce_reason_enum", "UNKNOWN_USER".into()));
+        }
         let c_created = created + g.rng.gen_range(0..=200) * DAY;
         let id = g.add(Ty::Contacts, c_created, props);
         g.link(Ty::Contacts, id, Ty::Companies, company_id);
@@ -283,7 +295,11 @@ fn company(g: &mut Gen, index: usize, names: &mut HashSet<String>) {
             0 => ("New business".to_string(), "newbusiness", ms_of(start), arr),
             1 => (
                 format!("Renewal {}", renewal.year()),
-                "renewal",
+                if g.opts.custom_properties {
+                    "renewal"
+                } else {
+                    "existingbusiness"
+                },
                 ms_of(renewal),
                 arr,
             ),

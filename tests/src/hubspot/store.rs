@@ -218,6 +218,10 @@ pub(crate) struct Obj {
     pub created_ms: i64,
     pub updated_ms: i64,
     pub archived_at: Option<i64>,
+    /// Wall-clock time of the last write, and the version search showed before it: with a
+    /// search-index lag, search sees `prev` (none: nothing) until `written_ms + lag`.
+    pub written_ms: i64,
+    pub prev: Option<Box<Obj>>,
 }
 
 impl Obj {
@@ -228,7 +232,34 @@ impl Obj {
             created_ms,
             updated_ms,
             archived_at: None,
+            written_ms: i64::MIN,
+            prev: None,
         }
+    }
+
+    /// The version the search index holds at wall time `now` with an index lag of `lag_ms`.
+    pub fn indexed(&self, now: i64, lag_ms: i64) -> Option<&Obj> {
+        if lag_ms <= 0 || now >= self.written_ms.saturating_add(lag_ms) {
+            Some(self)
+        } else {
+            self.prev.as_deref()
+        }
+    }
+
+    /// Call before changing the record at wall time `now`: remembers what search shows until
+    /// the index catches up. `existing` is false for a record created by this write.
+    pub fn before_write(&mut self, existing: bool, now: i64, lag_ms: i64) {
+        let shown = if existing {
+            self.indexed(now, lag_ms).map(|o| {
+                let mut v = o.clone();
+                v.prev = None;
+                Box::new(v)
+            })
+        } else {
+            None
+        };
+        self.prev = if lag_ms > 0 { shown } else { None };
+        self.written_ms = now;
     }
 
     pub fn archived(&self) -> bool {
@@ -322,6 +353,18 @@ pub(crate) struct TypeStore {
 impl TypeStore {
     pub fn touch(&mut self) {
         self.sorted.clear();
+    }
+
+    /// What the search index shows at wall time `now` with an index lag of `lag_ms`.
+    pub fn indexed_view(&self, now: i64, lag_ms: i64) -> TypeStore {
+        TypeStore {
+            objs: self
+                .objs
+                .values()
+                .filter_map(|o| o.indexed(now, lag_ms).map(|v| (v.id, v.clone())))
+                .collect(),
+            sorted: HashMap::new(),
+        }
     }
 
     pub fn next_id(&self, ty: Ty) -> u64 {
@@ -445,6 +488,15 @@ impl Assocs {
         let back = self.map.entry((b, a)).or_default().entry(b_id).or_default();
         if !back.contains(&a_id) {
             back.push(a_id);
+        }
+    }
+
+    pub fn remove(&mut self, a: Ty, a_id: u64, b: Ty, b_id: u64) {
+        if let Some(v) = self.map.get_mut(&(a, b)).and_then(|m| m.get_mut(&a_id)) {
+            v.retain(|x| *x != b_id);
+        }
+        if let Some(v) = self.map.get_mut(&(b, a)).and_then(|m| m.get_mut(&b_id)) {
+            v.retain(|x| *x != a_id);
         }
     }
 

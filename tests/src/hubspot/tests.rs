@@ -564,6 +564,7 @@ async fn oauth_refresh_and_expiry() {
             client_secret: "secret".into(),
             refresh_token: "rt-1".into(),
             access_ttl_secs: 1800,
+            rotate_refresh_token: false,
         }),
         ..Config::default()
     };
@@ -725,4 +726,168 @@ async fn writes_create_and_update_records() {
     .await;
     assert_eq!(batch.status, 207);
     assert_eq!(batch.json()["results"][0]["id"], "1001");
+}
+
+fn search_body(prop: &str, from: i64) -> Value {
+    json!({
+        "filterGroups": modified_filter(prop, "GTE", &from.to_string()),
+        "sorts": [{"propertyName": prop, "direction": "ASCENDING"}],
+        "properties": ["name"],
+        "limit": 200,
+    })
+}
+
+#[tokio::test]
+async fn a_lagging_search_index_shows_writes_late_and_lists_do_not() {
+    let hs = FakeHubSpot::start(Config::default()).await;
+    hs.seed_bulk("companies", 3, 1001, |i| 1_000 + i as i64);
+    hs.set_search_lag(400);
+    // A new record and an edit, both after the lag was set.
+    hs.upsert("companies", 1004, &[("name", "New")], 5_000);
+    hs.upsert("companies", 1001, &[("name", "Renamed")], 6_000);
+    let page = post(
+        &hs,
+        "/crm/v3/objects/companies/search",
+        search_body("hs_lastmodifieddate", 0),
+    )
+    .await
+    .json();
+    assert_eq!(
+        ids_of(&page),
+        vec![1001, 1002, 1003],
+        "the new one is not indexed yet"
+    );
+    assert_eq!(
+        page["results"][0]["properties"]["name"], "Company 1001",
+        "the old version"
+    );
+    let list = get(&hs, "/crm/v3/objects/companies?limit=10&properties=name")
+        .await
+        .json();
+    assert_eq!(ids_of(&list), vec![1001, 1002, 1003, 1004]);
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let page = post(
+        &hs,
+        "/crm/v3/objects/companies/search",
+        search_body("hs_lastmodifieddate", 0),
+    )
+    .await
+    .json();
+    assert_eq!(
+        ids_of(&page),
+        vec![1002, 1003, 1004, 1001],
+        "sorted by the new times"
+    );
+    assert_eq!(page["results"][3]["properties"]["name"], "Renamed");
+}
+
+#[tokio::test]
+async fn records_touched_during_a_search_move_to_the_end_of_the_sort() {
+    let hs = FakeHubSpot::start(Config::default()).await;
+    hs.seed_bulk("companies", 5, 1001, |i| 1_000 + i as i64);
+    hs.touch_during_search("companies", 1, &[1001]);
+    let first = post(
+        &hs,
+        "/crm/v3/objects/companies/search",
+        search_body("hs_lastmodifieddate", 0),
+    )
+    .await
+    .json();
+    assert_eq!(ids_of(&first), vec![1001, 1002, 1003, 1004, 1005]);
+    let second = post(
+        &hs,
+        "/crm/v3/objects/companies/search",
+        search_body("hs_lastmodifieddate", 0),
+    )
+    .await
+    .json();
+    assert_eq!(ids_of(&second), vec![1002, 1003, 1004, 1005, 1001]);
+    let touched: i64 =
+        parse_time(&hs.get("companies", 1001).unwrap()["hs_lastmodifieddate"]).unwrap();
+    assert!(touched > 1_700_000_000_000, "modified at the wall clock");
+}
+
+#[tokio::test]
+async fn rotating_refresh_tokens_retire_the_previous_one() {
+    let cfg = Config {
+        oauth: Some(OAuth {
+            client_id: "cid".into(),
+            client_secret: "cs".into(),
+            refresh_token: "rt-0".into(),
+            access_ttl_secs: 1800,
+            rotate_refresh_token: true,
+        }),
+        ..Config::default()
+    };
+    let hs = FakeHubSpot::start(cfg).await;
+    let refresh = |rt: &str| {
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("client_id", "cid"),
+            ("client_secret", "cs"),
+            ("refresh_token", rt),
+        ];
+        Client::new()
+            .post(format!("{}/oauth/v1/token", hs.base_url))
+            .form(&form)
+            .send()
+    };
+    let a: Value = refresh("rt-0").await.unwrap().json().await.unwrap();
+    let next = a["refresh_token"].as_str().unwrap().to_string();
+    assert_ne!(next, "rt-0");
+    assert_eq!(
+        refresh("rt-0").await.unwrap().status().as_u16(),
+        400,
+        "the old one is retired"
+    );
+    assert_eq!(refresh(&next).await.unwrap().status().as_u16(), 200);
+    assert_eq!(hs.refresh_tokens_issued(), 2);
+}
+
+#[tokio::test]
+async fn a_stock_portal_has_no_custom_properties_and_says_so() {
+    let hs = FakeHubSpot::start(Config {
+        currency: "EUR".into(),
+        ..Config::default()
+    })
+    .await;
+    hs.seed_with(
+        20,
+        3,
+        SeedOptions {
+            custom_properties: false,
+        },
+    );
+    let props = get(&hs, "/crm/v3/properties/companies").await.json();
+    let names: Vec<&str> = props["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"name") && names.contains(&"annualrevenue"));
+    assert!(!names.contains(&"annual_recurring_revenue"));
+    assert_eq!(
+        get(&hs, "/crm/v3/properties/companies/annual_recurring_revenue")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        get(&hs, "/crm/v3/properties/companies/name").await.status,
+        200
+    );
+    let types: std::collections::BTreeSet<String> = hs
+        .ids("deals")
+        .iter()
+        .filter_map(|id| hs.get("deals", *id).unwrap().get("dealtype").cloned())
+        .collect();
+    assert_eq!(
+        types.into_iter().collect::<Vec<_>>(),
+        vec!["existingbusiness", "newbusiness"]
+    );
+    assert_eq!(
+        get(&hs, "/account-info/v3/details").await.json()["companyCurrency"],
+        "EUR"
+    );
 }

@@ -40,6 +40,13 @@ pub struct Config {
     pub api_limit: u64,
     /// Rows per query batch (Salesforce: 2,000).
     pub batch_size: usize,
+    /// The org has Rapport-style custom fields (`ARR__c`, `Contract_Start__c`, `Role__c`...).
+    /// Without them it is a stock org: those fields do not exist (a query naming one fails with
+    /// INVALID_FIELD, `describe` does not list them) and opportunities carry Salesforce's stock
+    /// types (`New Customer`, `Existing Customer - Replacement`, `Existing Customer - Upgrade`).
+    pub custom_fields: bool,
+    /// The org's default currency (`Organization.DefaultCurrencyIsoCode`).
+    pub currency: String,
 }
 
 impl Default for Config {
@@ -49,6 +56,8 @@ impl Default for Config {
             oauth: None,
             api_limit: 100_000,
             batch_size: 2000,
+            custom_fields: true,
+            currency: "USD".into(),
         }
     }
 }
@@ -58,6 +67,9 @@ pub struct OAuth {
     pub client_id: String,
     pub client_secret: String,
     pub refresh_token: String,
+    /// Each refresh answers with a new refresh token and retires the one it was given
+    /// (Salesforce's refresh token rotation).
+    pub rotate_refresh_token: bool,
 }
 
 /// A misbehaviour. Counted faults queue and hit the next authenticated `/services/data`
@@ -101,6 +113,7 @@ pub(crate) enum SObj {
     Task,
     Event,
     User,
+    Organization,
 }
 
 /// Field types, for SOQL literal checks and comparisons.
@@ -125,7 +138,7 @@ const SYSTEM_FIELDS: [(&str, FType); 5] = [
 ];
 
 impl SObj {
-    pub const ALL: [SObj; 7] = [
+    pub const ALL: [SObj; 8] = [
         SObj::Account,
         SObj::Contact,
         SObj::Opportunity,
@@ -133,6 +146,7 @@ impl SObj {
         SObj::Task,
         SObj::Event,
         SObj::User,
+        SObj::Organization,
     ];
 
     pub fn idx(self) -> usize {
@@ -148,6 +162,7 @@ impl SObj {
             SObj::Task => "Task",
             SObj::Event => "Event",
             SObj::User => "User",
+            SObj::Organization => "Organization",
         }
     }
 
@@ -161,6 +176,7 @@ impl SObj {
             SObj::Task => "00T",
             SObj::Event => "00U",
             SObj::User => "005",
+            SObj::Organization => "00D",
         }
     }
 
@@ -197,6 +213,7 @@ impl SObj {
                 ("Name", Str),
                 ("Email", Str),
                 ("Title", Str),
+                ("IsEmailBounced", Bool),
                 ("Role__c", Str),
             ],
             SObj::Opportunity => &[
@@ -241,6 +258,7 @@ impl SObj {
                 ("DurationInMinutes", Num),
             ],
             SObj::User => &[("Name", Str), ("Email", Str), ("IsActive", Bool)],
+            SObj::Organization => &[("Name", Str), ("DefaultCurrencyIsoCode", Str)],
         }
     }
 }
@@ -348,6 +366,9 @@ pub(crate) struct State {
     pub next_cursor: u64,
     pub api_used: u64,
     pub stats: Stats,
+    /// The refresh token the OAuth endpoint accepts now (rotates when configured).
+    pub refresh_token: Option<String>,
+    pub refresh_tokens_issued: u64,
 }
 
 /// Open cursors kept at most; older ones answer INVALID_QUERY_LOCATOR.
@@ -356,7 +377,6 @@ pub(crate) const MAX_CURSORS: usize = 64;
 impl State {
     fn new(cfg: Config) -> State {
         let mut st = State {
-            cfg,
             objects: SObj::ALL.iter().map(|_| BTreeMap::new()).collect(),
             next_seq: SObj::ALL.iter().map(|_| 1).collect(),
             extra_fields: SObj::ALL.iter().map(|_| BTreeMap::new()).collect(),
@@ -367,6 +387,9 @@ impl State {
             next_cursor: 1,
             api_used: 0,
             stats: Stats::default(),
+            refresh_token: cfg.oauth.as_ref().map(|o| o.refresh_token.clone()),
+            refresh_tokens_issued: 0,
+            cfg,
         };
         seed::users(&mut st);
         st
@@ -391,11 +414,27 @@ impl State {
         self.objects[o.idx()].insert(rec.id.clone(), rec);
     }
 
+    /// The fields of `o` this org has (custom ones only when configured), system ones first.
+    pub fn schema(&self, o: SObj) -> Vec<(String, FType)> {
+        SYSTEM_FIELDS
+            .iter()
+            .chain(o.fields())
+            .filter(|(f, _)| self.cfg.custom_fields || !f.ends_with("__c"))
+            .map(|(f, t)| (f.to_string(), *t))
+            .chain(
+                self.extra_fields[o.idx()]
+                    .iter()
+                    .map(|(f, t)| (f.clone(), *t)),
+            )
+            .collect()
+    }
+
     /// The canonical name and type of a field of `o` (case-insensitive lookup).
     pub fn field(&self, o: SObj, name: &str) -> Option<(String, FType)> {
         SYSTEM_FIELDS
             .iter()
             .chain(o.fields())
+            .filter(|(f, _)| self.cfg.custom_fields || !f.ends_with("__c"))
             .find(|(f, _)| f.eq_ignore_ascii_case(name))
             .map(|(f, t)| (f.to_string(), *t))
             .or_else(|| {
@@ -591,6 +630,15 @@ impl FakeSalesforce {
                 .map(|f| (f.to_string(), r.value(f)))
                 .collect(),
         )
+    }
+
+    /// The refresh token the OAuth endpoint accepts now, and how many rotations it made.
+    pub fn current_refresh_token(&self) -> Option<String> {
+        self.shared.lock().refresh_token.clone()
+    }
+
+    pub fn refresh_tokens_issued(&self) -> u64 {
+        self.shared.lock().refresh_tokens_issued
     }
 
     /// OAuth access tokens issued so far (invalidated ones included).

@@ -33,6 +33,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/services/data/{ver}/query/{locator}", get(more))
         .route("/services/data/{ver}/queryAll/{locator}", get(more))
         .route("/services/data/{ver}/limits", get(limits))
+        .route(
+            "/services/data/{ver}/sobjects/{name}/describe",
+            get(describe),
+        )
         .route("/services/oauth2/token", post(oauth_token))
         .fallback(not_found)
         .layer(from_fn_with_state(shared.clone(), gate))
@@ -330,16 +334,20 @@ async fn oauth_token(State(sh): Sh, body: Bytes) -> Response {
     if req.client_secret != oauth.client_secret {
         return bad("invalid_client", "invalid client credentials");
     }
-    if req.refresh_token != oauth.refresh_token {
+    if st.refresh_token.as_deref() != Some(req.refresh_token.as_str()) {
         return bad("invalid_grant", "expired access/refresh token");
     }
+    let rotated = oauth.rotate_refresh_token.then(|| {
+        let next = format!("5Aep861{}", random_alnum(80));
+        st.refresh_token = Some(next.clone());
+        st.refresh_tokens_issued += 1;
+        next
+    });
     let token = format!("00DFAKE000000001!{}", random_alnum(96));
     st.access.insert(token.clone(), true);
     let issued = now_ms().to_string();
     let signature = base64::engine::general_purpose::STANDARD.encode(random_alnum(32));
-    json_resp(
-        StatusCode::OK,
-        json!({
+    let mut body = json!({
             "access_token": token,
             "instance_url": sh.base_url,
             "id": format!("{}/id/00DFAKE000000001AAA/{}", sh.base_url, super::make_id_for(super::SObj::User, 1)),
@@ -347,6 +355,56 @@ async fn oauth_token(State(sh): Sh, body: Bytes) -> Response {
             "issued_at": issued,
             "signature": signature,
             "scope": "api refresh_token",
+    });
+    if let Some(r) = rotated {
+        body["refresh_token"] = json!(r);
+    }
+    json_resp(StatusCode::OK, body)
+}
+
+/// `GET /services/data/vNN.N/sobjects/{name}/describe`: the object's fields as this org has them.
+async fn describe(State(sh): Sh, Path((ver, name)): Path<(String, String)>) -> Res {
+    check_version(&ver)?;
+    let Some(o) = super::SObj::parse(&name) else {
+        return Err(sf_error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The requested resource does not exist",
+        ));
+    };
+    let st = sh.lock();
+    let fields: Vec<Value> = st
+        .schema(o)
+        .into_iter()
+        .map(|(f, t)| {
+            let ty = match (f.as_str(), t) {
+                (_, super::FType::Id) if f == "Id" => "id",
+                (_, super::FType::Id) => "reference",
+                (_, super::FType::Str) => "string",
+                ("Amount" | "AnnualRevenue" | "ARR__c", super::FType::Num) => "currency",
+                (_, super::FType::Num) => "double",
+                (_, super::FType::Bool) => "boolean",
+                (_, super::FType::Date) => "date",
+                (_, super::FType::DateTime) => "datetime",
+            };
+            json!({
+                "name": f,
+                "label": f.trim_end_matches("__c").replace('_', " "),
+                "type": ty,
+                "custom": f.ends_with("__c"),
+                "nillable": f != "Id",
+                "filterable": true,
+            })
+        })
+        .collect();
+    Ok(json_resp(
+        StatusCode::OK,
+        json!({
+            "name": o.name(),
+            "label": o.name(),
+            "keyPrefix": o.prefix(),
+            "queryable": true,
+            "fields": fields,
         }),
-    )
+    ))
 }

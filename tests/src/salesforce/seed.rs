@@ -199,6 +199,11 @@ fn fold(s: &str) -> String {
 /// The eight users (`005...`), owners of everything seeded.
 pub(super) fn users(st: &mut State) {
     let t = base_time_ms() - 400 * DAY;
+    let mut org = Rec::new(st.new_id(SObj::Organization), t, t);
+    org.fields.insert("Name".into(), json!("Fake Org Inc."));
+    org.fields
+        .insert("DefaultCurrencyIsoCode".into(), json!(st.cfg.currency));
+    st.insert(SObj::Organization, org);
     for (name, email) in USERS {
         let mut r = Rec::new(st.new_id(SObj::User), t, t);
         r.fields.insert("Name".into(), json!(name));
@@ -329,20 +334,25 @@ fn account(g: &mut Gen, index: usize, names: &mut HashSet<String>) {
     let used = ((seats as f64) * (0.3 + 0.7 * health)).round();
     let active = (used * (0.5 + 0.5 * health)).round();
     let employees = g.rng.gen_range(20..20_000);
-    let fields = vec![
+    let custom = g.st.cfg.custom_fields;
+    let mut fields = vec![
         ("Name", json!(name)),
         ("Website", json!(website)),
         ("Industry", json!(industry)),
         ("AnnualRevenue", json!((employees as f64) * 150_000.0)),
         ("NumberOfEmployees", json!(employees)),
         ("Type", json!("Customer")),
-        ("ARR__c", json!(arr)),
-        ("Contract_Start__c", day(start)),
-        ("Renewal_Date__c", day(renewal)),
-        ("Seats_Purchased__c", json!(seats as f64)),
-        ("Seats_Used__c", json!(used)),
-        ("Active_Users__c", json!(active)),
     ];
+    if custom {
+        fields.extend([
+            ("ARR__c", json!(arr)),
+            ("Contract_Start__c", day(start)),
+            ("Renewal_Date__c", day(renewal)),
+            ("Seats_Purchased__c", json!(seats as f64)),
+            ("Seats_Used__c", json!(used)),
+            ("Active_Users__c", json!(active)),
+        ]);
+    }
     let acct = g.add(SObj::Account, created, None, fields);
     let acct_stamp = g.st.store(SObj::Account)[&acct].modstamp_ms;
 
@@ -358,34 +368,56 @@ fn account(g: &mut Gen, index: usize, names: &mut HashSet<String>) {
         let title = *pick(&mut g.rng, &TITLES);
         let stamp = g.child_stamp(acct_stamp);
         let c_created = g.after(created);
-        g.add(
-            SObj::Contact,
-            c_created,
-            stamp,
-            vec![
-                ("AccountId", json!(acct)),
-                ("FirstName", json!(first)),
-                ("LastName", json!(last)),
-                ("Name", json!(format!("{first} {last}"))),
-                (
-                    "Email",
-                    json!(format!("{}.{}@{slug}.example", fold(first), fold(last))),
-                ),
-                ("Title", json!(title)),
-                ("Role__c", role),
-            ],
-        );
+        let mut cf = vec![
+            ("AccountId", json!(acct)),
+            ("FirstName", json!(first)),
+            ("LastName", json!(last)),
+            ("Name", json!(format!("{first} {last}"))),
+            (
+                "Email",
+                json!(format!("{}.{}@{slug}.example", fold(first), fold(last))),
+            ),
+            ("Title", json!(title)),
+            // Every seventh account's first contact has left: mail to them bounces.
+            ("IsEmailBounced", json!(k == 0 && index % 7 == 3)),
+        ];
+        if custom {
+            cf.push(("Role__c", role));
+        }
+        g.add(SObj::Contact, c_created, stamp, cf);
     }
 
     // Opportunities: the won new business, then renewal and upgrade.
     let mut opps = Vec::new();
     for k in 0..g.rng.gen_range(1..=3) {
         let (oname, kind, close, amount) = match k {
-            0 => ("New Business", "New Business", start, arr),
-            1 => ("Renewal", "Renewal", renewal, arr),
+            0 => (
+                "New Business",
+                if custom {
+                    "New Business"
+                } else {
+                    "New Customer"
+                },
+                start,
+                arr,
+            ),
+            1 => (
+                "Renewal",
+                if custom {
+                    "Renewal"
+                } else {
+                    "Existing Customer - Replacement"
+                },
+                renewal,
+                arr,
+            ),
             _ => (
                 "Seat Expansion",
-                "Existing Business - Upgrade",
+                if custom {
+                    "Existing Business - Upgrade"
+                } else {
+                    "Existing Customer - Upgrade"
+                },
                 date_of(base + g.rng.gen_range(-60..60) * DAY),
                 (arr * 0.2 / 100.0).round() * 100.0,
             ),

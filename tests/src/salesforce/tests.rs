@@ -307,6 +307,7 @@ async fn salesforce_oauth_refresh_then_expire_sessions() {
             client_id: "cid".into(),
             client_secret: "secret".into(),
             refresh_token: "rt".into(),
+            rotate_refresh_token: false,
         }),
         ..Config::default()
     };
@@ -467,4 +468,45 @@ async fn salesforce_faults_hit_the_next_data_requests() {
         5.min(sf.count("Contact", false) - 5)
     );
     assert_eq!(sf.stats().errors_5xx, 3);
+}
+
+#[tokio::test]
+async fn a_stock_org_has_no_custom_fields_and_describe_says_so() {
+    let sf = FakeSalesforce::start(Config {
+        custom_fields: false,
+        currency: "EUR".into(),
+        ..Config::default()
+    })
+    .await;
+    sf.seed(10, 3);
+    let d = get_as(
+        &sf,
+        Some(TOKEN),
+        &format!("{V}/sobjects/Account/describe"),
+        None,
+    )
+    .await;
+    assert_eq!(d.status, 200, "{}", d.text);
+    let names: Vec<String> = d.json()["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.iter().any(|n| n == "AnnualRevenue"));
+    assert!(!names.iter().any(|n| n.ends_with("__c")), "{names:?}");
+    let bad = soql(&sf, "query", "SELECT Id, ARR__c FROM Account").await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.error_code(), "INVALID_FIELD");
+    let org = query_all_pages(
+        &sf,
+        "query",
+        "SELECT DefaultCurrencyIsoCode FROM Organization",
+    )
+    .await;
+    assert_eq!(org[0]["DefaultCurrencyIsoCode"], json!("EUR"));
+    let types = query_all_pages(&sf, "query", "SELECT Type FROM Opportunity").await;
+    assert!(types
+        .iter()
+        .all(|r| r["Type"].as_str().unwrap().contains("Customer")));
 }

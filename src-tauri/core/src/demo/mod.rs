@@ -76,8 +76,7 @@ pub fn generate(opts: DemoOptions) -> DemoData {
             i as i64 + 1,
             name,
             owner,
-            opts.as_of,
-            opts.today,
+            &opts,
             &mut data,
         );
         backfill_snapshots(&history, opts.today, &mut data.snapshots);

@@ -84,10 +84,10 @@ pub(super) fn simulate(
     id: i64,
     name: String,
     owner: String,
-    as_of: DateTime<Utc>,
-    today: NaiveDate,
+    opts: &super::DemoOptions,
     out: &mut DemoData,
 ) -> AccountHistory {
+    let (as_of, today) = (opts.as_of, opts.today);
     let window_start = today - Duration::days(HISTORY_DAYS);
     let p = plan(rng);
     let contract_start = today - Duration::days(rng.gen_range(20..1300));
