@@ -173,6 +173,8 @@ pub struct Stats {
     pub unauthorized_401: u64,
     /// Searches refused by the 10,000-result cap.
     pub cap_400: u64,
+    /// Pages of archived records listed (`GET /crm/v3/objects/{type}?archived=true`).
+    pub archived_pages: u64,
     /// `"GET /crm/v3/objects/companies"`, `"POST /crm/v3/objects/contacts/search"`, ... (numeric path
     /// segments shown as `{id}`).
     pub by_route: BTreeMap<String, u64>,

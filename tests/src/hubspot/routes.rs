@@ -153,7 +153,10 @@ async fn list(State(sh): Sh, Path(ty): Path<String>, RawQuery(q): RawQuery) -> R
         ),
     };
     let props = properties_param(&pairs);
-    let st = sh.lock();
+    let mut st = sh.lock();
+    if archived {
+        st.stats.archived_pages += 1;
+    }
     let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
     let page: Vec<&Obj> = st.types[ty.idx()]
         .objs
@@ -329,8 +332,10 @@ async fn search_route(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res
     let req: SearchReq = parse_body(&body)?;
     let mut st = sh.lock();
     // A lagging index shows each record as it was before its latest writes.
-    let lag = st.lag_ms();
-    let mut lagging = (lag > 0).then(|| st.types[ty.idx()].indexed_view(now_ms(), lag));
+    let now = now_ms();
+    let mut lagging = st.types[ty.idx()]
+        .lagging(now)
+        .then(|| st.types[ty.idx()].indexed_view(now));
     let store = match lagging.as_mut() {
         Some(view) => view,
         None => st.store(ty),

@@ -218,9 +218,9 @@ pub(crate) struct Obj {
     pub created_ms: i64,
     pub updated_ms: i64,
     pub archived_at: Option<i64>,
-    /// Wall-clock time of the last write, and the version search showed before it: with a
-    /// search-index lag, search sees `prev` (none: nothing) until `written_ms + lag`.
-    pub written_ms: i64,
+    /// Wall-clock time the last write reaches the search index; until then search sees `prev`,
+    /// the version it showed before the write (none: nothing, for a new record).
+    pub visible_at_ms: i64,
     pub prev: Option<Box<Obj>>,
 }
 
@@ -232,25 +232,26 @@ impl Obj {
             created_ms,
             updated_ms,
             archived_at: None,
-            written_ms: i64::MIN,
+            visible_at_ms: i64::MIN,
             prev: None,
         }
     }
 
-    /// The version the search index holds at wall time `now` with an index lag of `lag_ms`.
-    pub fn indexed(&self, now: i64, lag_ms: i64) -> Option<&Obj> {
-        if lag_ms <= 0 || now >= self.written_ms.saturating_add(lag_ms) {
+    /// The version the search index holds at wall time `now`.
+    pub fn indexed(&self, now: i64) -> Option<&Obj> {
+        if now >= self.visible_at_ms {
             Some(self)
         } else {
             self.prev.as_deref()
         }
     }
 
-    /// Call before changing the record at wall time `now`: remembers what search shows until
-    /// the index catches up. `existing` is false for a record created by this write.
+    /// Call before changing the record at wall time `now` when writes take `lag_ms` to reach
+    /// the search index: remembers what search shows until then. `existing` is false for a
+    /// record this write creates.
     pub fn before_write(&mut self, existing: bool, now: i64, lag_ms: i64) {
         let shown = if existing {
-            self.indexed(now, lag_ms).map(|o| {
+            self.indexed(now).map(|o| {
                 let mut v = o.clone();
                 v.prev = None;
                 Box::new(v)
@@ -259,7 +260,7 @@ impl Obj {
             None
         };
         self.prev = if lag_ms > 0 { shown } else { None };
-        self.written_ms = now;
+        self.visible_at_ms = now.saturating_add(lag_ms.max(0));
     }
 
     pub fn archived(&self) -> bool {
@@ -355,13 +356,18 @@ impl TypeStore {
         self.sorted.clear();
     }
 
-    /// What the search index shows at wall time `now` with an index lag of `lag_ms`.
-    pub fn indexed_view(&self, now: i64, lag_ms: i64) -> TypeStore {
+    /// Whether some write has not reached the search index at wall time `now`.
+    pub fn lagging(&self, now: i64) -> bool {
+        self.objs.values().any(|o| o.visible_at_ms > now)
+    }
+
+    /// What the search index shows at wall time `now`.
+    pub fn indexed_view(&self, now: i64) -> TypeStore {
         TypeStore {
             objs: self
                 .objs
                 .values()
-                .filter_map(|o| o.indexed(now, lag_ms).map(|v| (v.id, v.clone())))
+                .filter_map(|o| o.indexed(now).map(|v| (v.id, v.clone())))
                 .collect(),
             sorted: HashMap::new(),
         }
