@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use rapport_core::domain::Clock;
 use rapport_core::domain::Crm;
 use rapport_core::secrets::{CrmSecret, DbKey, KeySource};
-use rapport_core::sync::engine::sync_hubspot;
+use rapport_core::sync::engine::{self, Connector, Run};
+use rapport_core::sync::hubspot::HubSpot;
 use rapport_core::sync::{AuthKind, Connection, NewConnection, Settings, SyncReport};
 use rapport_core::Rapport;
 use tokio_util::sync::CancellationToken;
@@ -123,17 +124,25 @@ async fn run(r: &Rapport, conn: &Connection) -> (SyncReport, Duration, f64) {
         refresh_token: None,
     };
     let (t, cpu) = (Instant::now(), cpu_seconds());
-    let rep = sync_hubspot(
-        r.store(),
-        conn,
-        &secret,
-        false,
-        CancellationToken::new(),
-        Arc::new(|_| {}),
-        &Clock::system(),
-    )
-    .await
-    .unwrap();
+    let (hs, notes) = HubSpot::prepare(conn, &secret, None, Clock::system())
+        .await
+        .unwrap();
+    let hs = Arc::new(hs);
+    let run = Run {
+        store: r.store().clone(),
+        conn: Arc::new(conn.clone()),
+        full: false,
+        cancel: CancellationToken::new(),
+        progress: Arc::new(|_| {}),
+        clock: Clock::system(),
+    };
+    let objects = engine::sync(hs.clone(), run).await.unwrap();
+    let rep = SyncReport {
+        connection: conn.name.clone(),
+        objects,
+        budget: hs.budget(),
+        notes,
+    };
     assert_eq!(rep.first_error(), None, "{rep:?}");
     (rep, t.elapsed(), cpu_seconds() - cpu)
 }
@@ -156,7 +165,7 @@ async fn main() {
     let fetched = rep.fetched();
     println!("Full sync: {} object types × {n} records", TYPES.len());
     println!("  records            {fetched:>10}");
-    println!("  requests           {:>10}", rep.requests);
+    println!("  requests           {:>10}", rep.budget.requests);
     println!("  wall time          {:>10.2} s", wall.as_secs_f64());
     println!(
         "  throughput         {:>10.0} records/s (end to end, into the encrypted store)",
@@ -205,7 +214,7 @@ async fn main() {
         "  fetched {:>8}   changed {:>8}   requests {:>5}   wall {:>6.2} s   CPU {:>5.2} s",
         rep.fetched(),
         changed,
-        rep.requests,
+        rep.budget.requests,
         wall.as_secs_f64(),
         cpu
     );
@@ -223,15 +232,15 @@ async fn main() {
     );
     println!(
         "  requests {:>5} in {:>6.1} s = {:.1} requests/s; ceiling 19.0/s → {:.1} % of the ceiling",
-        rep.requests,
+        rep.budget.requests,
         wall.as_secs_f64(),
-        rep.requests as f64 / wall.as_secs_f64(),
-        rep.requests as f64 / ceiling * 100.0
+        rep.budget.requests as f64 / wall.as_secs_f64(),
+        rep.budget.requests as f64 / ceiling * 100.0
     );
     println!(
         "  refused (429) {:>3}   retried {:>3}   records {:>6}",
-        rep.rate_limited,
-        rep.retries,
+        rep.budget.rate_limited,
+        rep.budget.retries,
         rep.fetched()
     );
     r.close().await;

@@ -1,6 +1,7 @@
 //! HubSpot sync over real HTTP against the fake HubSpot server on 127.0.0.1, into a real
 //! SQLCipher store, with the token in the real keychain (run under scripts/with-keyring.sh).
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use rapport_core::domain::Clock;
@@ -25,23 +26,26 @@ fn token(t: &str) -> CrmSecret {
 struct World {
     fake: FakeHubSpot,
     r: Rapport,
+    /// Milliseconds the app's clock runs ahead of the system clock.
+    ahead_ms: Arc<AtomicI64>,
     _dir: tempfile::TempDir,
 }
 
 /// A fake HubSpot seeded with `companies`, and an app store connected to it as "hs" with a
-/// request budget of `budget` per 10 s.
+/// request budget of `budget` per 10 s. The app's clock can be moved forward.
 async fn world(cfg: Config, companies: usize, budget: u32) -> World {
     let fake = FakeHubSpot::start(cfg).await;
     fake.seed(companies, 7);
     let dir = tempfile::tempdir().unwrap();
-    let r = Rapport::open_with_key(
-        dir.path(),
-        &DbKey::random(),
-        KeySource::Keychain,
-        Clock::system(),
-    )
-    .await
-    .unwrap();
+    let ahead_ms = Arc::new(AtomicI64::new(0));
+    let ahead = ahead_ms.clone();
+    let clock = Clock::new(
+        move || chrono::Utc::now() + chrono::Duration::milliseconds(ahead.load(Ordering::Relaxed)),
+        |_| chrono::FixedOffset::east_opt(0).unwrap(),
+    );
+    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain, clock)
+        .await
+        .unwrap();
     r.ensure_demo(chrono::Utc::now()).await.unwrap();
     let mut c = r
         .connect("hs", Crm::Hubspot, Some(&fake.base_url), token(TOKEN))
@@ -49,7 +53,41 @@ async fn world(cfg: Config, companies: usize, budget: u32) -> World {
         .unwrap();
     c.settings.requests_per_10s = budget;
     r.store().update_connection(&c).await.unwrap();
-    World { fake, r, _dir: dir }
+    World {
+        fake,
+        r,
+        ahead_ms,
+        _dir: dir,
+    }
+}
+
+/// Companies of `f` that churned: the last closed `renewal` deal is lost and no deal was won
+/// after it. Worked out from the fake's own properties.
+fn expected_churned(f: &FakeHubSpot) -> std::collections::HashSet<u64> {
+    f.ids("companies")
+        .into_iter()
+        .filter(|c| {
+            let deals: Vec<_> = f
+                .associated("companies", *c, "deals")
+                .into_iter()
+                .filter_map(|d| f.get("deals", d))
+                .collect();
+            let closed = |p: &std::collections::BTreeMap<String, String>| {
+                matches!(p["dealstage"].as_str(), "closedwon" | "closedlost")
+                    && p["closedate"].as_str() < "2026-11-20"
+            };
+            let last_renewal = deals
+                .iter()
+                .filter(|p| p["dealtype"] == "renewal" && closed(p))
+                .max_by_key(|p| p["closedate"].clone());
+            match last_renewal {
+                Some(r) if r["dealstage"] == "closedlost" => !deals
+                    .iter()
+                    .any(|p| p["dealstage"] == "closedwon" && p["closedate"] > r["closedate"]),
+                _ => false,
+            }
+        })
+        .collect()
 }
 
 async fn sync(r: &Rapport, full: bool) -> SyncReport {
@@ -116,7 +154,12 @@ async fn full_sync_stores_every_record_with_its_values_and_replaces_the_demo() {
     // The demo is gone; every account is a HubSpot one with the fake's values.
     let status = w.r.status().await.unwrap();
     assert!(!status.demo);
-    assert_eq!(status.accounts, f.count("companies", false) as i64);
+    // Accounts on the books: every company but those whose last closed renewal was lost with
+    // nothing won after it (DESIGN §4 churn from closed-lost renewals).
+    assert_eq!(
+        status.accounts,
+        (f.count("companies", false) - expected_churned(f).len()) as i64
+    );
     let id = f.ids("companies")[3];
     let props = f.get("companies", id).unwrap();
     let local =
@@ -154,17 +197,16 @@ async fn full_sync_stores_every_record_with_its_values_and_replaces_the_demo() {
         engagements.min(100),
         "every associated engagement is linked"
     );
-    // Every account is scored after the sync.
-    let table =
-        w.r.portfolio_table(chrono::Utc::now().date_naive())
-            .await
-            .unwrap();
-    assert_eq!(table.rows.len(), f.count("companies", false));
-    assert!(table.rows.iter().all(|r| r.score.is_some()));
+    // The table lists the accounts on the books.
+    let table = w.r.portfolio_table(w.r.today()).await.unwrap();
+    assert_eq!(
+        table.rows.len(),
+        f.count("companies", false) - expected_churned(f).len()
+    );
 }
 
 #[tokio::test]
-async fn incremental_sync_picks_up_exactly_what_changed_and_deletes_propagate() {
+async fn incremental_sync_picks_up_exactly_what_changed_and_deletes_propagate_daily() {
     let w = world(Config::default(), 30, 10_000).await;
     sync(&w.r, false).await;
     let later = chrono::Utc::now().timestamp_millis() + 60_000;
@@ -191,9 +233,23 @@ async fn incremental_sync_picks_up_exactly_what_changed_and_deletes_propagate() 
     assert_eq!(rep.first_error(), None);
     assert_eq!(object(&rep, "companies").upserted, 1);
     assert_eq!(object(&rep, "contacts").upserted, 1);
-    assert_eq!(object(&rep, "deals").deleted, 1);
     assert_eq!(object(&rep, "tickets").upserted, 0);
+    // The archived lists are walked once a day (and on a full resync), not on every sync: a
+    // portal with 200k archived contacts would otherwise spend ~2,000 requests per sync on them.
+    assert_eq!(object(&rep, "deals").deleted, 0);
+    assert_eq!(w.fake.stats().archived_pages, 0);
+    // The daily allowance used is in the report, as HubSpot's headers say.
+    assert_eq!(rep.budget.daily_limit, Some(500_000));
+    assert!(rep
+        .budget
+        .daily_used
+        .is_some_and(|u| u > 0 && u <= w.fake.stats().ok));
+    w.ahead_ms.store(25 * 3_600_000, Ordering::Relaxed);
+    let rep = sync(&w.r, false).await;
+    assert_eq!(object(&rep, "deals").deleted, 1);
     assert_eq!(live(&w.r, "deal").await, deals_before - 1);
+    // One archived page per object type.
+    assert_eq!(w.fake.stats().archived_pages, 10);
     let renamed = w.r.store().find_accounts("Renamed Holdings").await.unwrap();
     assert_eq!(renamed.len(), 1);
     assert_eq!(renamed[0].crm_id, companies[0].to_string());
@@ -285,7 +341,7 @@ async fn rate_limits_server_errors_and_retry_after_are_survived() {
     let rep = sync(&w.r, false).await;
     assert_eq!(rep.first_error(), None);
     assert_eq!(live(&w.r, "account").await, 30);
-    assert!(rep.retries >= 3, "{rep:?}");
+    assert!(rep.budget.retries >= 3, "{rep:?}");
     assert!(w.fake.stats().errors_5xx >= 2);
 }
 
@@ -436,11 +492,11 @@ async fn a_lower_limit_in_the_response_headers_is_followed_before_the_server_ref
     let rep = sync(&w.r, false).await;
     assert_eq!(rep.first_error(), None);
     assert!(
-        rep.requests > 60,
+        rep.budget.requests > 60,
         "enough requests to pass the limit: {}",
-        rep.requests
+        rep.budget.requests
     );
-    assert_eq!(rep.rate_limited, 0, "{rep:?}");
+    assert_eq!(rep.budget.rate_limited, 0, "{rep:?}");
     assert_eq!(w.fake.stats().rejected_429, 0);
 }
 

@@ -387,8 +387,7 @@ async fn resetting_the_demo_while_a_crm_is_connected_is_refused() {
     let err = r
         .generate_demo(20, 1, chrono::Utc::now())
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert!(err.to_string().contains("hs"), "{err}");
     assert_eq!(
@@ -409,8 +408,7 @@ async fn a_stored_secret_is_never_sent_to_a_new_host_nor_over_plain_http() {
     let err = r
         .edit_connection("hs", &other.base_url, c.settings.clone(), None)
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert_eq!(other.stats().requests, 0, "the token went to the new host");
     // Plain http is only for this machine.
@@ -418,8 +416,7 @@ async fn a_stored_secret_is_never_sent_to_a_new_host_nor_over_plain_http() {
         let err = r
             .connect("other", Crm::Hubspot, Some(url), token(TOKEN))
             .await
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert_eq!(err.code(), ErrorCode::InvalidInput, "{url}: {err}");
     }
     // With the credential entered again, moving is fine.

@@ -191,6 +191,67 @@ async fn salesforce_oauth_uses_the_instance_url_and_refreshes_an_expired_session
     assert_eq!(live(&r, "account", Crm::Salesforce).await, 12);
 }
 
+/// Companies whose last closed `renewal` deal was lost and nothing was won after, from the
+/// fake's own properties.
+fn churned_hubspot(f: &rapport_tests::hubspot::FakeHubSpot) -> i64 {
+    let mut n = 0;
+    for c in f.ids("companies") {
+        let deals: Vec<_> = f
+            .associated("companies", c, "deals")
+            .into_iter()
+            .filter_map(|d| f.get("deals", d))
+            .collect();
+        let closed = |p: &std::collections::BTreeMap<String, String>| {
+            matches!(p["dealstage"].as_str(), "closedwon" | "closedlost")
+        };
+        let last = deals
+            .iter()
+            .filter(|p| p["dealtype"] == "renewal" && closed(p))
+            .max_by_key(|p| p["closedate"].clone());
+        if let Some(r) = last.filter(|r| r["dealstage"] == "closedlost") {
+            if !deals
+                .iter()
+                .any(|p| p["dealstage"] == "closedwon" && p["closedate"] > r["closedate"])
+            {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The same for Salesforce accounts and their `Renewal` opportunities.
+fn churned_salesforce(f: &FakeSalesforce) -> i64 {
+    let opps: Vec<_> = f
+        .ids("Opportunity")
+        .into_iter()
+        .filter_map(|id| f.get("Opportunity", &id))
+        .collect();
+    let mut n = 0;
+    for a in f.ids("Account") {
+        let mine: Vec<_> = opps
+            .iter()
+            .filter(|o| o["AccountId"].as_str() == Some(a.as_str()))
+            .collect();
+        let close = |o: &serde_json::Map<String, serde_json::Value>| {
+            o["CloseDate"].as_str().unwrap_or("").to_string()
+        };
+        let last = mine
+            .iter()
+            .filter(|o| o["Type"] == "Renewal" && o["IsClosed"] == true)
+            .max_by_key(|o| close(o));
+        if let Some(r) = last.filter(|r| r["IsWon"] == false) {
+            if !mine
+                .iter()
+                .any(|o| o["IsWon"] == true && close(o) > close(r))
+            {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
 #[tokio::test]
 async fn hubspot_and_salesforce_feed_one_portfolio_each_row_knowing_its_source() {
     let hs =
@@ -226,13 +287,12 @@ async fn hubspot_and_salesforce_feed_one_portfolio_each_row_knowing_its_source()
     );
     assert_eq!(live(&r, "account", Crm::Hubspot).await, 15);
     assert_eq!(live(&r, "account", Crm::Salesforce).await, 10);
+    // On the books: all 25 but those whose last closed renewal was lost with nothing won after.
+    let churned = churned_hubspot(&hs) + churned_salesforce(&sf);
     let status = r.status().await.unwrap();
-    assert_eq!((status.demo, status.accounts), (false, 25));
-    let table = r
-        .portfolio_table(chrono::Utc::now().date_naive())
-        .await
-        .unwrap();
-    assert_eq!(table.rows.len(), 25);
+    assert_eq!((status.demo, status.accounts), (false, 25 - churned));
+    let table = r.portfolio_table(r.today()).await.unwrap();
+    assert_eq!(table.rows.len() as i64, 25 - churned);
     let sf_id = sf.ids("Account")[0].clone();
     let a = r
         .store()
@@ -266,7 +326,8 @@ async fn the_orgs_daily_allowance_is_respected_before_salesforce_refuses() {
     .unwrap();
     let rep = sync(&r, "sf").await;
     let err = rep.first_error().expect("stopped by the allowance");
-    assert!(err.contains("daily API requests"), "{err}");
+    assert!(err.message.contains("daily API requests"), "{err:?}");
+    assert_eq!(err.code, rapport_core::ErrorCode::CrmRateLimited);
     // Stopped with 5 % of 40 (2 requests) left: never refused.
     assert_eq!(sf.stats().forbidden_403, 0);
     assert!(sf.api_used() <= 38, "used {}", sf.api_used());

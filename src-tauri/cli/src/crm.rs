@@ -142,7 +142,7 @@ pub async fn connections(r: &Rapport) -> Result<String> {
             .iter()
             .filter(|x| x.connection == c.name)
             .take(10)
-            .find_map(|x| x.error_message.clone());
+            .find_map(|x| x.error.clone());
         out.push_str(&format!(
             "{:<20} {:<10} {:<40} {}\n",
             c.name,
@@ -155,6 +155,9 @@ pub async fn connections(r: &Rapport) -> Result<String> {
         ));
         if let Some(e) = failed {
             out.push_str(&format!("{:<20} last error: {e}\n", ""));
+        }
+        for n in r.store().connection_notes(c.id).await? {
+            out.push_str(&format!("{:<20} note: {n}\n", ""));
         }
     }
     Ok(out)
@@ -201,14 +204,25 @@ pub async fn sync(r: &Rapport, only: Option<&str>, full: bool) -> Result<String>
     let mut out = String::new();
     let mut first_error = None;
     for rep in &reports {
+        let b = &rep.budget;
+        let daily = match (b.daily_used, b.daily_limit) {
+            (Some(u), Some(l)) => format!(
+                "; daily API allowance {u} of {l} used ({:.1} %)",
+                100.0 * u as f64 / l.max(1) as f64
+            ),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            "{}: {} records fetched in {} requests ({} retried, {} rate-limited)\n",
+            "{}: {} records fetched in {} requests ({} retried, {} rate-limited){daily}\n",
             rep.connection,
             rep.fetched(),
-            rep.requests,
-            rep.retries,
-            rep.rate_limited
+            b.requests,
+            b.retries,
+            b.rate_limited
         ));
+        for n in &rep.notes {
+            out.push_str(&format!("  note: {n}\n"));
+        }
         for o in &rep.objects {
             out.push_str(&format!(
                 "  {:<22} {:>8} fetched {:>8} changed {:>6} deleted {:>7.1} s{}\n",
@@ -224,14 +238,14 @@ pub async fn sync(r: &Rapport, only: Option<&str>, full: bool) -> Result<String>
             ));
         }
         if first_error.is_none() {
-            first_error = rep.first_error().map(str::to_string);
+            first_error = rep.first_error().cloned();
         }
     }
     match first_error {
         Some(e) => {
             crate::emit(&out);
             Err(Error::Crm {
-                code: rapport_core::ErrorCode::CrmBadResponse,
+                code: e.code,
                 message: format!("The sync did not finish: {e}"),
             })
         }

@@ -249,10 +249,13 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
             Ok(())
         }
         Command::Connect { crm } => crm::connect(&r, crm.into()).await.map(|s| emit(&s)),
-        Command::Test { name } => r
-            .test_connection(&name)
-            .await
-            .map(|()| emit(&format!("{name:?} works.\n"))),
+        Command::Test { name } => r.test_connection(&name).await.map(|notes| {
+            let mut out = format!("{name:?} works.\n");
+            for n in notes {
+                out.push_str(&format!("  note: {n}\n"));
+            }
+            emit(&out)
+        }),
         Command::Edit {
             name,
             base_url,

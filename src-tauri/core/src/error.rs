@@ -36,7 +36,13 @@ pub struct IpcError {
     pub message: String,
 }
 
-#[derive(Debug, thiserror::Error)]
+impl std::fmt::Display for IpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("{0} was not found.")]
     NotFound(String),

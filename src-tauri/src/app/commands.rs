@@ -96,7 +96,10 @@ pub async fn edit_connection(
 }
 
 #[tauri::command]
-pub async fn test_connection(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+pub async fn test_connection(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<Vec<String>, IpcError> {
     state.with(async |r| r.test_connection(&name).await).await
 }
 

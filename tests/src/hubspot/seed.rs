@@ -308,7 +308,13 @@ fn company(g: &mut Gen, index: usize, names: &mut HashSet<String>) {
                 let close = base + g.rng.gen_range(-300..=150) * DAY;
                 (
                     format!("Expansion +{extra} seats"),
-                    "existingbusiness",
+                    // A portal with custom deal types has its own for upsells; a stock one only
+                    // has "existing business" for renewals and upsells alike.
+                    if g.opts.custom_properties {
+                        "upsell"
+                    } else {
+                        "existingbusiness"
+                    },
                     close,
                     extra * price,
                 )

@@ -9,7 +9,7 @@ export type Crm = "demo" | "hubspot" | "salesforce";
 
 export type LifecycleStage = "onboarding" | "adoption" | "value" | "renewal" | "expansion" | "at_risk" | "churned";
 
-export type DealKind = "new" | "renewal" | "expansion" | "contraction";
+export type DealKind = "new" | "renewal" | "expansion" | "contraction" | "other";
 
 export type DealStatus = "open" | "won" | "lost";
 
@@ -151,9 +151,17 @@ export type ConnectionView = { name: string, crm: Crm, base_url: string,
  */
 last_synced: string | null, 
 /**
- * The newest failed run's message, if the newest run of some type failed.
+ * The newest failed run's error, if the newest run of some type failed.
  */
-last_error: string | null, requests_per_10s: number, 
+last_error: IpcError | null, 
+/**
+ * What the mapping could not find in this CRM, in sentences.
+ */
+notes: Array<string>, 
+/**
+ * A plain http:// address to this computer (tests, local proxies).
+ */
+unencrypted: boolean, requests_per_10s: number, 
 /**
  * How CRM fields map to Rapport's (editable).
  */
@@ -163,13 +171,27 @@ export type CrmCredentials = { token: string | null, client_id: string | null, c
 
 export type Settings = { arr_property: string, contract_start_property: string, renewal_property: string, seats_purchased_property: string, seats_used_property: string, active_users_property: string, 
 /**
- * CRM deal type → kind; unknown types count as `new`.
+ * The contact property holding buying roles (champion, executive sponsor, ...).
+ */
+role_property: string, 
+/**
+ * CRM deal type → kind; types not listed are `other` and count towards nothing.
  */
 deal_types: { [key in string]?: DealKind }, won_stages: Array<string>, lost_stages: Array<string>, closed_ticket_stages: Array<string>, 
 /**
  * The app's request budget per 10 s (HubSpot Starter 100, Pro/Enterprise 190).
  */
-requests_per_10s: number, };
+requests_per_10s: number, 
+/**
+ * An account property saying the client churned: a date (the churn date) or one of
+ * `churn_values`. Empty: churn comes from lost renewals only.
+ */
+churn_property: string, churn_values: Array<string>, 
+/**
+ * A contact property saying the person left the company: a date, or yes/true. Bounced
+ * mail and a removed company association count as well.
+ */
+left_company_property: string, };
 
 export type Progress = { connection: string, object_type: string, fetched: number, upserted: number, deleted: number, 
 /**
@@ -177,15 +199,14 @@ export type Progress = { connection: string, object_type: string, fetched: numbe
  */
 rate: number, 
 /**
- * Records this run expects to read in all, when the CRM says (searches and SOQL do; a
- * first HubSpot backfill through the list endpoint does not).
+ * Records this run expects to read in all, when the CRM says.
  */
-total: number | null, 
+total: number | null, phase: SyncPhase, done: boolean, error: IpcError | null, };
+
+export type ObjectReport = { object_type: string, fetched: number, upserted: number, deleted: number, duration_ms: number, error: IpcError | null, };
+
+export type SyncReport = { connection: string, objects: Array<ObjectReport>, budget: Budget, 
 /**
- * `backfill`, `incremental`, `deletes` or `done`.
+ * What the connection's mapping could not find, in sentences (e.g. a missing property).
  */
-phase: string, done: boolean, error: string | null, };
-
-export type ObjectReport = { object_type: string, fetched: number, upserted: number, deleted: number, duration_ms: number, error: string | null, };
-
-export type SyncReport = { connection: string, objects: Array<ObjectReport>, requests: number, retries: number, rate_limited: number, };
+notes: Array<string>, };

@@ -225,6 +225,7 @@ pub(super) fn simulate(
                     DealKind::Renewal => format!("renewal {}", close.year()),
                     DealKind::Expansion => "seat expansion".to_string(),
                     DealKind::Contraction => "seat reduction".to_string(),
+                    DealKind::Other => "other".to_string(),
                 }
             ),
             kind,

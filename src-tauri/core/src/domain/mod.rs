@@ -142,6 +142,8 @@ pub struct Contact {
     pub left_on: Option<NaiveDate>,
 }
 
+/// What a deal does to recurring revenue. `Other` is a CRM deal type Rapport does not map: it
+/// counts towards no ARR or retention figure until the connection's mapping says what it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum DealKind {
@@ -149,6 +151,7 @@ pub enum DealKind {
     Renewal,
     Expansion,
     Contraction,
+    Other,
 }
 
 impl DealKind {
@@ -158,12 +161,19 @@ impl DealKind {
             DealKind::Renewal => "renewal",
             DealKind::Expansion => "expansion",
             DealKind::Contraction => "contraction",
+            DealKind::Other => "other",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::New, Self::Renewal, Self::Expansion, Self::Contraction]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [
+            Self::New,
+            Self::Renewal,
+            Self::Expansion,
+            Self::Contraction,
+            Self::Other,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 }
 

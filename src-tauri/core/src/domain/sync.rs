@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Crm, DealKind};
+use super::{Crm, DealKind, DealStatus, LifecycleStage, SurveyKind};
 
 /// How a connection authenticates; the secret itself is in the keychain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,13 +45,22 @@ pub struct Settings {
     pub seats_purchased_property: String,
     pub seats_used_property: String,
     pub active_users_property: String,
-    /// CRM deal type → kind; unknown types count as `new`.
+    /// The contact property holding buying roles (champion, executive sponsor, ...).
+    pub role_property: String,
+    /// CRM deal type → kind; types not listed are `other` and count towards nothing.
     pub deal_types: BTreeMap<String, DealKind>,
     pub won_stages: Vec<String>,
     pub lost_stages: Vec<String>,
     pub closed_ticket_stages: Vec<String>,
     /// The app's request budget per 10 s (HubSpot Starter 100, Pro/Enterprise 190).
     pub requests_per_10s: u32,
+    /// An account property saying the client churned: a date (the churn date) or one of
+    /// `churn_values`. Empty: churn comes from lost renewals only.
+    pub churn_property: String,
+    pub churn_values: Vec<String>,
+    /// A contact property saying the person left the company: a date, or yes/true. Bounced
+    /// mail and a removed company association count as well.
+    pub left_company_property: String,
 }
 
 impl Default for Settings {
@@ -63,10 +72,18 @@ impl Default for Settings {
             seats_purchased_property: "seats_purchased".into(),
             seats_used_property: "seats_used".into(),
             active_users_property: "active_users".into(),
+            role_property: "hs_buying_role".into(),
+            // HubSpot's stock types are `newbusiness` and `existingbusiness`; existing business is
+            // renewals and upsells alike, so it counts as a renewal (it keeps ARR, it is not
+            // expansion). Portals often add their own `renewal`, `upsell`, `downgrade`.
             deal_types: [
                 ("newbusiness", DealKind::New),
+                ("existingbusiness", DealKind::Renewal),
                 ("renewal", DealKind::Renewal),
-                ("existingbusiness", DealKind::Expansion),
+                ("upsell", DealKind::Expansion),
+                ("expansion", DealKind::Expansion),
+                ("downgrade", DealKind::Contraction),
+                ("contraction", DealKind::Contraction),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
@@ -75,7 +92,29 @@ impl Default for Settings {
             lost_stages: vec!["closedlost".into()],
             closed_ticket_stages: vec!["4".into()],
             requests_per_10s: 190,
+            churn_property: String::new(),
+            churn_values: vec!["churned".into(), "former customer".into(), "lost".into()],
+            left_company_property: String::new(),
         }
+    }
+}
+
+impl Settings {
+    /// The mapped account properties (empty names left out), with the churn property.
+    pub fn account_fields(&self) -> Vec<&str> {
+        [
+            &self.arr_property,
+            &self.contract_start_property,
+            &self.renewal_property,
+            &self.seats_purchased_property,
+            &self.seats_used_property,
+            &self.active_users_property,
+            &self.churn_property,
+        ]
+        .into_iter()
+        .map(String::as_str)
+        .filter(|f| !f.is_empty())
+        .collect()
     }
 }
 
@@ -100,8 +139,6 @@ pub struct NewConnection {
     pub settings: Settings,
 }
 
-use super::{DealStatus, LifecycleStage, SurveyKind};
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRow {
     pub crm_id: String,
@@ -111,8 +148,11 @@ pub struct AccountRow {
     pub segment: String,
     pub owner: String,
     pub stage: LifecycleStage,
-    pub arr: f64,
+    /// ARR from the mapped property; `None` when the record has no value (derived from deals).
+    pub arr: Option<f64>,
     pub currency: String,
+    /// Churn as the CRM's churn property says.
+    pub churned_on: Option<NaiveDate>,
     pub contract_start: Option<NaiveDate>,
     pub renewal_date: Option<NaiveDate>,
     pub seats_purchased: i64,
@@ -133,6 +173,9 @@ pub struct ContactRow {
     pub sponsor: bool,
     pub decision_maker: bool,
     pub advisory: bool,
+    /// Left the company, and why in words ("mail to them bounces").
+    pub left_on: Option<NaiveDate>,
+    pub left_reason: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -143,6 +186,7 @@ pub struct DealRow {
     pub name: String,
     pub kind: DealKind,
     pub amount: f64,
+    pub currency: String,
     pub stage: String,
     pub close_date: NaiveDate,
     pub status: DealStatus,
@@ -181,6 +225,31 @@ pub struct SurveyRow {
     pub score: i64,
     pub verbatim: String,
     pub captured_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Where an object type's sync stands, as progress reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    /// Reading every record (first sync, full resync).
+    Backfill,
+    /// Reading what changed since the last sync.
+    Changes,
+    /// Checking which records were deleted in the CRM.
+    Deletes,
+    Done,
+}
+
+impl std::fmt::Display for SyncPhase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SyncPhase::Backfill => "reading everything",
+            SyncPhase::Changes => "reading changes",
+            SyncPhase::Deletes => "checking deletions",
+            SyncPhase::Done => "done",
+        })
+    }
 }
 
 /// One page's worth of rows for one table.
@@ -212,4 +281,34 @@ impl PageRows {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// One closed or open deal of an account: kind, status, amount, close date.
+pub type DealFact = (DealKind, DealStatus, f64, NaiveDate);
+
+/// What the store holds about one synced account, for derivation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountFacts {
+    pub account_id: i64,
+    /// The CRM's own ARR is used as is; otherwise it is derived.
+    pub arr_from_crm: bool,
+    /// Contract dates from the CRM (`None`: derive them).
+    pub crm_contract_start: Option<NaiveDate>,
+    pub crm_renewal_date: Option<NaiveDate>,
+    /// Churn as the CRM's churn property says.
+    pub crm_churned_on: Option<NaiveDate>,
+    pub deals: Vec<DealFact>,
+}
+
+/// What derivation concluded; `None` fields are left as they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub account_id: i64,
+    /// ARR from the won deals (`None` when the CRM's ARR is used).
+    pub arr: Option<f64>,
+    pub contract_start: Option<NaiveDate>,
+    /// The renewal date and where it came from (`deals` or `anniversary`).
+    pub renewal: Option<(NaiveDate, &'static str)>,
+    /// Churn date and its source (`crm` or `deals`); `None`: on the books.
+    pub churn: Option<(NaiveDate, &'static str)>,
 }

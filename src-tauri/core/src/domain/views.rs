@@ -91,8 +91,22 @@ pub struct FeedbackView {
 /// What the retention KPIs need: every account's start and churn, and every closed deal.
 #[derive(Debug, Clone, Default)]
 pub struct RetentionInputs {
-    /// `(account id, contract start, churned on)`.
-    pub accounts: Vec<(i64, NaiveDate, Option<NaiveDate>)>,
-    /// `(account id, kind, amount, close date)` of won deals and lost renewals.
+    /// Every account ever on the books, deleted ones included (they count in the cohorts they
+    /// were part of).
+    pub accounts: Vec<RetentionAccount>,
+    /// `(account id, kind, status, amount, close date)` of closed deals.
     pub deals: Vec<(i64, DealKind, DealStatus, f64, NaiveDate)>,
+}
+
+/// One account as retention sees it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RetentionAccount {
+    pub id: i64,
+    pub contract_start: NaiveDate,
+    pub churned_on: Option<NaiveDate>,
+    /// The day it was deleted in the CRM: it left the books then, unless it churned before.
+    pub deleted_on: Option<NaiveDate>,
+    /// Its ARR now, used when no won deal explains its ARR (a CRM that keeps ARR on the
+    /// account only).
+    pub arr: f64,
 }

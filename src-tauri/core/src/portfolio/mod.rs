@@ -166,6 +166,20 @@ impl Rapport {
                 "The demo portfolio holds between 1 and 50,000 accounts.".into(),
             ));
         }
+        // The next sync would replace the demo again with only what changed lately.
+        let connected: Vec<String> = self
+            .store
+            .connections()
+            .await?
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        if !connected.is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "A CRM is connected ({}), so the portfolio is your real data. Disconnect it first to explore the demo.",
+                connected.join(", ")
+            )));
+        }
         let data = demo::generate(DemoOptions {
             accounts,
             seed,

@@ -89,8 +89,12 @@ pub struct ConnectionView {
     pub base_url: String,
     /// When every object type last finished syncing.
     pub last_synced: Option<DateTime<Utc>>,
-    /// The newest failed run's message, if the newest run of some type failed.
-    pub last_error: Option<String>,
+    /// The newest failed run's error, if the newest run of some type failed.
+    pub last_error: Option<crate::error::IpcError>,
+    /// What the mapping could not find in this CRM, in sentences.
+    pub notes: Vec<String>,
+    /// A plain http:// address to this computer (tests, local proxies).
+    pub unencrypted: bool,
     pub requests_per_10s: u32,
     /// How CRM fields map to Rapport's (editable).
     pub settings: crate::sync::Settings,

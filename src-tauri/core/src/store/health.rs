@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate};
 use sqlx::Row;
 
-use super::{day, parse_day, Store};
+use super::{day, midnight, parse_day, Store};
 use crate::domain::health::{
     Band, Component, HealthInputs, Measure, Snapshot, SupportFacts, SurveyFacts, UsageFacts,
     SURVEY_WINDOW_DAYS, USAGE_WINDOW_DAYS,
@@ -107,11 +107,8 @@ impl Store {
         debug_assert_eq!(USAGE_WINDOW_DAYS, 30);
         let at_s = day(at);
         // Timestamps are fixed-width RFC 3339 UTC, so "before the next midnight" is a text range.
-        let next_midnight = format!("{}T00:00:00Z", day(at + Duration::days(1)));
-        let survey_from = format!(
-            "{}T00:00:00Z",
-            day(at - Duration::days(SURVEY_WINDOW_DAYS - 1))
-        );
+        let next_midnight = midnight(at + Duration::days(1));
+        let survey_from = midnight(at - Duration::days(SURVEY_WINDOW_DAYS - 1));
         let pool = self.pool();
 
         let accounts = sqlx::query(
@@ -174,7 +171,7 @@ impl Store {
              FROM account a CROSS JOIN survey_response s INDEXED BY survey_account ON s.account_id = a.id
                 AND s.captured_at >= ?2 AND s.captured_at < ?1
              WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?3 IS NULL OR a.id = ?3)
-                AND s.kind IN ('nps', 'csat')
+                AND s.kind IN ('nps', 'csat') AND s.deleted = 0
              GROUP BY a.id",
         )
         .bind(&next_midnight)

@@ -95,6 +95,15 @@ impl Store {
             use sqlx::Connection;
             conn.close().await.ok();
         }
+        // Migrations run on their own connection with foreign keys off: a migration that rebuilds
+        // a table (SQLite cannot change a UNIQUE constraint in place) must not cascade.
+        let migrations = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone().foreign_keys(false))
+            .await
+            .map_err(|e| classify_open_error(path, e))?;
+        MIGRATOR.run(&migrations).await?;
+        migrations.close().await;
         // Connections (and their page caches) opened for a burst of concurrent reads are closed
         // again once idle; reopening one costs well under a millisecond with a raw key.
         let pool = SqlitePoolOptions::new()
@@ -104,7 +113,6 @@ impl Store {
             .connect_with(opts)
             .await
             .map_err(|e| classify_open_error(path, e))?;
-        MIGRATOR.run(&pool).await?;
         let store = Store {
             pool,
             path: path.to_path_buf(),
@@ -247,8 +255,15 @@ pub(crate) fn opt_day(s: Option<String>) -> Result<Option<chrono::NaiveDate>> {
     s.as_deref().map(parse_day).transpose()
 }
 
+/// An instant as stored: RFC 3339 UTC with milliseconds, fixed width, so text order is time
+/// order and two edits within one second stay apart.
 pub(crate) fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The first instant of day `d` (UTC), in the stored form, for range bounds.
+pub(crate) fn midnight(d: chrono::NaiveDate) -> String {
+    format!("{}T00:00:00.000Z", day(d))
 }
 
 pub(crate) fn parse_ts(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {

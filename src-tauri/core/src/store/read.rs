@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::{day, opt_day, parse_day, parse_ts, Store};
+use super::{midnight, opt_day, parse_day, parse_ts, Store};
 use crate::domain::views::{
     ActivityView, ContactView, DealView, FeedbackView, RetentionInputs, TicketView,
 };
@@ -203,7 +203,7 @@ impl Store {
         sqlx::query(
             "SELECT s.kind, s.score, s.verbatim, s.channel, s.captured_at, c.name
              FROM survey_response s LEFT JOIN contact c ON c.id = s.contact_id
-             WHERE s.account_id = ? AND (s.kind = 'nps' OR s.verbatim != '')
+             WHERE s.account_id = ? AND s.deleted = 0 AND (s.kind = 'nps' OR s.verbatim != '')
              ORDER BY s.captured_at DESC LIMIT ?",
         )
         .bind(account_id)
@@ -238,11 +238,11 @@ impl Store {
                 sqlx::query(
                     "SELECT json_group_array(json_array(d, score, n)) FROM (
                         SELECT substr(captured_at, 1, 10) AS d, score, count(*) AS n FROM survey_response
-                        WHERE kind = ? AND captured_at >= ? AND captured_at < ? GROUP BY d, score)",
+                        WHERE kind = ? AND captured_at >= ? AND captured_at < ? AND deleted = 0 GROUP BY d, score)",
                 )
                 .bind(kind.as_str())
-                .bind(format!("{}T00:00:00Z", day(from)))
-                .bind(format!("{}T00:00:00Z", day(to + chrono::Duration::days(1)))),
+                .bind(midnight(from))
+                .bind(midnight(to + chrono::Duration::days(1))),
             )
             .await?;
         Ok(counts
@@ -253,9 +253,12 @@ impl Store {
 
     pub async fn retention_inputs(&self) -> Result<RetentionInputs> {
         let (accounts, deals) = tokio::try_join!(
+            // Deleted accounts stay: they were in the cohorts of their day.
             self.json_rows(sqlx::query(
-                "SELECT json_group_array(json_array(id, contract_start, churned_on)) FROM account
-                 WHERE deleted = 0 AND contract_start IS NOT NULL",
+                "SELECT json_group_array(json_object('id', id, 'contract_start', contract_start,
+                    'churned_on', churned_on, 'deleted_on', CASE WHEN deleted = 1 THEN substr(coalesce(deleted_at, synced_at), 1, 10) END,
+                    'arr', arr)) FROM account
+                 WHERE contract_start IS NOT NULL",
             )),
             self.json_rows(sqlx::query(
                 "SELECT json_group_array(json_array(account_id, kind, status, amount, close_date)) FROM deal

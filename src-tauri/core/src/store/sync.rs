@@ -7,7 +7,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 use super::{day, parse_ts, ts, Store, BATCH_ROWS, META_SOURCE};
 use crate::domain::sync::{AuthKind, Connection, NewConnection, PageRows, Settings};
 use crate::domain::Crm;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, IpcError, Result};
 
 /// Child tables that point at an account through `account_crm_id`.
 const CHILD_TABLES: &[&str] = &["contact", "deal", "ticket", "activity", "survey_response"];
@@ -31,7 +31,7 @@ pub struct SyncRunRecord {
     pub upserted: u64,
     pub deleted: u64,
     pub errors: u64,
-    pub error_message: Option<String>,
+    pub error: Option<IpcError>,
 }
 
 fn connection_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Connection> {
@@ -110,13 +110,16 @@ impl Store {
             .collect()
     }
 
-    /// Removes a connection with the accounts (and their children) it brought in.
+    /// Removes a connection with every row it brought in: accounts with everything kept about
+    /// them, and the synced children (orphans included).
     pub async fn remove_connection(&self, id: i64) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM account WHERE connection_id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        for t in CHILD_TABLES.iter().chain(&["account"]) {
+            sqlx::query(&format!("DELETE FROM {t} WHERE connection_id = ?"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM crm_connection WHERE id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -177,14 +180,20 @@ impl Store {
         run_id: i64,
         connection_id: i64,
         object_type: &str,
-        error: Option<&str>,
+        error: Option<&IpcError>,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE sync_run SET finished_at = ?, errors = errors + ?, error_message = ? WHERE id = ?")
+        let code = error.map(|e| {
+            serde_json::to_value(e.code)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+        });
+        sqlx::query("UPDATE sync_run SET finished_at = ?, errors = errors + ?, error_message = ?, error_code = ? WHERE id = ? ")
             .bind(ts(now))
             .bind(error.is_some() as i64)
-            .bind(error)
+            .bind(error.map(|e| e.message.as_str()))
+            .bind(code.flatten())
             .bind(run_id)
             .execute(&mut *tx)
             .await?;
@@ -203,7 +212,7 @@ impl Store {
     /// The most recent runs, newest first.
     pub async fn sync_runs(&self, limit: i64) -> Result<Vec<SyncRunRecord>> {
         sqlx::query(
-            "SELECT c.name, r.object_type, r.started_at, r.finished_at, r.fetched, r.upserted, r.deleted, r.errors, r.error_message
+            "SELECT c.name, r.object_type, r.started_at, r.finished_at, r.fetched, r.upserted, r.deleted, r.errors, r.error_message, r.error_code
              FROM sync_run r JOIN crm_connection c ON c.id = r.connection_id ORDER BY r.id DESC LIMIT ?",
         )
         .bind(limit)
@@ -220,7 +229,13 @@ impl Store {
                 upserted: r.get::<i64, _>(5) as u64,
                 deleted: r.get::<i64, _>(6) as u64,
                 errors: r.get::<i64, _>(7) as u64,
-                error_message: r.get(8),
+                error: r.get::<Option<String>, _>(8).map(|message| IpcError {
+                    code: r
+                        .get::<Option<String>, _>(9)
+                        .and_then(|c| serde_json::from_value(serde_json::Value::String(c)).ok())
+                        .unwrap_or(ErrorCode::Internal),
+                    message,
+                }),
             })
         })
         .collect()
@@ -244,7 +259,6 @@ impl Store {
     ) -> Result<PageCounts> {
         let mut tx = self.write_tx().await?;
         leave_demo(&mut tx).await?;
-        let crm = conn.crm.as_str();
         let now_s = ts(now);
         let mut counts = PageCounts {
             fetched,
@@ -254,9 +268,12 @@ impl Store {
             PageRows::Deleted(ids) => {
                 for chunk in ids.chunks(BATCH_ROWS) {
                     let mut qb: QueryBuilder<Sqlite> =
-                        QueryBuilder::new(format!("UPDATE {table} SET deleted = 1, synced_at = "));
-                    qb.push_bind(&now_s);
-                    qb.push(" WHERE deleted = 0 AND crm = ").push_bind(crm);
+                        QueryBuilder::new(format!("UPDATE {table} SET deleted = 1, deleted_at = "));
+                    qb.push_bind(&now_s)
+                        .push(", synced_at = ")
+                        .push_bind(&now_s);
+                    qb.push(" WHERE deleted = 0 AND connection_id = ")
+                        .push_bind(conn.id);
                     qb.push(" AND crm_id IN (");
                     let mut sep = qb.separated(", ");
                     for id in chunk {
@@ -292,17 +309,18 @@ impl Store {
         Ok(counts)
     }
 
-    /// Points synced children at their account by the parent's CRM id (after a sync, since a
-    /// company can arrive after its contacts). Returns the ids of accounts whose children moved.
-    pub async fn relink_children(&self) -> Result<u64> {
+    /// Points a connection's synced children at their account by the parent's CRM id (after a
+    /// sync, since a company can arrive after its contacts). Returns how many rows moved.
+    pub async fn relink_children(&self, connection_id: i64) -> Result<u64> {
         let mut tx = self.write_tx().await?;
         let mut changed = 0;
         for t in CHILD_TABLES {
             changed += sqlx::query(&format!(
-                "UPDATE {t} SET account_id = (SELECT a.id FROM account a WHERE a.crm = {t}.crm AND a.crm_id = {t}.account_crm_id)
-                 WHERE account_crm_id IS NOT NULL AND account_id IS NOT
-                       (SELECT a.id FROM account a WHERE a.crm = {t}.crm AND a.crm_id = {t}.account_crm_id)"
+                "UPDATE {t} SET account_id = (SELECT a.id FROM account a WHERE a.connection_id = {t}.connection_id AND a.crm_id = {t}.account_crm_id)
+                 WHERE connection_id = ?1 AND account_crm_id IS NOT NULL AND account_id IS NOT
+                       (SELECT a.id FROM account a WHERE a.connection_id = {t}.connection_id AND a.crm_id = {t}.account_crm_id)"
             ))
+            .bind(connection_id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -318,17 +336,31 @@ impl Store {
                 "{table} is not a synced table"
             )));
         }
-        let deleted = if table == "survey_response" {
-            ""
-        } else {
-            " AND deleted = 0"
-        };
         Ok(sqlx::query_scalar(&format!(
-            "SELECT count(*) FROM {table} WHERE crm = ?{deleted}"
+            "SELECT count(*) FROM {table} WHERE crm = ? AND deleted = 0"
         ))
         .bind(crm.as_str())
         .fetch_one(self.pool())
         .await?)
+    }
+
+    /// Saves what a connection's mapping could not find (sentences for the connections screen).
+    pub async fn set_connection_notes(&self, connection_id: i64, notes: &[String]) -> Result<()> {
+        sqlx::query("UPDATE crm_connection SET notes = ? WHERE id = ?")
+            .bind(serde_json::to_string(notes).unwrap_or_else(|_| "[]".into()))
+            .bind(connection_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn connection_notes(&self, connection_id: i64) -> Result<Vec<String>> {
+        let v: Option<String> = sqlx::query_scalar("SELECT notes FROM crm_connection WHERE id = ?")
+            .bind(connection_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(v.and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default())
     }
 
     /// Ids of active accounts that came from a CRM, for rescoring after a sync.
@@ -366,4 +398,122 @@ async fn leave_demo(tx: &mut Transaction<'_, Sqlite>) -> Result<()> {
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+impl Store {
+    /// Each synced account of a connection with its deals, for deriving what the CRM lacks.
+    pub async fn derivation_inputs(
+        &self,
+        connection_id: i64,
+    ) -> Result<Vec<crate::domain::sync::AccountFacts>> {
+        type Raw = (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Vec<(String, String, f64, String)>,
+        );
+        let raw: Vec<Raw> = self
+            .json_rows(
+                sqlx::query(
+                    "SELECT json_group_array(json_array(a.id, a.arr_source, a.contract_start, a.contract_source,
+                        a.renewal_date, a.renewal_source, a.crm_churned_on,
+                        (SELECT json_group_array(json_array(d.kind, d.status, d.amount, d.close_date))
+                         FROM deal d WHERE d.account_id = a.id AND d.deleted = 0)))
+                     FROM account a WHERE a.connection_id = ? AND a.deleted = 0",
+                )
+                .bind(connection_id),
+            )
+            .await?;
+        raw.into_iter()
+            .map(
+                |(id, arr_source, start, start_src, renewal, renewal_src, churn, deals)| {
+                    let from_crm = |v: Option<String>,
+                                    src: Option<String>|
+                     -> Result<Option<chrono::NaiveDate>> {
+                        match src {
+                            Some(_) => Ok(None),
+                            None => super::opt_day(v),
+                        }
+                    };
+                    Ok(crate::domain::sync::AccountFacts {
+                        account_id: id,
+                        arr_from_crm: arr_source == "crm",
+                        crm_contract_start: from_crm(start, start_src)?,
+                        crm_renewal_date: from_crm(renewal, renewal_src)?,
+                        crm_churned_on: super::opt_day(churn)?,
+                        deals: deals
+                            .into_iter()
+                            .map(|(k, s, a, d)| {
+                                Ok((
+                                    crate::domain::DealKind::parse(&k)
+                                        .unwrap_or(crate::domain::DealKind::Other),
+                                    crate::domain::DealStatus::parse(&s)
+                                        .unwrap_or(crate::domain::DealStatus::Open),
+                                    a,
+                                    super::parse_day(&d)?,
+                                ))
+                            })
+                            .collect::<Result<_>>()?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Writes what derivation concluded; returns the ids of accounts whose churn state changed.
+    pub async fn apply_derived(
+        &self,
+        derived: &[crate::domain::sync::Derived],
+        segments: impl Fn(f64) -> &'static str,
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.write_tx().await?;
+        let mut churn_changed = Vec::new();
+        for d in derived {
+            if let Some(arr) = d.arr {
+                sqlx::query("UPDATE account SET arr = ?, mrr = ?, segment = ?, arr_source = CASE WHEN ? > 0 THEN 'deals' ELSE 'none' END WHERE id = ?")
+                    .bind(arr)
+                    .bind(arr / 12.0)
+                    .bind(segments(arr))
+                    .bind(arr)
+                    .bind(d.account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if let Some(start) = d.contract_start {
+                sqlx::query(
+                    "UPDATE account SET contract_start = ?, contract_source = 'deals' WHERE id = ?",
+                )
+                .bind(day(start))
+                .bind(d.account_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some((renewal, source)) = d.renewal {
+                sqlx::query("UPDATE account SET renewal_date = ?, renewal_source = ? WHERE id = ?")
+                    .bind(day(renewal))
+                    .bind(source)
+                    .bind(d.account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let done = sqlx::query(
+                "UPDATE account SET churned_on = ?1, churn_source = ?2 WHERE id = ?3
+                 AND (churned_on IS NOT ?1 OR churn_source IS NOT ?2)",
+            )
+            .bind(d.churn.map(|c| day(c.0)))
+            .bind(d.churn.map(|c| c.1))
+            .bind(d.account_id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() > 0 {
+                churn_changed.push(d.account_id);
+            }
+        }
+        tx.commit().await?;
+        Ok(churn_changed)
+    }
 }

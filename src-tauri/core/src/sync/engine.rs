@@ -1,24 +1,77 @@
-//! The sync loop: per object type, plan → fetch → map → store the page with its cursor. Types
-//! run concurrently after companies, sharing one request budget; a sync can be cancelled.
+//! The one sync loop both CRMs run (Atuin's shape: a pure planner decides, this loop does the
+//! I/O): per object type, load the cursor → fetch the page the connector plans → store its rows
+//! together with the next cursor in one transaction → report progress. Object types after the
+//! first (the accounts, which the others link to) may run concurrently, sharing one budget.
 
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::hubspot::{self, map, Client, ObjectSpec};
-use super::plan::{self, Cursor, PageMeta};
-use super::Connection;
-use crate::domain::sync::PageRows;
+use crate::domain::sync::{Connection, PageRows, SyncPhase};
 use crate::domain::Clock;
-use crate::error::{Error, ErrorCode, Result};
-use crate::secrets::CrmSecret;
+use crate::error::{Error, ErrorCode, IpcError, Result};
 use crate::store::Store;
+
+/// One object type a connector syncs, and the table its rows land in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectKind {
+    pub name: &'static str,
+    pub table: &'static str,
+}
+
+/// A fetched page: its rows, how many records it read, the cursor after it, and how many
+/// records its query still matched, this page included, when the CRM says (for the ETA).
+#[derive(Debug)]
+pub struct Fetched<C> {
+    pub rows: PageRows,
+    pub fetched: u64,
+    pub next: C,
+    pub remaining: Option<u64>,
+}
+
+/// The CRM's API budget as the last answer reported it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Budget {
+    pub requests: u64,
+    pub retries: u64,
+    pub rate_limited: u64,
+    /// Requests used of the daily allowance, and the allowance (HubSpot's daily cap,
+    /// Salesforce's 24-hour API limit), when the CRM reports them.
+    pub daily_used: Option<u64>,
+    pub daily_limit: Option<u64>,
+}
+
+/// One CRM's wire protocol as the loop drives it. Planning stays pure inside each connector.
+pub trait Connector: Send + Sync + 'static {
+    /// Where one object type stands; saved with each page.
+    type Cursor: Serialize + DeserializeOwned + Clone + Send + Sync + std::fmt::Debug;
+
+    /// The object types in sync order; the first is the accounts.
+    fn objects(&self) -> &'static [ObjectKind];
+
+    /// Whether the types after the first may run at the same time.
+    fn concurrent(&self) -> bool;
+
+    /// The cursor a run starts from: the saved one, a fresh backfill, or a full resync.
+    fn start(&self, object: ObjectKind, saved: Option<Self::Cursor>, full: bool) -> Self::Cursor;
+
+    fn phase(&self, cursor: &Self::Cursor) -> SyncPhase;
+
+    /// Fetches the page `cursor` plans and maps it to rows.
+    fn fetch(
+        &self,
+        object: ObjectKind,
+        cursor: &Self::Cursor,
+    ) -> impl Future<Output = Result<Fetched<Self::Cursor>>> + Send;
+
+    fn budget(&self) -> Budget;
+}
 
 /// Progress of one object type, sent after every stored page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -30,46 +83,11 @@ pub struct Progress {
     pub deleted: u64,
     /// Records per second so far.
     pub rate: f64,
-    /// Records this run expects to read in all, when the CRM says (searches and SOQL do; a
-    /// first HubSpot backfill through the list endpoint does not).
+    /// Records this run expects to read in all, when the CRM says.
     pub total: Option<u64>,
-    /// `backfill`, `incremental`, `deletes` or `done`.
-    pub phase: String,
+    pub phase: SyncPhase,
     pub done: bool,
-    pub error: Option<String>,
-}
-
-impl Progress {
-    /// Where `report` stands `started` ago, in `phase`; `total` is dropped once `done`.
-    pub(crate) fn of(
-        connection: &str,
-        report: &ObjectReport,
-        started: Instant,
-        total: Option<u64>,
-        phase: &str,
-        done: bool,
-    ) -> Progress {
-        Progress {
-            connection: connection.to_string(),
-            object_type: report.object_type.clone(),
-            fetched: report.fetched,
-            upserted: report.upserted,
-            deleted: report.deleted,
-            rate: report.fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
-            total: total.filter(|_| !done).map(|t| t.max(report.fetched)),
-            phase: phase.into(),
-            done,
-            error: report.error.clone(),
-        }
-    }
-}
-
-/// The error a stopped sync ends with.
-pub(crate) fn cancelled() -> Error {
-    Error::Crm {
-        code: ErrorCode::Cancelled,
-        message: "The sync was stopped. What was fetched so far is kept; the next sync continues from there.".into(),
-    }
+    pub error: Option<IpcError>,
 }
 
 /// Called with each progress update (from several tasks).
@@ -83,7 +101,7 @@ pub struct ObjectReport {
     pub upserted: u64,
     pub deleted: u64,
     pub duration_ms: u64,
-    pub error: Option<String>,
+    pub error: Option<IpcError>,
 }
 
 /// The outcome of syncing one connection.
@@ -91,219 +109,194 @@ pub struct ObjectReport {
 pub struct SyncReport {
     pub connection: String,
     pub objects: Vec<ObjectReport>,
-    pub requests: u64,
-    pub retries: u64,
-    pub rate_limited: u64,
+    pub budget: Budget,
+    /// What the connection's mapping could not find, in sentences (e.g. a missing property).
+    pub notes: Vec<String>,
 }
 
 impl SyncReport {
     pub fn fetched(&self) -> u64 {
         self.objects.iter().map(|o| o.fetched).sum()
     }
-    pub fn first_error(&self) -> Option<&str> {
-        self.objects.iter().find_map(|o| o.error.as_deref())
+    pub fn first_error(&self) -> Option<&IpcError> {
+        self.objects.iter().find_map(|o| o.error.as_ref())
     }
 }
 
+/// The error a stopped sync ends with.
+pub(crate) fn cancelled() -> Error {
+    Error::Crm {
+        code: ErrorCode::Cancelled,
+        message: "The sync was stopped. What was fetched so far is kept; the next sync continues from there.".into(),
+    }
+}
+
+/// What one run needs besides the connector.
 #[derive(Clone)]
-struct Job {
-    store: Store,
-    conn: Arc<Connection>,
-    client: Arc<Client>,
-    owners: Arc<HashMap<String, String>>,
-    full: bool,
-    cancel: CancellationToken,
-    progress: ProgressFn,
-    now: DateTime<Utc>,
-    clock: Clock,
+pub struct Run {
+    pub store: Store,
+    pub conn: Arc<Connection>,
+    pub full: bool,
+    pub cancel: CancellationToken,
+    pub progress: ProgressFn,
+    pub clock: Clock,
 }
 
-fn phase(c: &Cursor) -> &'static str {
-    match c {
-        Cursor::Backfill { .. } => "backfill",
-        Cursor::Search { .. } | Cursor::Walk { .. } => "incremental",
-        Cursor::Archived { .. } => "deletes",
-        Cursor::Done { .. } => "done",
+/// Syncs every object type of `connector`; per-type failures are in the report.
+pub async fn sync<C: Connector>(connector: Arc<C>, run: Run) -> Result<Vec<ObjectReport>> {
+    let objects = connector.objects();
+    let (first, rest) = objects
+        .split_first()
+        .expect("a connector syncs at least accounts");
+    let mut reports = vec![sync_object(connector.clone(), run.clone(), *first).await];
+    if reports[0].error.is_some() {
+        return Ok(reports);
     }
-}
-
-/// Syncs every HubSpot object type of `conn` into `store`.
-pub async fn sync_hubspot(
-    store: &Store,
-    conn: &Connection,
-    secret: &CrmSecret,
-    full: bool,
-    cancel: CancellationToken,
-    progress: ProgressFn,
-    clock: &Clock,
-) -> Result<SyncReport> {
-    let now = clock.now();
-    let client = Client::new(&conn.base_url, secret, conn.settings.requests_per_10s)?;
-    let owners = client.owners().await?;
-    let job = Job {
-        store: store.clone(),
-        conn: Arc::new(conn.clone()),
-        client: client.clone(),
-        owners: Arc::new(owners),
-        full,
-        cancel,
-        progress,
-        now,
-        clock: clock.clone(),
-    };
-    let (first, rest) = hubspot::OBJECTS.split_first().expect("companies first");
-    let mut objects = vec![sync_object(job.clone(), *first).await];
-    if objects[0].error.is_none() {
+    if connector.concurrent() {
         let mut set = tokio::task::JoinSet::new();
-        for spec in rest {
-            set.spawn(sync_object(job.clone(), *spec));
+        for o in rest {
+            set.spawn(sync_object(connector.clone(), run.clone(), *o));
         }
         while let Some(r) = set.join_next().await {
-            objects.push(r.map_err(|e| Error::Io(format!("a sync task failed: {e}")))?);
+            reports.push(r.map_err(|e| Error::Io(format!("a sync task failed: {e}")))?);
         }
-        let order = |t: &str| hubspot::OBJECTS.iter().position(|s| s.object_type == t);
-        objects.sort_by_key(|o| order(&o.object_type));
+        let order: HashMap<&str, usize> = objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.name, i))
+            .collect();
+        reports.sort_by_key(|r| order.get(r.object_type.as_str()).copied());
+    } else {
+        for o in rest {
+            reports.push(sync_object(connector.clone(), run.clone(), *o).await);
+        }
     }
-    store.relink_children().await?;
-    Ok(SyncReport {
-        connection: conn.name.clone(),
-        objects,
-        requests: client.counters.requests.load(Ordering::Relaxed),
-        retries: client.counters.retries.load(Ordering::Relaxed),
-        rate_limited: client.counters.rate_limited.load(Ordering::Relaxed),
-    })
+    Ok(reports)
 }
 
-async fn sync_object(job: Job, spec: ObjectSpec) -> ObjectReport {
+async fn sync_object<C: Connector>(c: Arc<C>, run: Run, object: ObjectKind) -> ObjectReport {
     let started = Instant::now();
     let mut report = ObjectReport {
-        object_type: spec.object_type.into(),
+        object_type: object.name.into(),
         fetched: 0,
         upserted: 0,
         deleted: 0,
         duration_ms: 0,
         error: None,
     };
-    let result = run_object(&job, spec, &mut report, started).await;
+    let mut total = None;
+    let mut phase = SyncPhase::Backfill;
+    let result = run_object(
+        &*c,
+        &run,
+        object,
+        &mut report,
+        &mut total,
+        &mut phase,
+        started,
+    )
+    .await;
     report.duration_ms = started.elapsed().as_millis() as u64;
-    if let Err(e) = result {
-        report.error = Some(e.to_string());
-    }
-    (job.progress)(&Progress::of(
-        &job.conn.name,
+    report.error = result.err().map(IpcError::from);
+    (run.progress)(&progress(
+        &run,
         &report,
         started,
         None,
-        "done",
+        SyncPhase::Done,
         true,
     ));
     report
 }
 
-async fn run_object(
-    job: &Job,
-    spec: ObjectSpec,
+fn progress(
+    run: &Run,
+    report: &ObjectReport,
+    started: Instant,
+    total: Option<u64>,
+    phase: SyncPhase,
+    done: bool,
+) -> Progress {
+    Progress {
+        connection: run.conn.name.clone(),
+        object_type: report.object_type.clone(),
+        fetched: report.fetched,
+        upserted: report.upserted,
+        deleted: report.deleted,
+        rate: report.fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
+        total: total.filter(|_| !done).map(|t| t.max(report.fetched)),
+        phase,
+        done,
+        error: report.error.clone(),
+    }
+}
+
+async fn run_object<C: Connector>(
+    c: &C,
+    run: &Run,
+    object: ObjectKind,
     report: &mut ObjectReport,
+    total: &mut Option<u64>,
+    phase: &mut SyncPhase,
     started: Instant,
 ) -> Result<()> {
-    let store = &job.store;
-    let run = store
-        .start_run(job.conn.id, spec.object_type, job.now)
+    let store = &run.store;
+    let run_id = store
+        .start_run(run.conn.id, object.name, run.clock.now())
         .await?;
     let outcome = async {
         let saved = store
-            .sync_cursor(job.conn.id, spec.object_type)
+            .sync_cursor(run.conn.id, object.name)
             .await?
-            .and_then(|s| serde_json::from_str::<Cursor>(&s).ok());
-        let mut cursor = Cursor::start(saved, job.full, job.now.timestamp_millis());
-        let props = spec.all_properties(&job.conn.settings);
-        // A backfill's list pages carry no total; one search says how many to expect.
-        let mut total = match &cursor {
-            Cursor::Backfill { after: None, .. } => job.client.count(spec.object_type).await.ok(),
-            _ => None,
-        };
-        while let Some(req) = plan::request(&cursor, spec.modified_prop) {
-            if job.cancel.is_cancelled() {
+            .and_then(|s| serde_json::from_str::<C::Cursor>(&s).ok());
+        let mut cursor = c.start(object, saved, run.full);
+        *phase = c.phase(&cursor);
+        (run.progress)(&progress(run, report, started, None, *phase, false));
+        while c.phase(&cursor) != SyncPhase::Done {
+            if run.cancel.is_cancelled() {
                 return Err(cancelled());
             }
             let page = tokio::select! {
-                p = job.client.page(spec.object_type, &props, &req) => p?,
-                _ = job.cancel.cancelled() => continue,
+                p = c.fetch(object, &cursor) => p?,
+                _ = run.cancel.cancelled() => return Err(cancelled()),
             };
-            let meta = PageMeta {
-                records: page
-                    .results
-                    .iter()
-                    .map(|o| (o.id.parse().unwrap_or(0), map::modified_ms(&spec, o)))
-                    .collect(),
-                next_after: page.next_after(),
-            };
-            if let (plan::Request::Search { after: 0, .. }, Some(t)) = (&req, page.total) {
-                total = Some(report.fetched + t);
+            if let Some(left) = page.remaining {
+                let t = report.fetched + left;
+                *total = Some(total.map_or(t, |old: u64| old.max(t)));
             }
-            let next = plan::advance(&cursor, &meta);
-            let (rows, fetched) = if matches!(cursor, Cursor::Archived { .. }) {
-                (
-                    PageRows::Deleted(page.results.iter().map(|o| o.id.clone()).collect()),
-                    0,
-                )
-            } else {
-                let parents = if spec.has_parent && !page.results.is_empty() {
-                    let ids: Vec<String> = page.results.iter().map(|o| o.id.clone()).collect();
-                    job.client
-                        .associations(spec.object_type, "companies", &ids)
-                        .await?
-                } else {
-                    HashMap::new()
-                };
-                let rows = map::rows(
-                    &spec,
-                    &page.results,
-                    &parents,
-                    &job.owners,
-                    &job.conn.settings,
-                    job.now.date_naive(),
-                );
-                (rows, page.results.len() as u64)
-            };
-            let cursor_json = serde_json::to_string(&next).map_err(|e| Error::Io(e.to_string()))?;
+            let cursor_json =
+                serde_json::to_string(&page.next).map_err(|e| Error::Io(e.to_string()))?;
             let counts = store
                 .apply_page(
-                    &job.conn,
-                    spec.object_type,
-                    spec.table,
-                    &rows,
+                    &run.conn,
+                    object.name,
+                    object.table,
+                    &page.rows,
                     &cursor_json,
-                    run,
-                    fetched,
-                    job.now,
-                    job.full,
+                    run_id,
+                    page.fetched,
+                    run.clock.now(),
+                    run.full,
                 )
                 .await?;
             report.fetched += counts.fetched;
             report.upserted += counts.upserted;
             report.deleted += counts.deleted;
-            cursor = next;
-            (job.progress)(&Progress::of(
-                &job.conn.name,
-                report,
-                started,
-                total,
-                phase(&cursor),
-                false,
-            ));
+            cursor = page.next;
+            *phase = c.phase(&cursor);
+            (run.progress)(&progress(run, report, started, *total, *phase, false));
         }
         Ok(())
     }
     .await;
-    let msg = outcome.as_ref().err().map(|e| e.to_string());
+    let err = outcome.as_ref().err().map(|e| IpcError::from(e.clone()));
     store
         .finish_run(
-            run,
-            job.conn.id,
-            spec.object_type,
-            msg.as_deref(),
-            job.clock.now(),
+            run_id,
+            run.conn.id,
+            object.name,
+            err.as_ref(),
+            run.clock.now(),
         )
         .await?;
     outcome

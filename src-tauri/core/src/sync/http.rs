@@ -25,12 +25,37 @@ pub enum Attempt {
     Fail(Error),
 }
 
-/// Request counters for the sync report.
+/// Receives a refresh token the CRM issued in place of the current one (refresh-token rotation),
+/// so it can be kept before the old one stops working.
+pub type RotateFn = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Request counters and the daily allowance, for the sync report.
 #[derive(Debug, Default)]
 pub struct Counters {
     pub requests: AtomicU64,
     pub retries: AtomicU64,
     pub rate_limited: AtomicU64,
+    /// Daily allowance and requests used of it, as the CRM last reported (0: not reported).
+    pub daily_limit: AtomicU64,
+    pub daily_used: AtomicU64,
+}
+
+impl Counters {
+    pub fn daily(&self, limit: u64, used: u64) {
+        self.daily_limit.store(limit, Ordering::Relaxed);
+        self.daily_used.store(used, Ordering::Relaxed);
+    }
+
+    pub fn budget(&self) -> crate::sync::engine::Budget {
+        let limit = self.daily_limit.load(Ordering::Relaxed);
+        crate::sync::engine::Budget {
+            requests: self.requests.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+            rate_limited: self.rate_limited.load(Ordering::Relaxed),
+            daily_limit: (limit > 0).then_some(limit),
+            daily_used: (limit > 0).then(|| self.daily_used.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 pub fn crm(code: ErrorCode, message: impl Into<String>) -> Error {

@@ -12,13 +12,13 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-use super::wire::{AssocPage, ObjectPage, OwnerPage};
+use super::plan::{Request, LIST_LIMIT, SEARCH_LIMIT};
+use super::wire::{AccountDetails, AssocPage, ObjectPage, OwnerPage, PropertyPage};
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
 use crate::sync::http::{
-    crm, http_client, pacer, refresh_grant, retry_after, with_retries, Attempt, Counters,
+    crm, http_client, pacer, refresh_grant, retry_after, with_retries, Attempt, Counters, RotateFn,
 };
-use crate::sync::plan::Request;
 
 /// Refresh an OAuth access token this long before HubSpot says it expires.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -26,6 +26,8 @@ pub use crate::sync::http::MAX_ATTEMPTS;
 
 struct OAuthState {
     access: Option<(String, Instant)>,
+    /// The refresh token to use next: HubSpot may answer a refresh with a new one.
+    refresh_token: String,
 }
 
 enum Auth {
@@ -33,8 +35,9 @@ enum Auth {
     OAuth {
         client_id: String,
         client_secret: String,
-        refresh_token: String,
         state: Mutex<OAuthState>,
+        /// Keeps a rotated refresh token (in the keychain) the moment it arrives.
+        on_rotate: Option<RotateFn>,
     },
 }
 
@@ -50,15 +53,24 @@ pub struct Client {
 impl Client {
     /// A client for `base_url` spending at most `requests_per_10s` of the app's budget, paced
     /// evenly (3 % under the ceiling, so a rolling window on the server never overflows).
-    pub fn new(base_url: &str, secret: &CrmSecret, requests_per_10s: u32) -> Result<Arc<Client>> {
+    /// `on_rotate` receives a refresh token HubSpot replaces the current one with.
+    pub fn new(
+        base_url: &str,
+        secret: &CrmSecret,
+        requests_per_10s: u32,
+        on_rotate: Option<RotateFn>,
+    ) -> Result<Arc<Client>> {
         let auth =
             match (&secret.token, &secret.refresh_token) {
                 (Some(t), _) => Auth::Token(t.clone()),
                 (None, Some(r)) => Auth::OAuth {
                     client_id: secret.client_id.clone().unwrap_or_default(),
                     client_secret: secret.client_secret.clone().unwrap_or_default(),
-                    refresh_token: r.clone(),
-                    state: Mutex::new(OAuthState { access: None }),
+                    state: Mutex::new(OAuthState {
+                        access: None,
+                        refresh_token: r.clone(),
+                    }),
+                    on_rotate,
                 },
                 _ => return Err(crm(
                     ErrorCode::CrmAuth,
@@ -81,8 +93,8 @@ impl Client {
             Auth::OAuth {
                 client_id,
                 client_secret,
-                refresh_token,
                 state,
+                on_rotate,
             } => {
                 let mut st = state.lock().await;
                 if let Some((t, until)) = &st.access {
@@ -94,6 +106,8 @@ impl Client {
                 struct Token {
                     access_token: String,
                     expires_in: u64,
+                    #[serde(default)]
+                    refresh_token: Option<String>,
                 }
                 let t: Token = refresh_grant(
                     &self.http,
@@ -101,9 +115,18 @@ impl Client {
                     &format!("{}/oauth/v1/token", self.base),
                     client_id,
                     client_secret,
-                    refresh_token,
+                    &st.refresh_token,
                 )
                 .await?;
+                if let Some(next) = t
+                    .refresh_token
+                    .filter(|r| !r.is_empty() && *r != st.refresh_token)
+                {
+                    if let Some(f) = on_rotate {
+                        f(&next);
+                    }
+                    st.refresh_token = next;
+                }
                 st.access = Some((
                     t.access_token.clone(),
                     Instant::now() + Duration::from_secs(t.expires_in),
@@ -147,6 +170,13 @@ impl Client {
     /// (`X-HubSpot-RateLimit-Max` per `-Interval-Milliseconds`), e.g. a Starter account at 100/10 s.
     fn follow_limit_headers(&self, h: &reqwest::header::HeaderMap) {
         let num = |name: &str| h.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
+        if let (Some(daily), Some(left)) = (
+            num("x-hubspot-ratelimit-daily"),
+            num("x-hubspot-ratelimit-daily-remaining"),
+        ) {
+            self.counters
+                .daily(daily as u64, (daily - left).max(0.0) as u64);
+        }
         let (Some(max), Some(interval)) = (
             num("x-hubspot-ratelimit-max"),
             num("x-hubspot-ratelimit-interval-milliseconds"),
@@ -177,7 +207,7 @@ impl Client {
                 let url = format!("{}/crm/v3/objects/{object_type}", self.base);
                 self.call(|http, _| {
                     let mut q: Vec<(&str, String)> = vec![
-                        ("limit", crate::sync::plan::LIST_LIMIT.to_string()),
+                        ("limit", LIST_LIMIT.to_string()),
                         ("properties", props.clone()),
                         ("archived", archived.to_string()),
                     ];
@@ -191,15 +221,13 @@ impl Client {
             Request::Search {
                 filter_groups,
                 sort_property,
-                after,
             } => {
                 let url = format!("{}/crm/v3/objects/{object_type}/search", self.base);
                 let body = serde_json::json!({
                     "filterGroups": filter_groups.iter().map(|g| serde_json::json!({"filters": g})).collect::<Vec<_>>(),
                     "sorts": [{"propertyName": sort_property, "direction": "ASCENDING"}],
                     "properties": properties,
-                    "limit": crate::sync::plan::SEARCH_LIMIT,
-                    "after": after.to_string(),
+                    "limit": SEARCH_LIMIT,
                 });
                 self.call(|http, _| http.post(&url).json(&body)).await
             }
@@ -214,7 +242,8 @@ impl Client {
         Ok(page.total.unwrap_or(0))
     }
 
-    /// The first associated `to_type` id of each of `ids` (v4 batch read, 1,000 per call).
+    /// The primary associated `to_type` id of each of `ids` (the first listed when none is
+    /// labelled primary), from the v4 batch read, 1,000 per call.
     pub async fn associations(
         &self,
         from_type: &str,
@@ -232,12 +261,27 @@ impl Client {
             });
             let page: AssocPage = self.call(|http, _| http.post(&url).json(&body)).await?;
             for r in page.results {
-                if let Some(to) = r.to.iter().map(|t| t.to_object_id).min() {
-                    out.insert(r.from.id, to.to_string());
+                let primary = r.to.iter().find(|t| t.is_primary()).or(r.to.first());
+                if let Some(to) = primary {
+                    out.insert(r.from.id, to.to_object_id.to_string());
                 }
             }
         }
         Ok(out)
+    }
+
+    /// The names of the properties defined on `object_type` in this portal.
+    pub async fn properties(&self, object_type: &str) -> Result<std::collections::HashSet<String>> {
+        let url = format!("{}/crm/v3/properties/{object_type}", self.base);
+        let page: PropertyPage = self.call(|http, _| http.get(&url)).await?;
+        Ok(page.results.into_iter().map(|p| p.name).collect())
+    }
+
+    /// The portal's company currency (ISO code).
+    pub async fn currency(&self) -> Result<String> {
+        let url = format!("{}/account-info/v3/details", self.base);
+        let d: AccountDetails = self.call(|http, _| http.get(&url)).await?;
+        Ok(d.company_currency)
     }
 
     /// Owner id → "First Last".

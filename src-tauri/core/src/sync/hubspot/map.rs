@@ -58,37 +58,68 @@ fn updated(spec: &ObjectSpec, o: &Object) -> DateTime<Utc> {
         .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
-/// Maps one page of `spec`'s objects; `parents` gives each object's company id.
-pub fn rows(
-    spec: &ObjectSpec,
-    objects: &[Object],
-    parents: &HashMap<String, String>,
-    owners: &HashMap<String, String>,
-    s: &Settings,
-    today: NaiveDate,
-) -> PageRows {
-    let parent = |o: &Object| parents.get(&o.id).cloned();
+/// What mapping a page needs besides the page.
+pub struct MapContext<'a> {
+    /// Each object's primary company id.
+    pub parents: &'a HashMap<String, String>,
+    /// Owner id → name.
+    pub owners: &'a HashMap<String, String>,
+    pub settings: &'a Settings,
+    /// The portal's company currency.
+    pub currency: &'a str,
+    pub today: NaiveDate,
+}
+
+/// The HubSpot property marking a contact whose mail hard-bounced: usually someone who left.
+pub const BOUNCE_PROPERTY: &str = "hs_email_hard_bounce_reason_enum";
+
+/// A yes/true/1 or a date: the day a flag property was set, `fallback` when it holds no date.
+fn flag_day(v: Option<&str>, fallback: NaiveDate) -> Option<NaiveDate> {
+    let v = v?;
+    if let Some(d) = parse_date(v) {
+        return Some(d);
+    }
+    matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "1").then_some(fallback)
+}
+
+/// Maps one page of `spec`'s objects.
+pub fn rows(spec: &ObjectSpec, objects: &[Object], ctx: &MapContext) -> PageRows {
+    let (s, today, owners) = (ctx.settings, ctx.today, ctx.owners);
+    let parent = |o: &Object| ctx.parents.get(&o.id).cloned();
     match spec.object_type {
         "companies" => PageRows::Accounts(
             objects
                 .iter()
                 .map(|o| {
-                    let arr = num(o.prop(&s.arr_property)).unwrap_or(0.0);
+                    let arr = num(o.prop(&s.arr_property));
                     let start = o.prop(&s.contract_start_property).and_then(parse_date);
                     let renewal = o.prop(&s.renewal_property).and_then(parse_date);
+                    let modified_day = updated(spec, o).date_naive();
+                    let churned_on = Some(s.churn_property.as_str())
+                        .filter(|p| !p.is_empty())
+                        .and_then(|p| o.prop(p))
+                        .and_then(|v| {
+                            parse_date(v).or_else(|| {
+                                s.churn_values
+                                    .iter()
+                                    .any(|c| c.eq_ignore_ascii_case(v))
+                                    .then_some(modified_day)
+                            })
+                        });
                     AccountRow {
                         crm_id: o.id.clone(),
                         name: o.prop("name").unwrap_or("(unnamed company)").to_string(),
                         domain: o.prop("domain").unwrap_or_default().to_string(),
                         industry: o.prop("industry").map(humanize).unwrap_or_default(),
-                        segment: derive::segment(arr).to_string(),
+                        segment: derive::segment(arr.unwrap_or(0.0)).to_string(),
                         owner: o
                             .prop("hubspot_owner_id")
                             .and_then(|id| owners.get(id).cloned())
                             .unwrap_or_default(),
                         stage: derive::stage(start, renewal, today),
                         arr,
-                        currency: "USD".into(),
+                        currency: ctx.currency.to_string(),
+                        churned_on,
                         contract_start: start,
                         renewal_date: renewal,
                         seats_purchased: num(o.prop(&s.seats_purchased_property)).unwrap_or(0.0)
@@ -105,7 +136,7 @@ pub fn rows(
                 .iter()
                 .map(|o| {
                     let roles: Vec<&str> = o
-                        .prop("hs_buying_role")
+                        .prop(&s.role_property)
                         .map_or(Vec::new(), |r| r.split(';').collect());
                     let has = |r: &str| roles.iter().any(|x| x.trim() == r);
                     let name = format!(
@@ -113,6 +144,29 @@ pub fn rows(
                         o.prop("firstname").unwrap_or_default(),
                         o.prop("lastname").unwrap_or_default()
                     );
+                    let modified_day = updated(spec, o).date_naive();
+                    let (left_on, left_reason) = match (
+                        Some(s.left_company_property.as_str())
+                            .filter(|p| !p.is_empty())
+                            .and_then(|p| flag_day(o.prop(p), modified_day)),
+                        o.prop(BOUNCE_PROPERTY),
+                    ) {
+                        (Some(d), _) => (
+                            Some(d),
+                            Some(format!(
+                                "marked as left in HubSpot ({})",
+                                s.left_company_property
+                            )),
+                        ),
+                        (None, Some(why)) => (
+                            Some(modified_day),
+                            Some(format!(
+                                "mail to them bounces ({})",
+                                humanize(why).to_lowercase()
+                            )),
+                        ),
+                        (None, None) => (None, None),
+                    };
                     ContactRow {
                         crm_id: o.id.clone(),
                         account_crm_id: parent(o),
@@ -126,6 +180,8 @@ pub fn rows(
                         sponsor: has("EXECUTIVE_SPONSOR"),
                         decision_maker: has("DECISION_MAKER") || has("BUDGET_HOLDER"),
                         advisory: has("INFLUENCER"),
+                        left_on,
+                        left_reason,
                         updated_at: updated(spec, o),
                     }
                 })
@@ -150,8 +206,12 @@ pub fn rows(
                         kind: o
                             .prop("dealtype")
                             .and_then(|t| s.deal_types.get(t).copied())
-                            .unwrap_or(DealKind::New),
+                            .unwrap_or(DealKind::Other),
                         amount: num(o.prop("amount")).unwrap_or(0.0),
+                        currency: o
+                            .prop("deal_currency_code")
+                            .unwrap_or(ctx.currency)
+                            .to_string(),
                         stage,
                         close_date: o.prop("closedate").and_then(parse_date).unwrap_or(today),
                         status,
@@ -208,6 +268,7 @@ pub fn rows(
                             .or(o.prop("hs_createdate"))
                             .and_then(parse_time)
                             .unwrap_or_else(|| updated(spec, o)),
+                        updated_at: updated(spec, o),
                     })
                 })
                 .collect(),

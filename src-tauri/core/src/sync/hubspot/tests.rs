@@ -21,6 +21,26 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
 }
 
+fn map_with(
+    t: &str,
+    objs: &[Object],
+    parents: &HashMap<String, String>,
+    owners: &HashMap<String, String>,
+    s: &Settings,
+) -> PageRows {
+    map::rows(
+        &spec(t),
+        objs,
+        &map::MapContext {
+            parents,
+            owners,
+            settings: s,
+            currency: "EUR",
+            today: today(),
+        },
+    )
+}
+
 #[test]
 fn companies_become_accounts_with_owner_segment_stage_and_usage() {
     let objs = page(
@@ -32,13 +52,12 @@ fn companies_become_accounts_with_owner_segment_stage_and_usage() {
         "paging":{"next":{"after":"1001"}}}"#,
     );
     let owners: HashMap<String, String> = [("101".into(), "Dana Whitfield".into())].into();
-    let PageRows::Accounts(rows) = map::rows(
-        &spec("companies"),
+    let PageRows::Accounts(rows) = map_with(
+        "companies",
         &objs,
         &HashMap::new(),
         &owners,
         &Settings::default(),
-        today(),
     ) else {
         panic!("accounts expected")
     };
@@ -54,8 +73,9 @@ fn companies_become_accounts_with_owner_segment_stage_and_usage() {
     // 48,000.5 ≥ 25,000 and < 100,000 → Mid-Market; renewal 47 days out (≤ 90) → renewal stage.
     assert_eq!(
         (a.segment.as_str(), a.stage, a.arr),
-        ("Mid-Market", LifecycleStage::Renewal, 48_000.5)
+        ("Mid-Market", LifecycleStage::Renewal, Some(48_000.5))
     );
+    assert_eq!(a.currency, "EUR", "the portal's currency");
     assert_eq!(
         (a.seats_purchased, a.seats_used, a.active_users),
         (120, Some(97), Some(80))
@@ -76,7 +96,7 @@ fn contacts_deals_tickets_activities_and_feedback_map_to_their_rows() {
         let objs = page(&format!(
             r#"{{"results":[{{"id":"7","properties":{{{props}}}}}]}}"#
         ));
-        map::rows(&spec(t), &objs, &parents, &HashMap::new(), &s, today())
+        map_with(t, &objs, &parents, &HashMap::new(), &s)
     };
     let PageRows::Contacts(c) = one(
         "contacts",
@@ -113,9 +133,33 @@ fn contacts_deals_tickets_activities_and_feedback_map_to_their_rows() {
     ) else {
         panic!()
     };
+    // HubSpot's stock "existing business" is renewals and upsells alike: it keeps ARR, it is
+    // not expansion. A type the mapping does not know counts towards nothing.
     assert_eq!(
         (d[0].kind, d[0].status, d[0].amount),
-        (DealKind::Expansion, DealStatus::Open, 0.0)
+        (DealKind::Renewal, DealStatus::Open, 0.0)
+    );
+    let PageRows::Deals(d) = one(
+        "deals",
+        r#""dealname":"Partner","dealstage":"closedwon","dealtype":"partner_referral","deal_currency_code":"GBP""#,
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        (d[0].kind, d[0].currency.as_str()),
+        (DealKind::Other, "GBP")
+    );
+    // A bounced champion has left.
+    let PageRows::Contacts(c) = one(
+        "contacts",
+        r#""firstname":"Bo","hs_buying_role":"CHAMPION","hs_email_hard_bounce_reason_enum":"UNKNOWN_USER","lastmodifieddate":"2026-11-03T10:00:00Z""#,
+    ) else {
+        panic!()
+    };
+    assert_eq!(c[0].left_on, NaiveDate::from_ymd_opt(2026, 11, 3));
+    assert_eq!(
+        c[0].left_reason.as_deref(),
+        Some("mail to them bounces (unknown user)")
     );
 
     let PageRows::Tickets(t) = one(
@@ -171,19 +215,54 @@ fn unparseable_values_count_as_missing() {
     let objs = page(
         r#"{"results":[{"id":"9","properties":{"name":null,"annual_recurring_revenue":"n/a","renewal_date":"soon"}}]}"#,
     );
-    let PageRows::Accounts(rows) = map::rows(
-        &spec("companies"),
+    let PageRows::Accounts(rows) = map_with(
+        "companies",
         &objs,
         &HashMap::new(),
         &HashMap::new(),
         &Settings::default(),
-        today(),
     ) else {
         panic!()
     };
     assert_eq!(
         (rows[0].name.as_str(), rows[0].arr, rows[0].renewal_date),
-        ("(unnamed company)", 0.0, None)
+        ("(unnamed company)", None, None)
     );
     assert_eq!(rows[0].segment, "SMB");
+}
+
+#[test]
+fn a_churn_property_marks_churn_by_date_or_by_value() {
+    let s = Settings {
+        churn_property: "customer_status".into(),
+        ..Settings::default()
+    };
+    let objs = page(
+        r#"{"results":[
+        {"id":"1","properties":{"customer_status":"2026-09-30","hs_lastmodifieddate":"2026-11-20T08:30:00.000Z"}},
+        {"id":"2","properties":{"customer_status":"Churned","hs_lastmodifieddate":"2026-11-19T08:30:00.000Z"}},
+        {"id":"3","properties":{"customer_status":"active","hs_lastmodifieddate":"2026-11-19T08:30:00.000Z"}}]}"#,
+    );
+    let PageRows::Accounts(rows) =
+        map_with("companies", &objs, &HashMap::new(), &HashMap::new(), &s)
+    else {
+        panic!()
+    };
+    let churned: Vec<_> = rows.iter().map(|r| r.churned_on).collect();
+    assert_eq!(
+        churned,
+        vec![
+            NaiveDate::from_ymd_opt(2026, 9, 30),
+            NaiveDate::from_ymd_opt(2026, 11, 19),
+            None
+        ]
+    );
+}
+
+#[test]
+fn a_record_id_that_is_not_a_number_is_a_bad_page_not_zero() {
+    assert_eq!(super::record_id("1001").unwrap(), 1001);
+    let e = super::record_id("10a1").unwrap_err();
+    assert_eq!(e.code(), crate::ErrorCode::CrmBadResponse);
+    assert!(e.to_string().contains("\"10a1\" is not a number"), "{e}");
 }

@@ -62,6 +62,49 @@ pub struct AssocFrom {
 #[serde(rename_all = "camelCase")]
 pub struct AssocTo {
     pub to_object_id: u64,
+    #[serde(default)]
+    pub association_types: Vec<AssocType>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssocType {
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub type_id: u64,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// HubSpot-defined "primary company" association type ids (contact, deal, ticket → company).
+const PRIMARY_TYPE_IDS: [u64; 3] = [1, 5, 26];
+
+impl AssocTo {
+    pub fn is_primary(&self) -> bool {
+        self.association_types.iter().any(|t| {
+            t.label.as_deref() == Some("Primary")
+                || (t.category == "HUBSPOT_DEFINED" && PRIMARY_TYPE_IDS.contains(&t.type_id))
+        })
+    }
+}
+
+/// `GET /crm/v3/properties/{objectType}`.
+#[derive(Debug, Deserialize)]
+pub struct PropertyPage {
+    pub results: Vec<PropertyDef>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PropertyDef {
+    pub name: String,
+}
+
+/// `GET /account-info/v3/details`, the part Rapport reads.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountDetails {
+    pub company_currency: String,
 }
 
 #[derive(Debug, Deserialize)]

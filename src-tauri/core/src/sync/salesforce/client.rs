@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
 use crate::sync::http::{
-    crm, http_client, pacer, refresh_grant, retry_after, with_retries, Attempt, Counters,
+    crm, http_client, pacer, refresh_grant, retry_after, with_retries, Attempt, Counters, RotateFn,
 };
 
 /// The REST API version Rapport speaks.
@@ -23,9 +23,10 @@ enum Auth {
     OAuth {
         client_id: String,
         client_secret: String,
-        refresh_token: String,
-        /// `(access token, instance URL)` once refreshed.
-        access: Mutex<Option<(String, String)>>,
+        /// `(access token, instance URL)` once refreshed, and the refresh token to use next
+        /// (orgs with refresh-token rotation answer each refresh with a new one).
+        access: Mutex<(Option<(String, String)>, String)>,
+        on_rotate: Option<RotateFn>,
     },
 }
 
@@ -53,6 +54,17 @@ pub struct Client {
     usage: std::sync::Mutex<Option<(u64, u64)>>,
 }
 
+/// `describe` of an sObject, the part Rapport reads.
+#[derive(Debug, Deserialize)]
+struct Describe {
+    fields: Vec<DescribeField>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DescribeField {
+    name: String,
+}
+
 /// Share of the org's daily API allowance Rapport leaves for the org's other integrations.
 const RESERVE: f64 = 0.05;
 
@@ -75,14 +87,20 @@ fn bad_response(detail: &str) -> Error {
 
 impl Client {
     /// `base_url` is the instance URL for a session token, or the login URL for OAuth.
-    pub fn new(base_url: &str, secret: &CrmSecret, requests_per_10s: u32) -> Result<Arc<Client>> {
+    /// `on_rotate` receives a refresh token Salesforce replaces the current one with.
+    pub fn new(
+        base_url: &str,
+        secret: &CrmSecret,
+        requests_per_10s: u32,
+        on_rotate: Option<RotateFn>,
+    ) -> Result<Arc<Client>> {
         let auth = match (&secret.token, &secret.refresh_token) {
             (Some(t), _) => Auth::Session(t.clone()),
             (None, Some(r)) => Auth::OAuth {
                 client_id: secret.client_id.clone().unwrap_or_default(),
                 client_secret: secret.client_secret.clone().unwrap_or_default(),
-                refresh_token: r.clone(),
-                access: Mutex::new(None),
+                access: Mutex::new((None, r.clone())),
+                on_rotate,
             },
             _ => return Err(crm(ErrorCode::CrmAuth, "This connection has neither a session token nor a refresh token. Connect it again.")),
         };
@@ -104,17 +122,19 @@ impl Client {
             Auth::OAuth {
                 client_id,
                 client_secret,
-                refresh_token,
                 access,
+                on_rotate,
             } => {
                 let mut a = access.lock().await;
-                if let (Some(cur), false) = (&*a, refresh) {
+                if let (Some(cur), false) = (&a.0, refresh) {
                     return Ok(cur.clone());
                 }
                 #[derive(Deserialize)]
                 struct Token {
                     access_token: String,
                     instance_url: String,
+                    #[serde(default)]
+                    refresh_token: Option<String>,
                 }
                 let t: Token = refresh_grant(
                     &self.http,
@@ -122,14 +142,20 @@ impl Client {
                     &format!("{}/services/oauth2/token", self.base),
                     client_id,
                     client_secret,
-                    refresh_token,
+                    &a.1,
                 )
                 .await?;
+                if let Some(next) = t.refresh_token.filter(|r| !r.is_empty() && *r != a.1) {
+                    if let Some(f) = on_rotate {
+                        f(&next);
+                    }
+                    a.1 = next;
+                }
                 let cur = (
                     t.access_token,
                     t.instance_url.trim_end_matches('/').to_string(),
                 );
-                *a = Some(cur.clone());
+                a.0 = Some(cur.clone());
                 Ok(cur)
             }
         }
@@ -169,6 +195,7 @@ impl Client {
                     .and_then(|v| v.to_str().ok());
                 if let Some(u) = info.and_then(parse_limit_info) {
                     *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(u);
+                    self.counters.daily(u.1, u.0);
                 }
             }
             classify(resp, oauth).await
@@ -192,6 +219,30 @@ impl Client {
             return Err(bad_response("a nextRecordsUrl outside the REST API"));
         }
         self.get(next_records_url, &[]).await
+    }
+
+    /// The names of `sobject`'s fields in this org.
+    pub async fn describe(&self, sobject: &str) -> Result<std::collections::HashSet<String>> {
+        let d: Describe = self
+            .get(&format!("{API}/sobjects/{sobject}/describe"), &[])
+            .await?;
+        Ok(d.fields.into_iter().map(|f| f.name).collect())
+    }
+
+    /// The org's default currency (single-currency orgs keep no currency on records).
+    pub async fn org_currency(&self) -> Result<String> {
+        let page = self
+            .query(
+                "SELECT DefaultCurrencyIsoCode FROM Organization LIMIT 1",
+                false,
+            )
+            .await?;
+        page.records
+            .first()
+            .and_then(|r| r.get("DefaultCurrencyIsoCode")?.as_str())
+            .map(|c| c.trim().to_uppercase())
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| bad_response("an Organization without a currency"))
     }
 
     /// Checks the credentials with the cheapest call there is.

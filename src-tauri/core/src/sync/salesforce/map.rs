@@ -63,15 +63,51 @@ fn parent(r: &Record) -> Option<String> {
     text(r, "AccountId").map(str::to_string)
 }
 
-pub fn rows(sobject: &str, records: &[Record], s: &Settings, today: NaiveDate) -> PageRows {
+/// What mapping a batch needs besides the batch.
+pub struct MapContext<'a> {
+    pub settings: &'a Settings,
+    /// The org's currency, for records that carry none.
+    pub currency: &'a str,
+    pub today: NaiveDate,
+}
+
+fn currency(r: &Record, ctx: &MapContext) -> String {
+    text(r, "CurrencyIsoCode")
+        .unwrap_or(ctx.currency)
+        .to_string()
+}
+
+/// A checkbox, yes/true, or a date: the day a flag field was set, `fallback` without a date.
+fn flag_day(r: &Record, f: &str, fallback: NaiveDate) -> Option<NaiveDate> {
+    if f.is_empty() {
+        return None;
+    }
+    match r.get(f)? {
+        Value::Bool(true) => Some(fallback),
+        Value::String(v) => date(r, f).or_else(|| {
+            matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "1")
+                .then_some(fallback)
+        }),
+        _ => None,
+    }
+}
+
+pub fn rows(sobject: &str, records: &[Record], ctx: &MapContext) -> PageRows {
+    let (s, today) = (ctx.settings, ctx.today);
     match sobject {
         "Account" => PageRows::Accounts(
             records
                 .iter()
                 .map(|r| {
-                    let arr = num(r, &s.arr_property).unwrap_or(0.0);
+                    let arr = num(r, &s.arr_property);
                     let start = date(r, &s.contract_start_property);
                     let renewal = date(r, &s.renewal_property);
+                    let modified_day = updated(r).date_naive();
+                    let churned_on = date(r, &s.churn_property).or_else(|| {
+                        text(r, &s.churn_property)
+                            .filter(|v| s.churn_values.iter().any(|c| c.eq_ignore_ascii_case(v)))
+                            .map(|_| modified_day)
+                    });
                     AccountRow {
                         crm_id: id(r),
                         name: text(r, "Name").unwrap_or("(unnamed account)").to_string(),
@@ -85,7 +121,7 @@ pub fn rows(sobject: &str, records: &[Record], s: &Settings, today: NaiveDate) -
                             })
                             .unwrap_or_default(),
                         industry: text(r, "Industry").unwrap_or_default().to_string(),
-                        segment: derive::segment(arr).to_string(),
+                        segment: derive::segment(arr.unwrap_or(0.0)).to_string(),
                         owner: r
                             .get("Owner")
                             .and_then(|o| o.get("Name"))
@@ -94,7 +130,8 @@ pub fn rows(sobject: &str, records: &[Record], s: &Settings, today: NaiveDate) -
                             .to_string(),
                         stage: derive::stage(start, renewal, today),
                         arr,
-                        currency: "USD".into(),
+                        currency: currency(r, ctx),
+                        churned_on,
                         contract_start: start,
                         renewal_date: renewal,
                         seats_purchased: num(r, &s.seats_purchased_property).unwrap_or(0.0) as i64,
@@ -109,7 +146,22 @@ pub fn rows(sobject: &str, records: &[Record], s: &Settings, today: NaiveDate) -
             records
                 .iter()
                 .map(|r| {
-                    let role = text(r, "Role__c").unwrap_or_default().to_lowercase();
+                    let role = text(r, &s.role_property).unwrap_or_default().to_lowercase();
+                    let modified_day = updated(r).date_naive();
+                    let (left_on, left_reason) =
+                        match flag_day(r, &s.left_company_property, modified_day) {
+                            Some(d) => (
+                                Some(d),
+                                Some(format!(
+                                    "marked as left in Salesforce ({})",
+                                    s.left_company_property
+                                )),
+                            ),
+                            None if flag(r, super::BOUNCED_FIELD) => {
+                                (Some(modified_day), Some("mail to them bounces".to_string()))
+                            }
+                            None => (None, None),
+                        };
                     let name = format!(
                         "{} {}",
                         text(r, "FirstName").unwrap_or_default(),
@@ -125,6 +177,8 @@ pub fn rows(sobject: &str, records: &[Record], s: &Settings, today: NaiveDate) -
                         sponsor: role.contains("sponsor"),
                         decision_maker: role.contains("decision"),
                         advisory: role.contains("influencer") || role.contains("advis"),
+                        left_on,
+                        left_reason,
                         updated_at: updated(r),
                     }
                 })
@@ -141,8 +195,9 @@ pub fn rows(sobject: &str, records: &[Record], s: &Settings, today: NaiveDate) -
                         .to_string(),
                     kind: text(r, "Type")
                         .and_then(|t| s.deal_types.get(t).copied())
-                        .unwrap_or(DealKind::New),
+                        .unwrap_or(DealKind::Other),
                     amount: num(r, "Amount").unwrap_or(0.0),
+                    currency: currency(r, ctx),
                     stage: text(r, "StageName").unwrap_or_default().to_string(),
                     close_date: date(r, "CloseDate").unwrap_or(today),
                     status: match (flag(r, "IsClosed"), flag(r, "IsWon")) {

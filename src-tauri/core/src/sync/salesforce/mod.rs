@@ -1,28 +1,25 @@
-//! Salesforce: the objects Rapport reads, their fields, and the sync loop over SOQL batches.
+//! Salesforce: the objects Rapport reads, the fields it maps (checked against the org's
+//! `describe`, so a field the org lacks is left out of the query and said in words), and the
+//! connector the sync loop drives over SOQL batches.
 
 pub mod client;
 pub mod map;
 pub mod plan;
 
-use std::sync::atomic::Ordering;
-use std::time::Instant;
-
-use chrono::{DateTime, Utc};
-use tokio_util::sync::CancellationToken;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 pub use client::Client;
 
-use super::engine::{ObjectReport, Progress, ProgressFn, SyncReport};
-use super::{Connection, Settings};
-use crate::domain::sync::PageRows;
-use crate::domain::Clock;
-use crate::domain::DealKind;
-use crate::error::{Error, Result};
+use crate::domain::sync::{Connection, PageRows, Settings, SyncPhase};
+use crate::domain::{Clock, DealKind};
+use crate::error::Result;
 use crate::secrets::CrmSecret;
-use crate::store::Store;
+use crate::sync::engine::{Budget, Connector, Fetched, ObjectKind};
+use crate::sync::http::RotateFn;
 use plan::{SfCursor, SfPage, SfRequest};
 
-/// One Salesforce object and where it lands.
+/// One Salesforce object, where it lands, and the standard fields read from it.
 #[derive(Debug, Clone, Copy)]
 pub struct SObject {
     pub name: &'static str,
@@ -54,7 +51,6 @@ pub const OBJECTS: &[SObject] = &[
             "LastName",
             "Email",
             "Title",
-            "Role__c",
             "SystemModstamp",
         ],
     },
@@ -115,7 +111,27 @@ pub const OBJECTS: &[SObject] = &[
     },
 ];
 
-/// Default mapping for Salesforce: custom account fields and opportunity types.
+const KINDS: [ObjectKind; 6] = {
+    let mut k = [ObjectKind {
+        name: "",
+        table: "",
+    }; 6];
+    let mut i = 0;
+    while i < OBJECTS.len() {
+        k[i] = ObjectKind {
+            name: OBJECTS[i].name,
+            table: OBJECTS[i].table,
+        };
+        i += 1;
+    }
+    k
+};
+
+/// Fields of Contact, present in most orgs, that say a person left: bounce management sets it.
+pub const BOUNCED_FIELD: &str = "IsEmailBounced";
+
+/// Default mapping for Salesforce: Rapport-style custom account fields where an org has them,
+/// Salesforce's stock opportunity types and a few common custom ones.
 pub fn default_settings() -> Settings {
     Settings {
         arr_property: "ARR__c".into(),
@@ -124,7 +140,12 @@ pub fn default_settings() -> Settings {
         seats_purchased_property: "Seats_Purchased__c".into(),
         seats_used_property: "Seats_Used__c".into(),
         active_users_property: "Active_Users__c".into(),
+        role_property: "Role__c".into(),
         deal_types: [
+            ("New Customer", DealKind::New),
+            ("Existing Customer - Replacement", DealKind::Renewal),
+            ("Existing Customer - Upgrade", DealKind::Expansion),
+            ("Existing Customer - Downgrade", DealKind::Contraction),
             ("New Business", DealKind::New),
             ("Renewal", DealKind::Renewal),
             ("Existing Business - Upgrade", DealKind::Expansion),
@@ -137,182 +158,209 @@ pub fn default_settings() -> Settings {
         lost_stages: vec!["Closed Lost".into()],
         closed_ticket_stages: vec!["Closed".into()],
         requests_per_10s: 100,
+        ..Settings::default()
     }
 }
 
-impl SObject {
-    fn all_fields(&self, s: &Settings) -> Vec<String> {
-        let mut v: Vec<String> = self.fields.iter().map(|f| f.to_string()).collect();
-        if self.name == "Account" {
-            v.extend([
-                s.arr_property.clone(),
-                s.contract_start_property.clone(),
-                s.renewal_property.clone(),
-                s.seats_purchased_property.clone(),
-                s.seats_used_property.clone(),
-                s.active_users_property.clone(),
-            ]);
-        }
-        v
-    }
-}
-
-struct Job<'a> {
-    store: &'a Store,
-    conn: &'a Connection,
-    client: &'a Client,
-    full: bool,
-    cancel: &'a CancellationToken,
-    progress: &'a ProgressFn,
-    now: DateTime<Utc>,
+/// A connected Salesforce org, ready to sync.
+pub struct Salesforce {
+    client: Arc<Client>,
+    settings: Settings,
+    /// The fields queried per object: the standard ones plus the mapped fields the org has.
+    fields: HashMap<&'static str, Vec<String>>,
+    /// The org's currency when records carry none.
+    currency: String,
     clock: Clock,
 }
 
-/// Syncs every Salesforce object of `conn`, accounts first, one object at a time (Salesforce's
-/// limit is a daily request count, so running them together gains nothing).
-pub async fn sync_salesforce(
-    store: &Store,
-    conn: &Connection,
-    secret: &CrmSecret,
-    full: bool,
-    cancel: CancellationToken,
-    progress: ProgressFn,
-    clock: &Clock,
-) -> Result<SyncReport> {
-    let now = clock.now();
-    let client = Client::new(&conn.base_url, secret, conn.settings.requests_per_10s)?;
-    let job = Job {
-        store,
-        conn,
-        client: &client,
-        full,
-        cancel: &cancel,
-        progress: &progress,
-        now,
-        clock: clock.clone(),
-    };
-    let mut objects = Vec::new();
-    for o in OBJECTS {
-        let report = sync_object(&job, o).await;
-        let failed = report.error.is_some();
-        objects.push(report);
-        if failed && o.name == "Account" {
-            break;
+impl Salesforce {
+    /// Reads the org's `describe` of the mapped objects and its currency before a sync. The notes
+    /// say in sentences what the org lacks and what Rapport does instead.
+    pub async fn prepare(
+        conn: &Connection,
+        secret: &CrmSecret,
+        on_rotate: Option<RotateFn>,
+        clock: Clock,
+    ) -> Result<(Salesforce, Vec<String>)> {
+        let client = Client::new(
+            &conn.base_url,
+            secret,
+            conn.settings.requests_per_10s,
+            on_rotate,
+        )?;
+        let s = &conn.settings;
+        let account = client.describe("Account").await?;
+        let contact = client.describe("Contact").await?;
+        let mut notes = Vec::new();
+        let mut fields: HashMap<&'static str, Vec<String>> = OBJECTS
+            .iter()
+            .map(|o| (o.name, o.fields.iter().map(|f| f.to_string()).collect()))
+            .collect();
+        let has = |set: &HashSet<String>, f: &str| set.iter().any(|x| x.eq_ignore_ascii_case(f));
+        let mut missing = Vec::new();
+        for f in s.account_fields() {
+            if has(&account, f) {
+                fields.get_mut("Account").unwrap().push(f.to_string());
+            } else {
+                missing.push(f.to_string());
+            }
         }
+        if missing.contains(&s.arr_property) {
+            notes.push(format!("The Account field “{}” (ARR) does not exist in this org, so ARR is worked out from each account's won opportunities of the last 12 months (new + renewal + expansion − contraction).", s.arr_property));
+        }
+        if missing.contains(&s.contract_start_property) {
+            notes.push(format!("The Account field “{}” (contract start) does not exist, so the contract start is the close date of the first won opportunity.", s.contract_start_property));
+        }
+        if missing.contains(&s.renewal_property) {
+            notes.push(format!("The Account field “{}” (renewal date) does not exist, so the renewal date is the close date of the next open renewal, or the contract's next anniversary.", s.renewal_property));
+        }
+        let usage: Vec<String> = [
+            &s.seats_purchased_property,
+            &s.seats_used_property,
+            &s.active_users_property,
+        ]
+        .into_iter()
+        .filter(|f| missing.contains(f))
+        .map(|f| format!("“{f}”"))
+        .collect();
+        if !usage.is_empty() {
+            notes.push(format!("The seat and usage fields {} do not exist, so seat utilisation and the usage trend stay missing from health scores.", usage.join(", ")));
+        }
+        if missing.contains(&s.churn_property) {
+            notes.push(format!(
+                "The churn field “{}” does not exist, so churn comes from lost renewals only.",
+                s.churn_property
+            ));
+        }
+        let contact_fields = fields.get_mut("Contact").unwrap();
+        for f in [&s.role_property, &s.left_company_property] {
+            if f.is_empty() {
+                continue;
+            }
+            if has(&contact, f) {
+                contact_fields.push(f.clone());
+            } else if *f == s.role_property {
+                notes.push(format!("The Contact field “{f}” (buying role) does not exist, so champions and sponsors are not known and a departing champion cannot be noticed. Name the org's role field in the connection's mapping."));
+            } else {
+                notes.push(format!("The Contact field “{f}” (left the company) does not exist; departures are read from bounced mail only."));
+            }
+        }
+        if has(&contact, BOUNCED_FIELD) {
+            contact_fields.push(BOUNCED_FIELD.into());
+        }
+        let currency = if has(&account, "CurrencyIsoCode") {
+            for o in ["Account", "Opportunity"] {
+                fields.get_mut(o).unwrap().push("CurrencyIsoCode".into());
+            }
+            String::new()
+        } else {
+            client.org_currency().await.unwrap_or_else(|_| {
+                notes.push(
+                    "The org's currency could not be read, so amounts are taken as USD.".into(),
+                );
+                "USD".into()
+            })
+        };
+        Ok((
+            Salesforce {
+                client,
+                settings: conn.settings.clone(),
+                fields,
+                currency: if currency.is_empty() {
+                    "USD".into()
+                } else {
+                    currency
+                },
+                clock,
+            },
+            notes,
+        ))
     }
-    store.relink_children().await?;
-    Ok(SyncReport {
-        connection: conn.name.clone(),
-        objects,
-        requests: client.counters.requests.load(Ordering::Relaxed),
-        retries: client.counters.retries.load(Ordering::Relaxed),
-        rate_limited: client.counters.rate_limited.load(Ordering::Relaxed),
-    })
 }
 
-async fn sync_object(job: &Job<'_>, o: &SObject) -> ObjectReport {
-    let started = Instant::now();
-    let mut r = ObjectReport {
-        object_type: o.name.into(),
-        fetched: 0,
-        upserted: 0,
-        deleted: 0,
-        duration_ms: 0,
-        error: None,
-    };
-    // Rows this object's run expects (u64::MAX: not known yet).
-    let total = std::sync::atomic::AtomicU64::new(u64::MAX);
-    let send = |r: &ObjectReport, phase: &str, done: bool| {
-        let t = Some(total.load(Ordering::Relaxed)).filter(|t| *t != u64::MAX);
-        (job.progress)(&Progress::of(&job.conn.name, r, started, t, phase, done))
-    };
-    let result: Result<()> = async {
-        let run = job.store.start_run(job.conn.id, o.name, job.now).await?;
-        let outcome = async {
-            let saved = job
-                .store
-                .sync_cursor(job.conn.id, o.name)
-                .await?
-                .and_then(|s| serde_json::from_str::<SfCursor>(&s).ok());
-            let mut cursor = SfCursor::start(saved, job.full);
-            let fields = o.all_fields(&job.conn.settings);
-            let field_refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-            while let Some(req) = plan::request(&cursor, o.name, &field_refs) {
-                if job.cancel.is_cancelled() {
-                    return Err(super::engine::cancelled());
-                }
-                let page = match &req {
-                    SfRequest::Query { soql, all } => job.client.query(soql, *all).await?,
-                    SfRequest::Next(url) => job.client.next(url).await?,
-                };
-                let deleting = matches!(cursor, SfCursor::Deletes { .. });
-                if let (SfRequest::Query { .. }, Some(t), false) = (&req, page.total_size, deleting)
-                {
-                    total.store(r.fetched + t, Ordering::Relaxed);
-                }
-                let next = plan::advance(
-                    &cursor,
-                    &SfPage {
-                        last: page.records.last().and_then(map::mark),
-                        next: if page.done {
-                            None
-                        } else {
-                            page.next_records_url.clone()
-                        },
-                    },
-                );
-                let (rows, fetched) = if deleting {
-                    let ids = page
-                        .records
-                        .iter()
-                        .filter_map(|r| r.get("Id")?.as_str().map(str::to_string))
-                        .collect();
-                    (PageRows::Deleted(ids), 0)
-                } else {
-                    (
-                        map::rows(
-                            o.name,
-                            &page.records,
-                            &job.conn.settings,
-                            job.now.date_naive(),
-                        ),
-                        page.records.len() as u64,
-                    )
-                };
-                let cursor_json =
-                    serde_json::to_string(&next).map_err(|e| Error::Io(e.to_string()))?;
-                let c = job
-                    .store
-                    .apply_page(
-                        job.conn,
-                        o.name,
-                        o.table,
-                        &rows,
-                        &cursor_json,
-                        run,
-                        fetched,
-                        job.now,
-                        job.full,
-                    )
-                    .await?;
-                r.fetched += c.fetched;
-                r.upserted += c.upserted;
-                r.deleted += c.deleted;
-                cursor = next;
-                send(&r, if deleting { "deletes" } else { "changes" }, false);
-            }
-            Ok(())
-        }
-        .await;
-        let msg = outcome.as_ref().err().map(|e| e.to_string());
-        job.store
-            .finish_run(run, job.conn.id, o.name, msg.as_deref(), job.clock.now())
-            .await?;
-        outcome
+impl Connector for Salesforce {
+    type Cursor = SfCursor;
+
+    fn objects(&self) -> &'static [ObjectKind] {
+        &KINDS
     }
-    .await;
-    r.duration_ms = started.elapsed().as_millis() as u64;
-    r.error = result.err().map(|e| e.to_string());
-    send(&r, "done", true);
-    r
+
+    /// Salesforce's limit is a daily request count, so running objects together gains nothing.
+    fn concurrent(&self) -> bool {
+        false
+    }
+
+    fn start(&self, _: ObjectKind, saved: Option<SfCursor>, full: bool) -> SfCursor {
+        SfCursor::start(saved, full)
+    }
+
+    fn phase(&self, c: &SfCursor) -> SyncPhase {
+        match c {
+            SfCursor::Changes {
+                previous: None,
+                since: None,
+                ..
+            } => SyncPhase::Backfill,
+            SfCursor::Changes { .. } => SyncPhase::Changes,
+            SfCursor::Deletes { .. } => SyncPhase::Deletes,
+            SfCursor::Done { .. } => SyncPhase::Done,
+        }
+    }
+
+    async fn fetch(&self, object: ObjectKind, cursor: &SfCursor) -> Result<Fetched<SfCursor>> {
+        let fields: Vec<&str> = self.fields[object.name]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let req = plan::request(cursor, object.name, &fields).expect("a cursor that is not done");
+        let page = match &req {
+            SfRequest::Query { soql, all } => self.client.query(soql, *all).await?,
+            SfRequest::Next(url) => self.client.next(url).await?,
+        };
+        let deleting = matches!(cursor, SfCursor::Deletes { .. });
+        let remaining = match (&req, deleting) {
+            (SfRequest::Query { .. }, false) => page.total_size,
+            _ => None,
+        };
+        let next = plan::advance(
+            cursor,
+            &SfPage {
+                last: page.records.last().and_then(map::mark),
+                next: if page.done {
+                    None
+                } else {
+                    page.next_records_url.clone()
+                },
+            },
+        );
+        if deleting {
+            let ids = page
+                .records
+                .iter()
+                .filter_map(|r| r.get("Id")?.as_str().map(str::to_string))
+                .collect();
+            return Ok(Fetched {
+                rows: PageRows::Deleted(ids),
+                fetched: 0,
+                next,
+                remaining: None,
+            });
+        }
+        let ctx = map::MapContext {
+            settings: &self.settings,
+            currency: &self.currency,
+            today: self.clock.today(),
+        };
+        Ok(Fetched {
+            rows: map::rows(object.name, &page.records, &ctx),
+            fetched: page.records.len() as u64,
+            next,
+            // A continuation batch says nothing new about the total.
+            remaining: remaining.filter(|_| matches!(req, SfRequest::Query { .. })),
+        })
+    }
+
+    fn budget(&self) -> Budget {
+        self.client.counters.budget()
+    }
 }
