@@ -9,7 +9,7 @@ use crate::error::{ErrorCode, IpcError};
 use crate::health::{Band, Component, HealthExplanation, Measure, MeasureChange, PreviousScore};
 use crate::kpi::{KpiStatus, KpiTile};
 use crate::portfolio::*;
-use crate::sync::{ObjectReport, Progress, SyncReport};
+use crate::sync::{Budget, ObjectReport, Progress, SyncPhase, SyncReport};
 
 fn generate() -> String {
     let decls = [
@@ -42,7 +42,9 @@ fn generate() -> String {
         ConnectionView::decl(),
         CrmCredentials::decl(),
         crate::sync::Settings::decl(),
+        SyncPhase::decl(),
         Progress::decl(),
+        Budget::decl(),
         ObjectReport::decl(),
         SyncReport::decl(),
     ];

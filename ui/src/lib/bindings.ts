@@ -193,6 +193,8 @@ churn_property: string, churn_values: Array<string>,
  */
 left_company_property: string, };
 
+export type SyncPhase = "backfill" | "changes" | "deletes" | "done";
+
 export type Progress = { connection: string, object_type: string, fetched: number, upserted: number, deleted: number, 
 /**
  * Records per second so far.
@@ -202,6 +204,13 @@ rate: number,
  * Records this run expects to read in all, when the CRM says.
  */
 total: number | null, phase: SyncPhase, done: boolean, error: IpcError | null, };
+
+export type Budget = { requests: number, retries: number, rate_limited: number, 
+/**
+ * Requests used of the daily allowance, and the allowance (HubSpot's daily cap,
+ * Salesforce's 24-hour API limit), when the CRM reports them.
+ */
+daily_used: number | null, daily_limit: number | null, };
 
 export type ObjectReport = { object_type: string, fetched: number, upserted: number, deleted: number, duration_ms: number, error: IpcError | null, };
 

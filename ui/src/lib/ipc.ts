@@ -92,7 +92,8 @@ export const ipc = {
     settings: Settings,
     credentials: CrmCredentials | null,
   ): Promise<ConnectionView[]> => call<ConnectionView[]>('edit_connection', { name, baseUrl, settings, credentials }),
-  testConnection: (name: string): Promise<void> => call<void>('test_connection', { name }),
+  /** Tests a connection; resolves to what its mapping could not find, in sentences. */
+  testConnection: (name: string): Promise<string[]> => call<string[]>('test_connection', { name }),
   disconnect: (name: string): Promise<ConnectionView[]> => call<ConnectionView[]>('disconnect', { name }),
   /** Runs a sync; `onProgress` gets each object type's progress as pages are stored. */
   syncNow: (name: string | null, full: boolean, onProgress: (p: Progress) => void): Promise<SyncReport[]> => {

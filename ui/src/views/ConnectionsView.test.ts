@@ -33,6 +33,8 @@ const HS: ConnectionView = {
   base_url: 'https://api.hubapi.com',
   last_synced: null,
   last_error: null,
+  notes: [],
+  unencrypted: false,
   requests_per_10s: 190,
   settings: {
     arr_property: 'annual_recurring_revenue',
@@ -41,6 +43,10 @@ const HS: ConnectionView = {
     seats_purchased_property: 'seats_purchased',
     seats_used_property: 'seats_used',
     active_users_property: 'active_users',
+    role_property: 'hs_buying_role',
+    churn_property: '',
+    churn_values: ['churned'],
+    left_company_property: '',
     deal_types: { newbusiness: 'new' },
     won_stages: ['closedwon'],
     lost_stages: ['closedlost'],
@@ -137,7 +143,9 @@ describe('ConnectionsView', () => {
     expect(t.querySelector('[data-testid="sync-panel"] h2')!.textContent).toBe('Syncing…');
     finish([
       {
-        connection: 'HubSpot', requests: 5, retries: 0, rate_limited: 0,
+        connection: 'HubSpot',
+        budget: { requests: 5, retries: 0, rate_limited: 0, daily_used: 1250, daily_limit: 250000 },
+        notes: [],
         objects: [
           { object_type: 'companies', fetched: 120, upserted: 120, deleted: 0, duration_ms: 10, error: null },
           { object_type: 'contacts', fetched: 300, upserted: 290, deleted: 2, duration_ms: 20, error: null },
@@ -145,9 +153,9 @@ describe('ConnectionsView', () => {
       },
     ]);
     await settle();
-    // 120 + 300 read, 120 + 290 changed, 0 + 2 deleted.
+    // 120 + 300 read, 120 + 290 changed, 0 + 2 deleted; 1,250 of 250,000 is 0.5 %.
     expect(t.querySelector('[data-testid="sync-summary"]')!.textContent).toBe(
-      'Sync finished: 420 records read, 410 new or changed, 2 deleted.',
+      'Sync finished: 420 records read, 410 new or changed, 2 deleted. HubSpot: 1,250 of 250,000 daily API requests used (0.5 %).',
     );
   });
   it('connects Salesforce with OAuth: consumer key, secret and refresh token', async () => {
@@ -221,5 +229,48 @@ describe('ConnectionsView', () => {
       client_secret: 'secret',
       refresh_token: 'refresh',
     });
+  });
+
+  it('says "offline" when an object type could not reach the CRM, and lists what the mapping lacks', async () => {
+    api.connections.mockResolvedValue([
+      {
+        ...HS,
+        notes: ['The companies property “annual_recurring_revenue” (ARR) does not exist in this portal.'],
+        last_error: { code: 'crm_unreachable', message: 'HubSpot could not be reached.' },
+      },
+    ]);
+    let finish: (r: SyncReport[]) => void = () => {};
+    let send: (p: Progress) => void = () => {};
+    api.syncNow.mockImplementation((_n, _f, cb) => {
+      send = cb;
+      return new Promise<SyncReport[]>((resolve) => (finish = resolve));
+    });
+    const t = await render();
+    expect(t.querySelector('[data-testid="connection-notes"]')!.textContent).toContain('annual_recurring_revenue');
+    expect(t.textContent).toContain('Offline at the last sync: HubSpot could not be reached.');
+    (t.querySelector('[data-testid="sync-now"]') as HTMLButtonElement).click();
+    await settle();
+    send({
+      connection: 'HubSpot', object_type: 'contacts', fetched: 0, upserted: 0, deleted: 0, rate: 0, total: null, phase: 'done', done: true,
+      error: { code: 'crm_unreachable', message: 'HubSpot timed out.' },
+    });
+    await settle();
+    expect(t.querySelector('[data-testid="sync-row"]')!.textContent).toContain('offline: HubSpot timed out.');
+    finish([
+      {
+        connection: 'HubSpot',
+        budget: { requests: 3, retries: 5, rate_limited: 0, daily_used: null, daily_limit: null },
+        notes: [],
+        objects: [
+          { object_type: 'companies', fetched: 10, upserted: 10, deleted: 0, duration_ms: 10, error: null },
+          { object_type: 'contacts', fetched: 0, upserted: 0, deleted: 0, duration_ms: 20, error: { code: 'crm_unreachable', message: 'HubSpot timed out.' } },
+        ],
+      },
+    ]);
+    await settle();
+    expect(t.querySelector('[data-testid="sync-summary"]')!.textContent).toBe(
+      'Sync stopped with 1 failed object type (10 records read, 10 new or changed, 0 deleted).',
+    );
+    expect(t.querySelector('[data-testid="sync-error"]')).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
 // comma-separated names. Parsing says which line is wrong instead of guessing.
 import type { DealKind, Settings } from '../bindings';
 
-const KINDS: readonly DealKind[] = ['new', 'renewal', 'expansion', 'contraction'];
+const KINDS: readonly DealKind[] = ['new', 'renewal', 'expansion', 'contraction', 'other'];
 
 export function dealTypesToText(map: Settings['deal_types']): string {
   return Object.entries(map)
@@ -23,7 +23,7 @@ export function parseDealTypes(text: string): Parsed<Settings['deal_types']> {
     const type = eq < 0 ? '' : line.slice(0, eq).trim();
     const kind = eq < 0 ? '' : line.slice(eq + 1).trim().toLowerCase();
     if (type === '' || !(KINDS as readonly string[]).includes(kind)) {
-      return { ok: false, error: `Deal types, line ${i + 1}: write "CRM type = kind", the kind being new, renewal, expansion or contraction.` };
+      return { ok: false, error: `Deal types, line ${i + 1}: write "CRM type = kind", the kind being new, renewal, expansion, contraction or other.` };
     }
     out[type] = kind as DealKind;
   }

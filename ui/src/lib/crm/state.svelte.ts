@@ -57,7 +57,24 @@ export function summarise(reports: SyncReport[]): string {
   const deleted = reports.reduce((n, r) => n + r.objects.reduce((m, o) => m + o.deleted, 0), 0);
   const failed = reports.flatMap((r) => r.objects.filter((o) => o.error !== null));
   const base = `${fetched.toLocaleString('en-US')} records read, ${changed.toLocaleString('en-US')} new or changed, ${deleted.toLocaleString('en-US')} deleted`;
-  return failed.length === 0 ? `Sync finished: ${base}.` : `Sync stopped with ${failed.length} failed object type${failed.length === 1 ? '' : 's'} (${base}).`;
+  const head = failed.length === 0 ? `Sync finished: ${base}.` : `Sync stopped with ${failed.length} failed object type${failed.length === 1 ? '' : 's'} (${base}).`;
+  return [head, ...reports.map(budgetSentence).filter((s) => s !== '')].join(' ');
+}
+
+/** How much of a connection's daily API allowance is used, when the CRM says. */
+export function budgetSentence(r: SyncReport): string {
+  const { daily_used: used, daily_limit: limit } = r.budget;
+  if (used === null || limit === null || limit <= 0) return '';
+  const pct = (100 * used) / limit;
+  return `${r.connection}: ${used.toLocaleString('en-US')} of ${limit.toLocaleString('en-US')} daily API requests used (${pct < 0.1 ? '< 0.1' : pct.toFixed(1)} %).`;
+}
+
+/** True when the CRM could not be reached, whether the whole sync or one object type failed. */
+export function wasOffline(error: IpcError | null, reports: SyncReport[] | null): boolean {
+  return (
+    error?.code === 'crm_unreachable' ||
+    (reports ?? []).some((r) => r.objects.some((o) => o.error?.code === 'crm_unreachable'))
+  );
 }
 
 class CrmState {
@@ -105,12 +122,14 @@ class CrmState {
     }
   }
 
-  async test(name: string): Promise<IpcError | null> {
+  /** Tests a connection; resolves to the mapping's notes, or the error. */
+  async test(name: string): Promise<{ notes: string[] } | { error: IpcError }> {
     try {
-      await ipc.testConnection(name);
-      return null;
+      const notes = await ipc.testConnection(name);
+      await this.load();
+      return { notes };
     } catch (e) {
-      return normaliseError(e);
+      return { error: normaliseError(e) };
     }
   }
 
@@ -155,7 +174,7 @@ class CrmState {
   }
 
   get offline(): boolean {
-    return this.syncError?.code === 'crm_unreachable';
+    return wasOffline(this.syncError, this.reports);
   }
 
   private timer: ReturnType<typeof setTimeout> | null = null;
