@@ -425,3 +425,169 @@ async fn a_stored_secret_is_never_sent_to_a_new_host_nor_over_plain_http() {
         .unwrap();
     assert!(other.stats().requests > 0);
 }
+
+#[tokio::test]
+async fn a_stock_hubspot_portal_gets_arr_from_won_deals_its_currency_and_says_so() {
+    let fake = FakeHubSpot::start(Config {
+        currency: "EUR".into(),
+        ..Config::default()
+    })
+    .await;
+    let base = base_time_ms();
+    fake.seed_bulk("companies", 2, 1001, |i| base + i as i64);
+    let day = |s: &str| s.to_string();
+    // Company 1001: won new business 14 months ago (out of the year), won renewal 2 months ago,
+    // a won upsell last month and a lost one: ARR = 110,000 + 15,000 = 125,000.
+    for (id, name, amount, close, stage, kind) in [
+        (
+            3_000_001,
+            "New",
+            "100000",
+            day("2025-09-01"),
+            "closedwon",
+            "newbusiness",
+        ),
+        (
+            3_000_002,
+            "Renewal",
+            "110000",
+            day("2026-09-01"),
+            "closedwon",
+            "existingbusiness",
+        ),
+        (
+            3_000_003,
+            "Upsell",
+            "15000",
+            day("2026-10-15"),
+            "closedwon",
+            "existingbusiness",
+        ),
+        (
+            3_000_004,
+            "Lost upsell",
+            "9000",
+            day("2026-10-20"),
+            "closedlost",
+            "upsell",
+        ),
+    ] {
+        fake.upsert(
+            "deals",
+            id,
+            &[
+                ("dealname", name),
+                ("amount", amount),
+                ("closedate", &close),
+                ("dealstage", stage),
+                ("dealtype", kind),
+            ],
+            base,
+        );
+        fake.associate("deals", id, "companies", 1001);
+    }
+    let (_d, r) = store().await;
+    connect(&r, "hs", &fake).await;
+    let rep = sync(&r, "hs").await;
+    assert!(errors(&rep).is_empty(), "{:?}", errors(&rep));
+    assert!(
+        rep.notes
+            .iter()
+            .any(|n| n.contains("annual_recurring_revenue") && n.contains("won deals")),
+        "{:?}",
+        rep.notes
+    );
+    let views = r.connection_views().await.unwrap();
+    assert_eq!(views[0].notes, rep.notes, "kept for the connections screen");
+    let accounts = r.store().active_accounts().await.unwrap();
+    let a = accounts.iter().find(|a| a.crm_id == "1001").unwrap();
+    assert_eq!(a.arr, 125_000.0);
+    assert_eq!(a.currency, "EUR");
+    assert_eq!(a.segment, "Enterprise");
+    // Contract start from the first won deal; renewal on its next anniversary.
+    assert_eq!(
+        a.contract_start.map(|d| d.to_string()).as_deref(),
+        Some("2025-09-01")
+    );
+    let detail = r.account_detail(a.id, r.today()).await.unwrap();
+    assert!(
+        detail
+            .header
+            .arr_note
+            .as_deref()
+            .is_some_and(|n| n.contains("won deals")),
+        "{:?}",
+        detail.header.arr_note
+    );
+    // Company 1002 has no deals: no ARR, said as such rather than a silent $0.
+    let b = accounts.iter().find(|a| a.crm_id == "1002").unwrap();
+    assert_eq!(b.arr, 0.0);
+    let detail = r.account_detail(b.id, r.today()).await.unwrap();
+    assert!(detail
+        .header
+        .arr_note
+        .as_deref()
+        .is_some_and(|n| n.contains("No ARR")));
+}
+
+#[tokio::test]
+async fn a_salesforce_org_without_custom_fields_syncs_what_exists_and_says_what_is_unmapped() {
+    use rapport_tests::salesforce::{Config as SfConfig, FakeSalesforce};
+    let sf = FakeSalesforce::start(SfConfig {
+        custom_fields: false,
+        currency: "GBP".into(),
+        ..SfConfig::default()
+    })
+    .await;
+    sf.seed(12, 4);
+    let (_d, r) = store().await;
+    let notes = {
+        r.connect(
+            "sf",
+            Crm::Salesforce,
+            Some(&sf.base_url),
+            token("sf-fake-session"),
+        )
+        .await
+        .unwrap();
+        r.test_connection("sf").await.unwrap()
+    };
+    for f in ["ARR__c", "Contract_Start__c", "Role__c"] {
+        assert!(notes.iter().any(|n| n.contains(f)), "{f}: {notes:?}");
+    }
+    let rep = sync(&r, "sf").await;
+    assert!(errors(&rep).is_empty(), "{:?}", errors(&rep));
+    assert_eq!(
+        r.store()
+            .live_rows("account", Crm::Salesforce)
+            .await
+            .unwrap(),
+        12
+    );
+    assert_eq!(
+        r.store().live_rows("deal", Crm::Salesforce).await.unwrap(),
+        sf.count("Opportunity", false) as i64
+    );
+    // ARR from won opportunities of the last 12 months, in the org's currency.
+    let opps: Vec<_> = sf
+        .ids("Opportunity")
+        .into_iter()
+        .filter_map(|id| sf.get("Opportunity", &id))
+        .collect();
+    let today = r.today();
+    let year_ago = (today - chrono::Duration::days(365)).to_string();
+    for a in r.store().active_accounts().await.unwrap() {
+        let expected: f64 = opps
+            .iter()
+            .filter(|o| o["AccountId"].as_str() == Some(a.crm_id.as_str()))
+            .filter(|o| o["IsWon"] == true)
+            .filter(|o| {
+                let d = o["CloseDate"].as_str().unwrap();
+                d > year_ago.as_str() && d <= today.to_string().as_str()
+            })
+            .map(|o| o["Amount"].as_f64().unwrap())
+            .sum();
+        assert_eq!(a.arr, expected, "{}", a.name);
+        assert_eq!(a.currency, "GBP");
+    }
+}

@@ -127,7 +127,15 @@ export type Portfolio = {
  */
 scored_on: string | null, status: AppStatus, kpis: Array<KpiTile>, distribution: HealthDistribution, rows: Array<PortfolioRow>, };
 
-export type AccountHeader = { id: number, name: string, domain: string, industry: string, segment: string, tier: string, owner: string, stage: LifecycleStage, arr: number, mrr: number, currency: string, contract_start: string, renewal_date: string | null, days_to_renewal: number | null, seats_purchased: number, crm: Crm, crm_id: string, churned_on: string | null, };
+export type AccountHeader = { id: number, name: string, domain: string, industry: string, segment: string, tier: string, owner: string, stage: LifecycleStage, arr: number, mrr: number, currency: string, contract_start: string, renewal_date: string | null, days_to_renewal: number | null, seats_purchased: number, crm: Crm, crm_id: string, churned_on: string | null, 
+/**
+ * How ARR was arrived at when the CRM holds none, in a sentence.
+ */
+arr_note: string | null, 
+/**
+ * How the contract or renewal date was arrived at when the CRM holds none.
+ */
+dates_note: string | null, };
 
 export type ContactView = { id: number, name: string, email: string, title: string, champion: boolean, sponsor: boolean, decision_maker: boolean, advisory: boolean, last_engaged: string | null, left_on: string | null, };
 

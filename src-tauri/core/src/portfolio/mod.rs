@@ -58,6 +58,33 @@ pub struct Rapport {
     clock: Clock,
 }
 
+/// How ARR was arrived at, when not from the CRM's own field.
+fn arr_note(source: &str) -> Option<String> {
+    match source {
+        "deals" => Some("ARR is worked out from the won deals of the last 12 months (new + renewal + expansion − contraction): the CRM holds no ARR value for this account.".into()),
+        "none" => Some("No ARR on record: the CRM holds no ARR value for this account and no deal was won in the last 12 months.".into()),
+        _ => None,
+    }
+}
+
+/// How the contract dates were arrived at, when not from the CRM's own fields.
+fn dates_note(contract: Option<&str>, renewal: Option<&str>) -> Option<String> {
+    let mut parts = Vec::new();
+    if contract == Some("deals") {
+        parts.push("the contract start is the first won deal's close date");
+    }
+    match renewal {
+        Some("deals") => parts.push("the renewal date is the open renewal deal's close date"),
+        Some("anniversary") => parts.push("the renewal date is the contract's next anniversary"),
+        _ => {}
+    }
+    (!parts.is_empty()).then(|| {
+        let mut s = parts.join("; ");
+        s[..1].make_ascii_uppercase();
+        format!("{s} (the CRM holds no date).")
+    })
+}
+
 /// The data directory: `--data-dir`, else `RAPPORT_DATA_DIR`, else the OS app-data directory.
 pub fn default_data_dir() -> Result<PathBuf> {
     if let Some(d) = std::env::var_os("RAPPORT_DATA_DIR").filter(|d| !d.is_empty()) {
@@ -335,6 +362,8 @@ impl Rapport {
                 contract_start: a.contract_start.unwrap_or(today),
                 renewal_date: a.renewal_date,
                 seats_purchased: a.seats_purchased,
+                arr_note: arr_note(&a.arr_source),
+                dates_note: dates_note(a.contract_source.as_deref(), a.renewal_source.as_deref()),
                 crm: a.crm,
                 crm_id: a.crm_id,
                 churned_on: a.churned_on,

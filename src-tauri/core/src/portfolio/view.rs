@@ -64,6 +64,10 @@ pub struct AccountHeader {
     pub crm: Crm,
     pub crm_id: String,
     pub churned_on: Option<NaiveDate>,
+    /// How ARR was arrived at when the CRM holds none, in a sentence.
+    pub arr_note: Option<String>,
+    /// How the contract or renewal date was arrived at when the CRM holds none.
+    pub dates_note: Option<String>,
 }
 
 /// Everything the account screen shows.

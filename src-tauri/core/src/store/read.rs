@@ -30,9 +30,18 @@ pub struct AccountRecord {
     pub renewal_date: Option<NaiveDate>,
     pub seats_purchased: i64,
     pub churned_on: Option<NaiveDate>,
+    /// Where ARR came from: `crm`, `deals` (derived) or `none`.
+    pub arr_source: String,
+    /// `None`: from the CRM; else how the date was derived (`deals`, `anniversary`).
+    pub contract_source: Option<String>,
+    pub renewal_source: Option<String>,
+    /// `crm`, `deals`, `demo`; `None` while on the books.
+    pub churn_source: Option<String>,
+    /// The day the current lifecycle stage was entered, once derived.
+    pub stage_since: Option<NaiveDate>,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, crm, crm_id, name, domain, industry, segment, tier, owner, lifecycle_stage, arr, mrr, currency, contract_start, renewal_date, seats_purchased, churned_on";
+const ACCOUNT_COLUMNS: &str = "id, crm, crm_id, name, domain, industry, segment, tier, owner, lifecycle_stage, arr, mrr, currency, contract_start, renewal_date, seats_purchased, churned_on, arr_source, contract_source, renewal_source, churn_source, stage_since";
 
 fn account_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<AccountRecord> {
     Ok(AccountRecord {
@@ -53,6 +62,11 @@ fn account_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<AccountRecord> {
         renewal_date: opt_day(r.get(14))?,
         seats_purchased: r.get(15),
         churned_on: opt_day(r.get(16))?,
+        arr_source: r.get(17),
+        contract_source: r.get(18),
+        renewal_source: r.get(19),
+        churn_source: r.get(20),
+        stage_since: opt_day(r.get(21))?,
     })
 }
 

@@ -517,3 +517,38 @@ impl Store {
         Ok(churn_changed)
     }
 }
+
+/// The synced columns of each table that the CRM decides (no local ids or sync times), for
+/// comparing two stores row by row; children name their account by its CRM id.
+const SYNCED_COLUMNS: &[(&str, &str)] = &[
+    ("account", "t.name, t.domain, t.industry, t.owner, t.arr, t.currency, t.contract_start, t.renewal_date, t.seats_purchased, t.updated_at"),
+    ("contact", "t.name, t.email, t.title, t.is_champion, t.is_sponsor, t.left_company, t.left_on, t.updated_at"),
+    ("deal", "t.name, t.kind, t.amount, t.stage, t.close_date, t.status, t.updated_at"),
+    ("ticket", "t.subject, t.priority, t.status, t.opened_on, t.closed_on, t.updated_at"),
+    ("activity", "t.kind, t.direction, t.occurred_at, t.summary, t.two_way, t.updated_at"),
+    ("survey_response", "t.kind, t.score, t.verbatim, t.captured_at, t.updated_at"),
+];
+
+impl Store {
+    /// Every synced row of `table` as one line of JSON (CRM id, the CRM's values, the linked
+    /// account's CRM id, the deletion flag), sorted: two stores synced from the same CRM state
+    /// give the same lines whatever happened on the way.
+    pub async fn synced_rows(&self, table: &str) -> Result<Vec<String>> {
+        let (_, cols) = SYNCED_COLUMNS
+            .iter()
+            .find(|(t, _)| *t == table)
+            .ok_or_else(|| Error::InvalidInput(format!("{table} is not a synced table")))?;
+        let link = if table == "account" {
+            "NULL"
+        } else {
+            "(SELECT a.crm_id FROM account a WHERE a.id = t.account_id)"
+        };
+        let mut rows: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT json_array(t.crm_id, {cols}, {link}, t.deleted) FROM {table} t WHERE t.connection_id IS NOT NULL"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.sort();
+        Ok(rows)
+    }
+}
