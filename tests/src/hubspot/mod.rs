@@ -562,6 +562,11 @@ impl FakeHubSpot {
         self.shared.lock().assocs.get(a, b, from_id).to_vec()
     }
 
+    /// The OAuth access tokens issued so far.
+    pub fn access_tokens(&self) -> Vec<String> {
+        self.shared.lock().access.keys().cloned().collect()
+    }
+
     /// OAuth access tokens issued so far (expired ones included).
     pub fn issued_access_tokens(&self) -> usize {
         self.shared.lock().access.len()
