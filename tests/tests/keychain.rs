@@ -89,3 +89,32 @@ async fn passphrase_mode_asks_for_the_passphrase_and_refuses_a_wrong_one() {
         .unwrap();
     assert_eq!(r.store().account_count().await.unwrap(), 4);
 }
+
+#[tokio::test]
+async fn a_passphrase_store_made_before_the_parameters_were_stored_still_opens() {
+    // Version 1 kept only the salt; the key came from argon2's defaults of the time.
+    let dir = tempfile::tempdir().unwrap();
+    let salt = [7u8; 16];
+    std::fs::write(dir.path().join(secrets::SALT_FILE), hex_encode(&salt)).unwrap();
+    let old =
+        secrets::DbKey::from_passphrase("an old passphrase", &salt, secrets::LEGACY_KDF).unwrap();
+    let r = Rapport::open_with_key(
+        dir.path(),
+        &old,
+        secrets::KeySource::Passphrase,
+        Clock::system(),
+    )
+    .await
+    .unwrap();
+    r.generate_demo(3, 1, chrono::Utc::now()).await.unwrap();
+    r.close().await;
+    let r = Rapport::open(&opts(dir.path(), Some("an old passphrase")))
+        .await
+        .unwrap();
+    assert_eq!(r.store().account_count().await.unwrap(), 3);
+    assert!(!dir.path().join(secrets::KDF_FILE).exists());
+}
+
+fn hex_encode(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

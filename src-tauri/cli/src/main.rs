@@ -186,13 +186,16 @@ async fn open(data_dir: Option<PathBuf>) -> rapport_core::Result<Rapport> {
     };
     let mut opts = OpenOptions::new(data_dir, Clock::system());
     match Rapport::open(&opts).await {
-        Err(
-            e @ (rapport_core::Error::KeychainUnavailable(_)
-            | rapport_core::Error::PassphraseRequired),
-        ) if std::io::stdin().is_terminal() => {
+        Err(e @ rapport_core::Error::PassphraseRequired) if std::io::stdin().is_terminal() => {
             eprintln!("{e}");
-            let pw = rpassword::prompt_password("Passphrase: ")?;
-            opts.passphrase = Some(pw);
+            opts.passphrase = Some(rpassword::prompt_password("Passphrase: ")?);
+            Rapport::open(&opts).await
+        }
+        // No keychain and no data yet: a new passphrase, typed twice.
+        Err(e @ rapport_core::Error::KeychainUnavailable(_)) if std::io::stdin().is_terminal() => {
+            eprintln!("{e}");
+            opts.passphrase = Some(rpassword::prompt_password("New passphrase: ")?);
+            opts.confirm = Some(rpassword::prompt_password("The same passphrase again: ")?);
             Rapport::open(&opts).await
         }
         other => other,

@@ -51,8 +51,12 @@ pub async fn reset_demo(
 }
 
 #[tauri::command]
-pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<AppStatus, IpcError> {
-    state.unlock(passphrase).await?;
+pub async fn unlock(
+    state: State<'_, AppState>,
+    passphrase: String,
+    confirm: Option<String>,
+) -> Result<AppStatus, IpcError> {
+    state.unlock(passphrase, confirm).await?;
     state.with(async |r| r.status().await).await
 }
 

@@ -59,13 +59,18 @@ impl AppState {
     }
 
     /// Opens the store with `passphrase` (after the keychain was unavailable or a passphrase is required).
-    pub(crate) async fn unlock(&self, passphrase: String) -> Result<(), IpcError> {
+    pub(crate) async fn unlock(
+        &self,
+        passphrase: String,
+        confirm: Option<String>,
+    ) -> Result<(), IpcError> {
         let mut guard = self.rapport.write().await;
         if guard.is_ok() {
             return Ok(());
         }
         let opened = open_and_prepare(OpenOptions {
             passphrase: Some(passphrase),
+            confirm,
             ..OpenOptions::new(self.data_dir.clone(), Clock::system())
         })
         .await;

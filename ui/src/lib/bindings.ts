@@ -135,7 +135,11 @@ arr_note: string | null,
 /**
  * How the contract or renewal date was arrived at when the CRM holds none.
  */
-dates_note: string | null, };
+dates_note: string | null, 
+/**
+ * The day the current lifecycle stage began, and the days spent in it so far.
+ */
+stage_since: string | null, days_in_stage: number | null, };
 
 export type ContactView = { id: number, name: string, email: string, title: string, champion: boolean, sponsor: boolean, decision_maker: boolean, advisory: boolean, last_engaged: string | null, left_on: string | null, };
 

@@ -82,7 +82,8 @@ export const ipc = {
   account: (id: number): Promise<AccountDetail> => call<AccountDetail>('account', { id }),
   resetDemo: (seed: number | null = null, accounts: number | null = null): Promise<AppStatus> =>
     call<AppStatus>('reset_demo', { seed, accounts }),
-  unlock: (passphrase: string): Promise<AppStatus> => call<AppStatus>('unlock', { passphrase }),
+  /** Opens the store with a passphrase; `confirm` is the same passphrase again when it creates one. */
+  unlock: (passphrase: string, confirm: string | null): Promise<AppStatus> => call<AppStatus>('unlock', { passphrase, confirm }),
   connections: (): Promise<ConnectionView[]> => call<ConnectionView[]>('connections'),
   connectCrm: (crm: Crm, name: string, baseUrl: string | null, credentials: CrmCredentials): Promise<ConnectionView[]> =>
     call<ConnectionView[]>('connect_crm', { crm, name, baseUrl, credentials }),

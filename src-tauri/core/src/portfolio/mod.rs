@@ -37,6 +37,9 @@ pub struct OpenOptions {
     pub data_dir: PathBuf,
     /// Used when no keychain is reachable, or when the store was created in passphrase mode.
     pub passphrase: Option<String>,
+    /// The passphrase typed a second time, when it creates a new store: one typo would otherwise
+    /// lock the data away for good.
+    pub confirm: Option<String>,
     pub clock: Clock,
 }
 
@@ -45,6 +48,7 @@ impl OpenOptions {
         OpenOptions {
             data_dir: data_dir.into(),
             passphrase: None,
+            confirm: None,
             clock,
         }
     }
@@ -116,6 +120,11 @@ impl Rapport {
                 Ok(k) => (k, KeySource::Keychain),
                 Err(Error::KeychainUnavailable(why)) => match passphrase {
                     Some(pw) if !db_exists => {
+                        if opts.confirm.as_ref().is_some_and(|c| *c != pw) {
+                            return Err(Error::InvalidInput(
+                                "The two passphrases are not the same. Nothing was created: type the new passphrase twice.".into(),
+                            ));
+                        }
                         tracing::warn!(
                             "keychain unavailable ({why}); using a passphrase-derived key"
                         );
@@ -363,6 +372,8 @@ impl Rapport {
                 renewal_date: a.renewal_date,
                 seats_purchased: a.seats_purchased,
                 arr_note: arr_note(&a.arr_source),
+                days_in_stage: a.stage_since.map(|d| (today - d).num_days().max(0)),
+                stage_since: a.stage_since,
                 dates_note: dates_note(a.contract_source.as_deref(), a.renewal_source.as_deref()),
                 crm: a.crm,
                 crm_id: a.crm_id,

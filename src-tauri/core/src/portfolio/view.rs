@@ -68,6 +68,9 @@ pub struct AccountHeader {
     pub arr_note: Option<String>,
     /// How the contract or renewal date was arrived at when the CRM holds none.
     pub dates_note: Option<String>,
+    /// The day the current lifecycle stage began, and the days spent in it so far.
+    pub stage_since: Option<NaiveDate>,
+    pub days_in_stage: Option<i64>,
 }
 
 /// Everything the account screen shows.

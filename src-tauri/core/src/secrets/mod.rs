@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use argon2::Argon2;
+use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -13,8 +14,49 @@ use crate::error::{Error, Result};
 pub const KEYCHAIN_SERVICE: &str = "app.rapport.desktop";
 /// Environment variable holding a passphrase for machines without a keychain.
 pub const PASSPHRASE_ENV: &str = "RAPPORT_PASSPHRASE";
-/// File beside the database marking passphrase mode; holds the (non-secret) Argon2 salt in hex.
+/// Version 1 of passphrase mode: a file beside the database holding only the Argon2 salt in hex;
+/// the key was derived with [`LEGACY_KDF`]. Still read, never written.
 pub const SALT_FILE: &str = "rapport.salt";
+/// Passphrase mode since version 2: the (non-secret) key-derivation algorithm, parameters and
+/// salt, as JSON, so a library upgrade can never change how an existing database's key is made.
+pub const KDF_FILE: &str = "rapport.kdf";
+/// Shortest passphrase accepted for a new database.
+pub const MIN_PASSPHRASE_CHARS: usize = 10;
+
+/// How a passphrase becomes the database key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// Memory in KiB, passes, lanes of Argon2id (version 0x13), 32-byte output.
+    pub m_kib: u32,
+    pub t: u32,
+    pub p: u32,
+}
+
+/// What argon2 0.5's `Argon2::default()` used (Argon2id v0x13, 19 MiB, 2 passes, 1 lane): the
+/// parameters of version-1 salt files, pinned so those databases keep opening.
+pub const LEGACY_KDF: KdfParams = KdfParams {
+    m_kib: 19_456,
+    t: 2,
+    p: 1,
+};
+
+/// New databases: 128 MiB and 3 passes, about half a second on a laptop core (0.6 s measured on
+/// these 2-core test machines), which makes guessing passphrases from a stolen file expensive.
+pub const CURRENT_KDF: KdfParams = KdfParams {
+    m_kib: 131_072,
+    t: 3,
+    p: 1,
+};
+
+/// The contents of [`KDF_FILE`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct KdfFile {
+    version: u32,
+    algorithm: String,
+    #[serde(flatten)]
+    params: KdfParams,
+    salt: String,
+}
 
 /// A 256-bit SQLCipher key, wiped from memory when dropped.
 pub struct DbKey(Zeroizing<[u8; 32]>);
@@ -26,15 +68,17 @@ impl DbKey {
         DbKey(k)
     }
 
-    /// Derives a key from a passphrase with Argon2id (default parameters: 19 MiB, 2 passes).
-    pub fn from_passphrase(passphrase: &str, salt: &[u8]) -> Result<DbKey> {
+    /// Derives a key from a passphrase with Argon2id and `params`.
+    pub fn from_passphrase(passphrase: &str, salt: &[u8], params: KdfParams) -> Result<DbKey> {
         if passphrase.is_empty() {
             return Err(Error::InvalidInput(
                 "The passphrase cannot be empty.".into(),
             ));
         }
         let mut k = Zeroizing::new([0u8; 32]);
-        Argon2::default()
+        let p = Params::new(params.m_kib, params.t, params.p, Some(32))
+            .map_err(|e| Error::InvalidInput(format!("Unusable key-derivation parameters: {e}")))?;
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, p)
             .hash_password_into(passphrase.as_bytes(), salt, k.as_mut())
             .map_err(|e| Error::InvalidInput(format!("Could not derive a key: {e}")))?;
         Ok(DbKey(k))
@@ -125,27 +169,74 @@ pub fn forget_keychain_key(data_dir: &Path) -> Result<()> {
 
 /// True when the store in `data_dir` was created in passphrase mode.
 pub fn uses_passphrase(data_dir: &Path) -> bool {
-    data_dir.join(SALT_FILE).exists()
+    data_dir.join(KDF_FILE).exists() || data_dir.join(SALT_FILE).exists()
 }
 
-/// Key for passphrase mode; creates the salt file on first use.
-pub fn passphrase_key(data_dir: &Path, passphrase: &str) -> Result<DbKey> {
-    let path = data_dir.join(SALT_FILE);
-    let salt = match std::fs::read_to_string(&path) {
-        Ok(s) => hex::decode(s.trim()).map_err(|_| Error::Corrupt {
-            path: path.display().to_string(),
-            detail: "the salt file is not hex".into(),
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut salt = [0u8; 16];
-            rand::rngs::OsRng.fill_bytes(&mut salt);
-            std::fs::create_dir_all(data_dir)?;
-            std::fs::write(&path, hex::encode(salt))?;
-            salt.to_vec()
+fn corrupt(path: &Path, detail: &str) -> Error {
+    Error::Corrupt {
+        path: path.display().to_string(),
+        detail: detail.into(),
+    }
+}
+
+/// The salt and parameters of an existing passphrase store, if it is one.
+fn stored_kdf(data_dir: &Path) -> Result<Option<(Vec<u8>, KdfParams)>> {
+    let kdf = data_dir.join(KDF_FILE);
+    match std::fs::read_to_string(&kdf) {
+        Ok(s) => {
+            let f: KdfFile = serde_json::from_str(&s)
+                .map_err(|_| corrupt(&kdf, "the key-derivation file is not readable"))?;
+            if f.version != 2 || f.algorithm != "argon2id" {
+                return Err(corrupt(
+                    &kdf,
+                    &format!(
+                        "it names an unknown key derivation ({} v{}); a newer Rapport made it",
+                        f.algorithm, f.version
+                    ),
+                ));
+            }
+            let salt = hex::decode(&f.salt).map_err(|_| corrupt(&kdf, "the salt is not hex"))?;
+            return Ok(Some((salt, f.params)));
         }
-        Err(e) => return Err(e.into()),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        Err(_) => {}
+    }
+    let legacy = data_dir.join(SALT_FILE);
+    match std::fs::read_to_string(&legacy) {
+        Ok(s) => {
+            let salt =
+                hex::decode(s.trim()).map_err(|_| corrupt(&legacy, "the salt file is not hex"))?;
+            Ok(Some((salt, LEGACY_KDF)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Key for passphrase mode: derived with the parameters stored beside the database, or, for a
+/// new one, with [`CURRENT_KDF`] and a fresh salt, which are stored first.
+pub fn passphrase_key(data_dir: &Path, passphrase: &str) -> Result<DbKey> {
+    if let Some((salt, params)) = stored_kdf(data_dir)? {
+        return DbKey::from_passphrase(passphrase, &salt, params);
+    }
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(Error::InvalidInput(format!(
+            "Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters: it is all that protects this data."
+        )));
+    }
+    let mut salt = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    let key = DbKey::from_passphrase(passphrase, &salt, CURRENT_KDF)?;
+    let f = KdfFile {
+        version: 2,
+        algorithm: "argon2id".into(),
+        params: CURRENT_KDF,
+        salt: hex::encode(salt),
     };
-    DbKey::from_passphrase(passphrase, &salt)
+    std::fs::create_dir_all(data_dir)?;
+    let json = serde_json::to_string_pretty(&f).map_err(|e| Error::Io(e.to_string()))?;
+    std::fs::write(data_dir.join(KDF_FILE), json)?;
+    Ok(key)
 }
 
 #[cfg(test)]
@@ -164,24 +255,61 @@ mod tests {
 
     #[test]
     fn passphrase_keys_depend_on_passphrase_and_salt() {
-        let a = DbKey::from_passphrase("correct horse", b"0123456789abcdef").unwrap();
-        let b = DbKey::from_passphrase("correct horse", b"0123456789abcdef").unwrap();
-        let c = DbKey::from_passphrase("correct horsf", b"0123456789abcdef").unwrap();
-        let d = DbKey::from_passphrase("correct horse", b"fedcba9876543210").unwrap();
+        let (s1, s2) = (b"0123456789abcdef", b"fedcba9876543210");
+        let a = DbKey::from_passphrase("correct horse", s1, LEGACY_KDF).unwrap();
+        let b = DbKey::from_passphrase("correct horse", s1, LEGACY_KDF).unwrap();
+        let c = DbKey::from_passphrase("correct horsf", s1, LEGACY_KDF).unwrap();
+        let d = DbKey::from_passphrase("correct horse", s2, LEGACY_KDF).unwrap();
         assert_eq!(a.to_hex(), b.to_hex());
         assert_ne!(a.to_hex(), c.to_hex());
         assert_ne!(a.to_hex(), d.to_hex());
-        assert!(DbKey::from_passphrase("", b"0123456789abcdef").is_err());
+        assert!(DbKey::from_passphrase("", s1, LEGACY_KDF).is_err());
     }
 
     #[test]
-    fn salt_file_is_created_once_and_reused() {
+    fn the_legacy_parameters_give_the_key_a_version_1_store_was_made_with() {
+        // Argon2id v0x13, m = 19456 KiB, t = 2, p = 1, 32 bytes: the reference implementation
+        // (Python argon2-cffi's hash_secret_raw) gives this for these inputs.
+        let salt: Vec<u8> = (0u8..16).collect();
+        let k = DbKey::from_passphrase("correct horse battery staple", &salt, LEGACY_KDF).unwrap();
+        assert_eq!(
+            k.to_hex().as_str(),
+            "818259b6310026a8e0dbac5d2e6927abcfdb07b32258fac4f61b18b80f929085"
+        );
+        // A version-1 data directory: the salt file alone.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(SALT_FILE), hex::encode(&salt)).unwrap();
+        assert!(uses_passphrase(dir.path()));
+        let again = passphrase_key(dir.path(), "correct horse battery staple").unwrap();
+        assert_eq!(again.to_hex(), k.to_hex());
+        assert!(!dir.path().join(KDF_FILE).exists(), "nothing rewritten");
+    }
+
+    #[test]
+    fn a_new_store_records_its_parameters_and_refuses_a_short_passphrase() {
         let dir = tempfile::tempdir().unwrap();
         assert!(!uses_passphrase(dir.path()));
-        let a = passphrase_key(dir.path(), "pw").unwrap();
-        assert!(uses_passphrase(dir.path()));
-        let b = passphrase_key(dir.path(), "pw").unwrap();
+        let short = passphrase_key(dir.path(), "pw").err().unwrap();
+        assert_eq!(short.code(), crate::ErrorCode::InvalidInput);
+        assert!(
+            !uses_passphrase(dir.path()),
+            "nothing written for a refused passphrase"
+        );
+        let a = passphrase_key(dir.path(), "a long enough passphrase").unwrap();
+        let f: KdfFile =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join(KDF_FILE)).unwrap())
+                .unwrap();
+        assert_eq!(
+            (f.version, f.algorithm.as_str(), f.params),
+            (2, "argon2id", CURRENT_KDF)
+        );
+        let b = passphrase_key(dir.path(), "a long enough passphrase").unwrap();
         assert_eq!(a.to_hex(), b.to_hex());
+        // The stored parameters are used, whatever the current defaults are.
+        let salt = hex::decode(&f.salt).unwrap();
+        let expected =
+            DbKey::from_passphrase("a long enough passphrase", &salt, CURRENT_KDF).unwrap();
+        assert_eq!(a.to_hex(), expected.to_hex());
     }
 
     #[test]

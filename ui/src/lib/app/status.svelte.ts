@@ -28,12 +28,12 @@ class StatusState {
     }
   }
 
-  /** Unlocks the store with a passphrase; resolves to the error to show inline, or null. */
-  async unlock(passphrase: string): Promise<IpcError | null> {
+  /** Unlocks (or, with `confirm`, creates) the store with a passphrase; resolves to the error to show inline, or null. */
+  async unlock(passphrase: string, confirm: string | null = null): Promise<IpcError | null> {
     if (this.unlocking) return null;
     this.unlocking = true;
     try {
-      this.status = await ipc.unlock(passphrase);
+      this.status = await ipc.unlock(passphrase, confirm);
       this.locked = null;
       return null;
     } catch (e) {
