@@ -147,7 +147,11 @@ async fn main() {
         let (mut load, mut score) = (Vec::new(), Vec::new());
         for _ in 0..10 {
             let t = Instant::now();
-            let inputs = r.store().health_inputs(today, None).await.unwrap();
+            let inputs = r
+                .store()
+                .health_inputs(today, chrono::FixedOffset::east_opt(0).unwrap(), None)
+                .await
+                .unwrap();
             load.push(t.elapsed());
             let t = Instant::now();
             let scored: Vec<_> = inputs.iter().map(health::score).collect();

@@ -6,7 +6,9 @@ use ts_rs::TS;
 
 use crate::domain::{Crm, DealKind, DealStatus, LifecycleStage, SurveyKind};
 use crate::error::{ErrorCode, IpcError};
-use crate::health::{Band, Component, HealthExplanation, Measure, MeasureChange, PreviousScore};
+use crate::health::{
+    Band, Component, Confidence, HealthExplanation, Measure, MeasureChange, PreviousScore,
+};
 use crate::kpi::{KpiStatus, KpiTile};
 use crate::portfolio::*;
 use crate::sync::{Budget, ObjectReport, Progress, SyncPhase, SyncReport};
@@ -25,6 +27,7 @@ fn generate() -> String {
         Component::decl(),
         MeasureChange::decl(),
         PreviousScore::decl(),
+        Confidence::decl(),
         HealthExplanation::decl(),
         KpiStatus::decl(),
         KpiTile::decl(),

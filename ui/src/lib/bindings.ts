@@ -47,7 +47,11 @@ contribution: number,
 /**
  * Day of the newest data behind the input and its age in days on the scoring day.
  */
-input_on: string | null, age_days: number | null, missing: boolean, };
+input_on: string | null, age_days: number | null, missing: boolean, 
+/**
+ * The input is old enough to have lost weight (the UI's "stale" tag).
+ */
+stale: boolean, };
 
 export type MeasureChange = { measure: Measure, label: string, before: number | null, after: number | null, 
 /**
@@ -57,7 +61,13 @@ contribution_delta: number, };
 
 export type PreviousScore = { day: string, score: number | null, };
 
-export type HealthExplanation = { day: string, score: number | null, band: Band | null, profile: string, profile_name: string, model_version: string, components: Array<Component>, previous: PreviousScore | null, 
+export type Confidence = "high" | "medium" | "low" | "insufficient";
+
+export type HealthExplanation = { day: string, score: number | null, band: Band | null, profile: string, profile_name: string, model_version: string, components: Array<Component>, 
+/**
+ * Share of the profile's weight with data, and what that makes of the score.
+ */
+coverage: number, confidence: Confidence, previous: PreviousScore | null, 
 /**
  * Measures whose contribution moved by at least half a point, largest move first.
  */

@@ -5,7 +5,8 @@ use chrono::{Duration, NaiveDate};
 
 use crate::domain::Account;
 use crate::health::{
-    HealthInputs, SupportFacts, SurveyFacts, UsageFacts, SURVEY_WINDOW_DAYS, USAGE_WINDOW_DAYS,
+    Departure, HealthInputs, RelationshipFacts, SupportFacts, SurveyFacts, UsageFacts,
+    DEPARTURE_DAYS, SURVEY_WINDOW_DAYS, USAGE_WINDOW_DAYS,
 };
 
 /// One account's generated history, sorted by date.
@@ -22,6 +23,10 @@ pub struct AccountHistory {
     pub surveys: Vec<(NaiveDate, &'static str, i64)>,
     /// `(day, value)` ascending.
     pub sentiment: Vec<(NaiveDate, i64)>,
+    /// Champions and sponsors: `(name, champion, sponsor, left on)`.
+    pub people: Vec<(String, bool, bool, Option<NaiveDate>)>,
+    /// The last day the demo's usage source reports (the day before the demo's today).
+    pub feed_end: NaiveDate,
 }
 
 impl AccountHistory {
@@ -36,6 +41,7 @@ impl AccountHistory {
             seats_purchased: self.account.seats_purchased,
             usage: self.usage_at(at),
             last_two_way_touch: last_on_or_before(&self.two_way, at),
+            relationship: self.relationship_at(at),
             support: self.support_at(at),
             surveys: self.surveys_at(at),
             sentiment: self
@@ -47,27 +53,52 @@ impl AccountHistory {
         }
     }
 
+    /// Usage on day `at`; the demo's usage source reports every day up to `feed_end`.
     fn usage_at(&self, at: NaiveDate) -> Option<UsageFacts> {
         let end = self.usage.partition_point(|(d, _)| *d <= at);
         let rows = &self.usage[..end];
-        let last_day = rows.last()?.0;
+        let (first_day, last_day) = (self.usage.first()?.0, rows.last()?.0);
+        let feed = at.min(self.feed_end);
         let w = Duration::days(USAGE_WINDOW_DAYS);
         let sum = |from: NaiveDate, to: NaiveDate| {
             rows.iter()
                 .filter(|(d, _)| *d > from && *d <= to)
-                .fold((0.0, 0i64), |(s, n), (_, a)| (s + *a as f64, n + 1))
+                .map(|(_, a)| *a as f64)
+                .sum::<f64>()
         };
-        let (s7, n7) = sum(last_day - Duration::days(7), last_day);
-        let (s30, n30) = sum(last_day - w, last_day);
-        let (sp, np) = sum(last_day - w - w, last_day - w);
-        Some(UsageFacts {
+        Some(UsageFacts::from_sums(
+            first_day,
             last_day,
-            active_avg_7: s7 / n7.max(1) as f64,
-            sum_30: s30,
-            sum_prev_30: sp,
-            days_30: n30,
-            days_prev_30: np,
-        })
+            feed,
+            at,
+            sum(feed - Duration::days(7), feed),
+            sum(feed - w, feed),
+            sum(feed - w - w, feed - w),
+        ))
+    }
+
+    fn relationship_at(&self, at: NaiveDate) -> RelationshipFacts {
+        let here = |left: &Option<NaiveDate>| left.is_none_or(|l| l > at);
+        let mut f = RelationshipFacts {
+            champions: self.people.iter().filter(|p| p.1 && here(&p.3)).count() as i64,
+            sponsors: self.people.iter().filter(|p| p.2 && here(&p.3)).count() as i64,
+            departed: None,
+        };
+        let mut gone: Vec<_> = self
+            .people
+            .iter()
+            .filter_map(|(name, champion, _, left)| {
+                left.filter(|l| *l <= at && *l > at - Duration::days(DEPARTURE_DAYS))
+                    .map(|on| (on, *champion, name))
+            })
+            .collect();
+        gone.sort();
+        f.departed = gone.last().map(|(on, champion, name)| Departure {
+            name: name.to_string(),
+            champion: *champion,
+            on: *on,
+        });
+        f
     }
 
     fn support_at(&self, at: NaiveDate) -> SupportFacts {
@@ -77,6 +108,7 @@ impl AccountHistory {
             if *opened > at {
                 continue;
             }
+            f.latest = f.latest.max(Some(*opened)).max(closed.filter(|c| *c <= at));
             if *high && closed.is_none_or(|c| c > at) {
                 f.open_high += 1;
             }
@@ -91,31 +123,35 @@ impl AccountHistory {
 
     fn surveys_at(&self, at: NaiveDate) -> Option<SurveyFacts> {
         let from = at - Duration::days(SURVEY_WINDOW_DAYS);
-        let (mut nps, mut nn, mut csat, mut nc, mut latest) = (0.0, 0i64, 0.0, 0i64, None);
+        let mut f = SurveyFacts {
+            nps_promoters: 0,
+            nps_detractors: 0,
+            nps_count: 0,
+            csat_satisfied: 0,
+            csat_count: 0,
+            latest: NaiveDate::MIN,
+        };
+        let mut any = false;
         for (d, kind, score) in &self.surveys {
             if *d <= from || *d > at {
                 continue;
             }
             match *kind {
                 "nps" => {
-                    nps += *score as f64;
-                    nn += 1;
+                    f.nps_count += 1;
+                    f.nps_promoters += (*score >= 9) as i64;
+                    f.nps_detractors += (*score <= 6) as i64;
                 }
                 "csat" => {
-                    csat += *score as f64;
-                    nc += 1;
+                    f.csat_count += 1;
+                    f.csat_satisfied += (*score >= 4) as i64;
                 }
                 _ => continue,
             }
-            latest = latest.max(Some(*d));
+            any = true;
+            f.latest = f.latest.max(*d);
         }
-        Some(SurveyFacts {
-            nps_avg: (nn > 0).then(|| nps / nn as f64),
-            nps_count: nn,
-            csat_avg: (nc > 0).then(|| csat / nc as f64),
-            csat_count: nc,
-            latest: latest?,
-        })
+        any.then_some(f)
     }
 }
 

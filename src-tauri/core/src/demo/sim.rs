@@ -733,6 +733,12 @@ pub(super) fn simulate(
         churned_on,
         updated_at: as_of,
     };
+    hist.feed_end = today - Duration::days(1);
+    hist.people = contacts
+        .iter()
+        .filter(|c| c.champion || c.sponsor)
+        .map(|c| (c.name.clone(), c.champion, c.sponsor, c.left_on))
+        .collect();
     out.contacts.extend(contacts);
     out.deals.extend(deals);
     out.accounts.push(account.clone());

@@ -185,7 +185,10 @@ fn snapshots_are_weekly_and_stop_at_churn() {
                 "{} weeks ago",
                 weeks_ago
             );
-            assert!(s.score.is_some());
+            // A new account has too little evidence for its first weeks; after that, always.
+            if (s.day - a.contract_start).num_days() > 30 {
+                assert!(s.score.is_some(), "{} on {}", a.name, s.day);
+            }
         }
     }
 }

@@ -47,6 +47,11 @@ impl Clock {
         (self.now)()
     }
 
+    /// The user's UTC offset now.
+    pub fn offset(&self) -> FixedOffset {
+        (self.offset)(self.now())
+    }
+
     /// The user's local date at `t`.
     pub fn local_day(&self, t: DateTime<Utc>) -> NaiveDate {
         (t + (self.offset)(t)).date_naive()

@@ -122,18 +122,57 @@ pub fn profile_for(segment: &str, contract_start: NaiveDate, at: NaiveDate) -> P
     }
 }
 
-/// Product usage around the latest usage day on or before the scoring day.
+/// Product usage over windows ending on the scoring day, or on the day the usage source last
+/// reported when that is earlier (then the figures are stale by that many days).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct UsageFacts {
+    /// The account's first and latest day with a usage row.
+    pub first_day: NaiveDate,
     pub last_day: NaiveDate,
-    /// Mean active users over the 7 days ending on `last_day` (days without a row count as 0).
+    /// The last day the account's usage source reported for any account: the windows end here
+    /// (or on the scoring day, if earlier). Days after the account's last row count as zero.
+    pub feed_day: NaiveDate,
+    /// Mean active users over the 7 days ending on `feed_day` (days without a row count as 0).
     pub active_avg_7: f64,
-    /// Sum of active users over the 30 days ending on `last_day`, and over the 30 days before.
+    /// Sum of active users over the 30 days ending on `feed_day`, and over the 30 days before.
     pub sum_30: f64,
     pub sum_prev_30: f64,
-    /// Number of days with a usage row in each window.
+    /// Days in each window on which usage was expected (on or after `first_day`).
     pub days_30: i64,
     pub days_prev_30: i64,
+}
+
+impl UsageFacts {
+    /// The facts from an account's usage sums over windows ending on `feed_day` (capped at the
+    /// scoring day `at`): days before `first_day` are not expected to have usage, days after
+    /// `last_day` are zero.
+    pub fn from_sums(
+        first_day: NaiveDate,
+        last_day: NaiveDate,
+        feed_day: NaiveDate,
+        at: NaiveDate,
+        sum_7: f64,
+        sum_30: f64,
+        sum_prev_30: f64,
+    ) -> UsageFacts {
+        let end = feed_day.min(at);
+        // Days in (end − to, end − from] on or after the first day.
+        let expected = |from: i64, to: i64| -> i64 {
+            let lo = (end - chrono::Duration::days(to - 1)).max(first_day);
+            let hi = end - chrono::Duration::days(from);
+            ((hi - lo).num_days() + 1).clamp(0, to - from)
+        };
+        UsageFacts {
+            first_day,
+            last_day,
+            feed_day: end,
+            active_avg_7: sum_7 / expected(0, 7).max(1) as f64,
+            sum_30,
+            sum_prev_30,
+            days_30: expected(0, 30),
+            days_prev_30: expected(30, 60),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -143,17 +182,45 @@ pub struct SupportFacts {
     /// Tickets opened in the last 30 days, and in the 30 days before.
     pub opened_30: i64,
     pub opened_prev_30: i64,
+    /// The newest day a ticket was opened or closed; `None`: no ticket on record, so support
+    /// says nothing about the account.
+    pub latest: Option<NaiveDate>,
 }
 
+/// NPS and CSAT answers of the last 180 days, as DESIGN §4 counts them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SurveyFacts {
-    /// Mean NPS (0–10) and CSAT (1–5) scores over the last 180 days.
-    pub nps_avg: Option<f64>,
+    /// NPS answers: promoters (9–10), detractors (0–6), all.
+    pub nps_promoters: i64,
+    pub nps_detractors: i64,
     pub nps_count: i64,
-    pub csat_avg: Option<f64>,
+    /// CSAT answers: satisfied (4–5), all.
+    pub csat_satisfied: i64,
     pub csat_count: i64,
     pub latest: NaiveDate,
 }
+
+/// A champion or executive sponsor who left the company.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Departure {
+    pub name: String,
+    /// Champion (else executive sponsor).
+    pub champion: bool,
+    pub on: NaiveDate,
+}
+
+/// Who carries the relationship on the client's side.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RelationshipFacts {
+    /// Champions and executive sponsors still at the company.
+    pub champions: i64,
+    pub sponsors: i64,
+    /// The latest champion or sponsor who left in the last [`DEPARTURE_DAYS`].
+    pub departed: Option<Departure>,
+}
+
+/// How long a champion's or sponsor's departure weighs on engagement.
+pub const DEPARTURE_DAYS: i64 = 90;
 
 /// Everything the score needs about one account on one day, already aggregated.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,6 +232,7 @@ pub struct HealthInputs {
     pub seats_purchased: i64,
     pub usage: Option<UsageFacts>,
     pub last_two_way_touch: Option<NaiveDate>,
+    pub relationship: RelationshipFacts,
     pub support: SupportFacts,
     pub surveys: Option<SurveyFacts>,
     /// The AM's latest sentiment (1–5) and the day it was set.
@@ -174,8 +242,6 @@ pub struct HealthInputs {
 /// Window lengths used by the aggregators.
 pub const USAGE_WINDOW_DAYS: i64 = 30;
 pub const SURVEY_WINDOW_DAYS: i64 = 180;
-/// Minimum days with data in each 30-day window before a trend is trusted.
-pub const MIN_TREND_DAYS: i64 = 14;
 
 /// One measure's part in a score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -199,6 +265,8 @@ pub struct Component {
     pub input_on: Option<NaiveDate>,
     pub age_days: Option<i64>,
     pub missing: bool,
+    /// The input is old enough to have lost weight (the UI's "stale" tag).
+    pub stale: bool,
 }
 
 /// A stored daily score of one account with its components.

@@ -39,6 +39,35 @@ pub struct PreviousScore {
     pub score: Option<i64>,
 }
 
+/// How much of the profile's weight the score stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Three quarters of the weight or more has data.
+    High,
+    /// Half or more.
+    Medium,
+    /// Less than half: scored, but on thin evidence.
+    Low,
+    /// Below the minimum evidence: not scored.
+    Insufficient,
+}
+
+impl Confidence {
+    pub fn of(components: &[Component]) -> Confidence {
+        let c = super::model::coverage(components);
+        if !super::model::enough_evidence(components) {
+            Confidence::Insufficient
+        } else if c >= 0.75 {
+            Confidence::High
+        } else if c >= 0.5 {
+            Confidence::Medium
+        } else {
+            Confidence::Low
+        }
+    }
+}
+
 /// A score explained: every measure's part, and what moved since the previous snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct HealthExplanation {
@@ -49,6 +78,9 @@ pub struct HealthExplanation {
     pub profile_name: String,
     pub model_version: String,
     pub components: Vec<Component>,
+    /// Share of the profile's weight with data, and what that makes of the score.
+    pub coverage: f64,
+    pub confidence: Confidence,
     pub previous: Option<PreviousScore>,
     /// Measures whose contribution moved by at least half a point, largest move first.
     pub changes: Vec<MeasureChange>,
@@ -92,6 +124,8 @@ pub fn explain(current: &Snapshot, previous: Option<&Snapshot>) -> HealthExplana
         profile_name: current.profile_name.clone(),
         model_version: current.model_version.clone(),
         components: current.components.clone(),
+        coverage: super::model::coverage(&current.components),
+        confidence: Confidence::of(&current.components),
         previous: previous.map(|p| PreviousScore {
             day: p.day,
             score: p.score,
@@ -103,7 +137,21 @@ pub fn explain(current: &Snapshot, previous: Option<&Snapshot>) -> HealthExplana
 
 fn summarise(current: &Snapshot, previous: Option<&Snapshot>, changes: &[MeasureChange]) -> String {
     let Some(score) = current.score else {
-        return "Not enough data to score this account yet.".to_string();
+        let have: Vec<String> = current
+            .components
+            .iter()
+            .filter(|c| c.effective_weight > 0.0)
+            .map(|c| c.label.to_lowercase())
+            .collect();
+        return match have.as_slice() {
+            [] => "Not scored: no input has data yet.".to_string(),
+            _ => format!(
+                "Not scored: too little evidence ({} of 6 inputs: {}). A score needs at least two inputs carrying {:.0} % of the weight.",
+                have.len(),
+                have.join(", "),
+                super::model::MIN_EVIDENCE_COVERAGE * 100.0
+            ),
+        };
     };
     let Some(prev) = previous else {
         return format!(

@@ -8,5 +8,5 @@ mod tests;
 
 pub use crate::domain::health::*;
 pub use bands::interpolate;
-pub use explain::{explain, HealthExplanation, MeasureChange, PreviousScore};
-pub use model::{score, HealthScore};
+pub use explain::{explain, Confidence, HealthExplanation, MeasureChange, PreviousScore};
+pub use model::{coverage, enough_evidence, score, HealthScore};

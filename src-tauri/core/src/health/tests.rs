@@ -17,7 +17,9 @@ fn worked_example() -> HealthInputs {
         contract_start: d("2024-03-01"),
         seats_purchased: 100,
         usage: Some(UsageFacts {
+            first_day: d("2024-03-01"),
             last_day: d("2026-11-23"),
+            feed_day: d("2026-11-23"),
             active_avg_7: 65.0,
             // 60 a day for 30 days vs 75 a day before: −20 %
             sum_30: 1800.0,
@@ -26,15 +28,23 @@ fn worked_example() -> HealthInputs {
             days_prev_30: 30,
         }),
         last_two_way_touch: Some(d("2026-11-04")), // 20 days
+        relationship: RelationshipFacts {
+            champions: 1,
+            sponsors: 1,
+            departed: None,
+        },
         support: SupportFacts {
             open_high: 1,
             opened_30: 4,
             opened_prev_30: 2,
+            latest: Some(d("2026-11-20")),
         },
+        // One promoter, one passive, one detractor: NPS 0.
         surveys: Some(SurveyFacts {
-            nps_avg: Some(7.0),
+            nps_promoters: 1,
+            nps_detractors: 1,
             nps_count: 3,
-            csat_avg: None,
+            csat_satisfied: 0,
             csat_count: 0,
             latest: d("2026-10-01"),
         }),
@@ -58,7 +68,7 @@ fn worked_example_matches_hand_calculation() {
     assert!((component(&h, Measure::Engagement).score.unwrap() - 66.625).abs() < 1e-9);
     // 1 open high → 70, 2 more tickets than before → −10 → 60
     assert!((component(&h, Measure::Support).score.unwrap() - 60.0).abs() < 1e-9);
-    // NPS mean 7 → 60
+    // NPS (1 − 1) / 3 = 0 → 60
     assert!((component(&h, Measure::Satisfaction).score.unwrap() - 60.0).abs() < 1e-9);
     // sentiment 4 → 80, 60 days old → weight 10·(90−60)/60 = 5
     let s = component(&h, Measure::Sentiment);
@@ -134,20 +144,187 @@ fn trend_needs_two_windows_of_data() {
     assert!(!component(&h, Measure::SeatUtilisation).missing);
 }
 
-#[test]
-fn support_alone_carries_the_whole_score() {
-    let i = HealthInputs {
+/// An account the CRM holds nothing about yet.
+fn empty() -> HealthInputs {
+    HealthInputs {
         usage: None,
         last_two_way_touch: None,
+        relationship: RelationshipFacts::default(),
         surveys: None,
         sentiment: None,
         support: SupportFacts::default(),
         ..worked_example()
+    }
+}
+
+#[test]
+fn an_account_with_no_data_is_not_scored_and_never_green() {
+    let h = score(&empty());
+    assert_eq!((h.score, h.band()), (None, None));
+    // No ticket on record says nothing about support.
+    assert!(component(&h, Measure::Support).missing);
+    let e = explain(&Snapshot::from(&h), None);
+    assert_eq!(e.confidence, Confidence::Insufficient);
+    assert_eq!(e.summary, "Not scored: no input has data yet.");
+}
+
+#[test]
+fn one_input_or_too_little_weight_is_not_enough_evidence() {
+    // Support alone: one measure.
+    let i = HealthInputs {
+        support: SupportFacts {
+            latest: Some(d("2026-11-01")),
+            ..SupportFacts::default()
+        },
+        ..empty()
     };
-    // Support always has data (zero tickets is a fact), so one measure remains.
     let h = score(&i);
-    assert_eq!(h.rounded(), Some(100));
-    assert!((component(&h, Measure::Support).share - 1.0).abs() < 1e-12);
+    assert_eq!(h.score, None);
+    assert!(!component(&h, Measure::Support).missing);
+    let e = explain(&Snapshot::from(&h), None);
+    assert_eq!(
+        e.summary,
+        "Not scored: too little evidence (1 of 6 inputs: support). A score needs at least two inputs carrying 40 % of the weight."
+    );
+    // Engagement and NPS/CSAT: two measures but 15 + 15 = 30 % of the standard weight.
+    let i = HealthInputs {
+        last_two_way_touch: Some(d("2026-11-20")),
+        surveys: worked_example().surveys,
+        ..empty()
+    };
+    assert_eq!(score(&i).score, None);
+    // Seat utilisation and usage trend: 25 + 20 = 45 % ≥ 40 %, scored with low confidence.
+    let i = HealthInputs {
+        usage: worked_example().usage,
+        ..empty()
+    };
+    let h = score(&i);
+    // (25·63.5 + 20·50) / 45 = 2587.5 / 45 = 57.5
+    assert!((h.score.unwrap() - 57.5).abs() < 1e-9);
+    let e = explain(&Snapshot::from(&h), None);
+    assert_eq!(
+        (e.confidence, (e.coverage * 100.0).round()),
+        (Confidence::Low, 45.0)
+    );
+    // The worked example: 95 of 100 → high.
+    let e = explain(&Snapshot::from(&score(&worked_example())), None);
+    assert_eq!(e.confidence, Confidence::High);
+}
+
+#[test]
+fn usage_that_stopped_arriving_loses_weight_and_says_so() {
+    let mut i = worked_example();
+    let mut u = i.usage.unwrap();
+    // The source last reported 20 days before the scoring day.
+    u.feed_day = d("2026-11-04");
+    u.last_day = d("2026-11-04");
+    i.usage = Some(u);
+    let h = score(&i);
+    let seat = component(&h, Measure::SeatUtilisation);
+    // 20 days: 25 · (30 − 20) / (30 − 7) = 250 / 23
+    assert!((seat.effective_weight - 250.0 / 23.0).abs() < 1e-9);
+    assert!(seat.stale && seat.raw_text.contains("last reported 20 days ago"));
+    assert_eq!(seat.input_on, Some(d("2026-11-04")));
+    assert_eq!(seat.age_days, Some(20));
+    // A week old is still fresh.
+    u.feed_day = d("2026-11-17");
+    i.usage = Some(u);
+    let seat = component(&score(&i), Measure::SeatUtilisation).clone();
+    assert!(!seat.stale && seat.effective_weight == 25.0);
+    // A month old weighs nothing.
+    u.feed_day = d("2026-10-25");
+    i.usage = Some(u);
+    assert_eq!(
+        component(&score(&i), Measure::SeatUtilisation).effective_weight,
+        0.0
+    );
+}
+
+#[test]
+fn usage_windows_end_on_the_feed_day_and_count_silent_days_as_zero() {
+    let (at, feed) = (d("2026-11-24"), d("2026-11-24"));
+    // Started using the product 3 days ago: the 7-day mean is over the 4 days since.
+    let u = UsageFacts::from_sums(d("2026-11-21"), d("2026-11-24"), feed, at, 40.0, 40.0, 0.0);
+    assert_eq!((u.active_avg_7, u.days_30, u.days_prev_30), (10.0, 4, 0));
+    // A long-time user silent for the last 10 days: the last 7 days are zeros, not skipped.
+    let u = UsageFacts::from_sums(
+        d("2024-01-01"),
+        d("2026-11-14"),
+        feed,
+        at,
+        0.0,
+        600.0,
+        1800.0,
+    );
+    assert_eq!((u.active_avg_7, u.days_30, u.days_prev_30), (0.0, 30, 30));
+    // The windows end on the feed day when the source stopped reporting.
+    let u = UsageFacts::from_sums(
+        d("2024-01-01"),
+        d("2026-11-10"),
+        d("2026-11-10"),
+        at,
+        70.0,
+        0.0,
+        0.0,
+    );
+    assert_eq!((u.feed_day, u.active_avg_7), (d("2026-11-10"), 10.0));
+}
+
+#[test]
+fn satisfaction_uses_nps_and_csat_as_design_defines_them() {
+    let mut i = worked_example();
+    // 3 promoters, 1 detractor of 5: NPS +40 → 80 + 20·(40 − 30)/30 = 86.667; 9 of 10 satisfied
+    // (90 %) → 85. Both: the mean, 85.833.
+    i.surveys = Some(SurveyFacts {
+        nps_promoters: 3,
+        nps_detractors: 1,
+        nps_count: 5,
+        csat_satisfied: 9,
+        csat_count: 10,
+        latest: d("2026-11-01"),
+    });
+    let sat = component(&score(&i), Measure::Satisfaction).clone();
+    assert!((sat.score.unwrap() - (80.0 + 20.0 / 3.0 + 85.0) / 2.0).abs() < 1e-9);
+    assert_eq!(
+        sat.raw_text,
+        "NPS +40 (3 promoters, 1 detractors of 5), CSAT 90 % (9 of 10 satisfied)"
+    );
+    // Three zeros: NPS −100 → 0, not the "mean 0/10" of a mean rating.
+    i.surveys = Some(SurveyFacts {
+        nps_promoters: 0,
+        nps_detractors: 3,
+        nps_count: 3,
+        csat_satisfied: 0,
+        csat_count: 0,
+        latest: d("2026-11-01"),
+    });
+    assert_eq!(
+        component(&score(&i), Measure::Satisfaction).score,
+        Some(0.0)
+    );
+}
+
+#[test]
+fn a_champion_who_left_without_a_successor_caps_engagement() {
+    let mut i = worked_example();
+    i.relationship = RelationshipFacts {
+        champions: 0,
+        sponsors: 1,
+        departed: Some(Departure {
+            name: "Ada Lovelace".into(),
+            champion: true,
+            on: d("2026-11-10"),
+        }),
+    };
+    let e = component(&score(&i), Measure::Engagement).clone();
+    // 66.625 from recency, capped at 50.
+    assert_eq!(e.score, Some(50.0));
+    assert!(e.raw_text.ends_with(
+        "the champion Ada Lovelace left on 10 Nov 2026 and no other champion is on record"
+    ));
+    // Another champion carries on: recency alone.
+    i.relationship.champions = 1;
+    assert!((component(&score(&i), Measure::Engagement).score.unwrap() - 66.625).abs() < 1e-9);
 }
 
 #[test]
@@ -157,6 +334,7 @@ fn support_penalty_is_capped_and_floored() {
         open_high: 3,
         opened_30: 20,
         opened_prev_30: 0,
+        latest: Some(d("2026-11-20")),
     };
     // 3 open high → 45 − 45·(1/2) = 22.5; rise 20 → penalty capped at 25 → floored at 0
     assert_eq!(component(&score(&i), Measure::Support).score, Some(0.0));

@@ -350,6 +350,12 @@ impl Rapport {
         };
         self.store.relink_children(c.id).await?;
         self.derive_accounts(c.id).await?;
+        // A complete read of the accounts confirms the usage levels of those that did not change.
+        if objects.first().is_some_and(|o| o.error.is_none()) {
+            self.store
+                .carry_usage_forward(c.id, c.crm.as_str(), self.today())
+                .await?;
+        }
         self.store.set_connection_notes(c.id, &notes).await?;
         Ok(SyncReport {
             connection: c.name,

@@ -149,8 +149,13 @@ pub(super) fn tiles(
 
     let q_from = today - Duration::days(89);
     let (csat_scores, nps_scores) = (&input.csat, &input.nps);
-    let csat = kpi::csat(&between(csat_scores, q_from, today));
-    let nps = kpi::nps(&between(nps_scores, q_from, today));
+    // The tiles score the last 90 days and say how many answers that is.
+    let (csat_q, nps_q) = (
+        between(csat_scores, q_from, today),
+        between(nps_scores, q_from, today),
+    );
+    let csat = kpi::csat(&csat_q);
+    let nps = kpi::nps(&nps_q);
 
     let year_ago = today - Duration::days(365);
     let ret = kpi::retention(&input.retention, year_ago, today);
@@ -211,7 +216,7 @@ pub(super) fn tiles(
             "last 90 days",
             format!(
                 "Share of 4–5 answers among {} CSAT responses.",
-                csat_scores.len()
+                csat_q.len()
             ),
             monthly(csat_scores, today, kpi::csat),
         ),
@@ -225,7 +230,7 @@ pub(super) fn tiles(
             "last 90 days",
             format!(
                 "% promoters − % detractors over {} NPS responses.",
-                nps_scores.len()
+                nps_q.len()
             ),
             monthly(nps_scores, today, kpi::nps),
         ),
@@ -302,6 +307,43 @@ pub(super) fn tiles(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_csat_and_nps_tiles_count_the_window_they_score() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let day = |back: i64| today - Duration::days(back);
+        let input = KpiInputs {
+            // In the last 90 days: 5 and 4 (satisfied), 2 → 2 of 3; older: 1, 1, 1 (ignored).
+            csat: vec![
+                (day(150), 1),
+                (day(120), 1),
+                (day(95), 1),
+                (day(60), 5),
+                (day(10), 4),
+                (day(0), 2),
+            ],
+            // In the window: 10, 9, 3, 7 → (2 − 1) / 4 = +25; older: 0 (ignored).
+            nps: vec![
+                (day(100), 0),
+                (day(89), 10),
+                (day(30), 9),
+                (day(20), 3),
+                (day(1), 7),
+            ],
+            retention: Default::default(),
+            first_values: vec![],
+        };
+        let tiles = tiles(&input, &[], &HealthDistribution::default(), today);
+        let csat = tiles.iter().find(|t| t.id == "csat").unwrap();
+        assert_eq!(csat.display, "67 %");
+        assert_eq!(csat.detail, "Share of 4–5 answers among 3 CSAT responses.");
+        let nps = tiles.iter().find(|t| t.id == "nps").unwrap();
+        assert_eq!(nps.display, "+25");
+        assert_eq!(
+            nps.detail,
+            "% promoters − % detractors over 4 NPS responses."
+        );
+    }
 
     #[test]
     fn money_is_compact() {

@@ -230,7 +230,7 @@ impl Rapport {
     pub async fn rescore(&self, today: NaiveDate) -> Result<usize> {
         let snaps: Vec<Snapshot> = self
             .store
-            .health_inputs(today, None)
+            .health_inputs(today, self.clock.offset(), None)
             .await?
             .iter()
             .map(|i| Snapshot::from(&health::score(i)))

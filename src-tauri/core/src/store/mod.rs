@@ -3,6 +3,7 @@
 
 mod current;
 mod health;
+mod inputs;
 mod read;
 mod sync;
 #[rustfmt::skip]

@@ -255,6 +255,7 @@ impl Store {
         run_id: i64,
         fetched: u64,
         now: DateTime<Utc>,
+        today: chrono::NaiveDate,
         force: bool,
     ) -> Result<PageCounts> {
         let mut tx = self.write_tx().await?;
@@ -285,8 +286,7 @@ impl Store {
             }
             _ => {
                 counts.upserted =
-                    super::upsert::rows(&mut tx, conn, rows, &now_s, day(now.date_naive()), force)
-                        .await?
+                    super::upsert::rows(&mut tx, conn, rows, &now_s, day(today), force).await?
             }
         }
         sqlx::query(

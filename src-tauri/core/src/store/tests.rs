@@ -255,14 +255,14 @@ async fn store_health_inputs_match_the_generators() {
         today - Duration::days(35),
         today - Duration::days(200),
     ] {
-        let from_store = store.health_inputs(at, None).await.unwrap();
+        let from_store = store.health_inputs(at, utc(), None).await.unwrap();
         assert!(!from_store.is_empty());
         for inputs in &from_store {
             let expected = histories[&inputs.account_id].inputs_at(at);
             assert_eq!(inputs, &expected, "account {} on {at}", inputs.account_id);
         }
     }
-    let inputs = store.health_inputs(today, None).await.unwrap();
+    let inputs = store.health_inputs(today, utc(), None).await.unwrap();
     for i in inputs.iter().take(10) {
         let (latest, _) = store.latest_snapshots(i.account_id, today).await.unwrap();
         let expected = health::Snapshot::from(&health::score(i));
@@ -279,6 +279,7 @@ fn rebuild_histories(d: &demo::DemoData) -> std::collections::HashMap<i64, demo:
                 a.id,
                 demo::AccountHistory {
                     account: a.clone(),
+                    feed_end: d.today - Duration::days(1),
                     ..Default::default()
                 },
             )
@@ -318,10 +319,22 @@ fn rebuild_histories(d: &demo::DemoData) -> std::collections::HashMap<i64, demo:
             .sentiment
             .push((s.set_at.date_naive(), s.value));
     }
+    for c in d.contacts.iter().filter(|c| c.champion || c.sponsor) {
+        out.get_mut(&c.account_id).unwrap().people.push((
+            c.name.clone(),
+            c.champion,
+            c.sponsor,
+            c.left_on,
+        ));
+    }
     for h in out.values_mut() {
         h.usage.sort();
         h.two_way.sort();
         h.sentiment.sort();
     }
     out
+}
+
+fn utc() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(0).unwrap()
 }

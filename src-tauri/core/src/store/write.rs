@@ -271,3 +271,49 @@ async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -
     lap("commit");
     Ok(())
 }
+
+impl Store {
+    /// Carries a connection's CRM usage figures forward to `today`. A CRM holds usage as a level
+    /// on the company record (seats used, active users), and an incremental sync only reads the
+    /// records that changed: after a complete sync, the unchanged ones still hold their values,
+    /// so each day since their last row gets that value (at most 60 days, what the windows use).
+    pub async fn carry_usage_forward(
+        &self,
+        connection_id: i64,
+        source: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<u64> {
+        let latest: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT u.account_id, u.day, u.active_users, u.seats_used FROM account a
+             JOIN usage_daily u ON u.account_id = a.id
+                AND u.day = (SELECT max(day) FROM usage_daily WHERE account_id = a.id)
+             WHERE a.connection_id = ? AND a.deleted = 0 AND u.source = ? AND u.day < ?",
+        )
+        .bind(connection_id)
+        .bind(source)
+        .bind(day(today))
+        .fetch_all(self.pool())
+        .await?;
+        let mut rows = Vec::new();
+        for (account_id, last, active_users, seats_used) in latest {
+            let last = super::parse_day(&last)?;
+            let from = (last + chrono::Duration::days(1)).max(today - chrono::Duration::days(59));
+            let mut d = from;
+            while d <= today {
+                rows.push(UsageDay {
+                    account_id,
+                    day: d,
+                    active_users,
+                    seats_used,
+                    feature_events: 0,
+                });
+                d += chrono::Duration::days(1);
+            }
+        }
+        let n = rows.len() as u64;
+        if n > 0 {
+            self.upsert_usage(&rows, source).await?;
+        }
+        Ok(n)
+    }
+}

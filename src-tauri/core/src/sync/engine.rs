@@ -276,6 +276,7 @@ async fn run_object<C: Connector>(
                     run_id,
                     page.fetched,
                     run.clock.now(),
+                    run.clock.today(),
                     run.full,
                 )
                 .await?;

@@ -16,6 +16,7 @@ function comp(p: Partial<Component>): Component {
     input_on: null,
     age_days: null,
     missing: false,
+    stale: false,
     ...p,
   };
 }
@@ -38,9 +39,10 @@ describe('account helpers', () => {
     expect(contributionBars([comp({ share: 0, contribution: 0 })])).toEqual([{ filled: 0, track: 0 }]);
   });
   it('flags inputs older than 30 days as stale', () => {
-    expect(isStale(comp({ age_days: 30 }))).toBe(false);
-    expect(isStale(comp({ age_days: 31 }))).toBe(true);
-    expect(isStale(comp({ age_days: null }))).toBe(false);
+    // The flag the score set, not an age threshold of the UI's own: a 40-day-old last touch is the
+    // engagement measure itself, not stale; a sentiment that lost weight is.
+    expect(isStale(comp({ age_days: 40, stale: false }))).toBe(false);
+    expect(isStale(comp({ age_days: 31, stale: true }))).toBe(true);
   });
   it('lists contact roles in order', () => {
     const c: ContactView = {

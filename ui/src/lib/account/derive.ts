@@ -1,11 +1,24 @@
 // Small pure helpers for the account screen.
 import type { Component, ContactView, SurveyKind } from '../bindings';
 
-/** An input older than this many days is flagged stale. */
-export const STALE_DAYS = 30;
-
+/** An input that lost weight with age, as the score itself decided (the UI and the weighting agree). */
 export function isStale(c: Component): boolean {
-  return c.age_days !== null && c.age_days > STALE_DAYS;
+  return c.stale;
+}
+
+/** The confidence of a score in words. */
+export function confidenceText(confidence: string, coverage: number): string {
+  const pct = `${Math.round(coverage * 100)} % of the weight has data`;
+  switch (confidence) {
+    case 'high':
+      return `High confidence: ${pct}.`;
+    case 'medium':
+      return `Medium confidence: ${pct}.`;
+    case 'low':
+      return `Low confidence: only ${pct}.`;
+    default:
+      return `Not enough evidence to score: ${pct}.`;
+  }
 }
 
 /** Role badges of a contact, in a fixed order. */

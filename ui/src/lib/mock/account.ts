@@ -150,6 +150,8 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
       profile_name: row.stage === 'onboarding' ? 'Onboarding (first 90 days)' : row.segment === 'Enterprise' ? 'Enterprise' : 'Default',
       model_version: 'health-v1',
       components: a.components,
+      coverage: a.components.reduce((n, c) => n + c.effective_weight, 0) / Math.max(1, a.components.reduce((n, c) => n + c.weight, 0)),
+      confidence: 'high',
       previous: prevScore === null ? null : { day: prevDay, score: prevScore },
       changes,
       summary:

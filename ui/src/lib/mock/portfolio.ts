@@ -104,6 +104,7 @@ function makeComponents(r: Rng, target: number, seats: number, asOf: Date): Comp
       input_on: score === null ? null : isoDay(asOf, -ages[i]!),
       age_days: score === null ? null : ages[i]!,
       missing: score === null,
+      stale: score !== null && eff[i]! < weight,
     };
   });
 }
