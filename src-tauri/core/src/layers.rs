@@ -12,6 +12,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("store", &["domain", "error", "secrets"]),
     ("health", &["domain", "error"]),
     ("kpi", &["domain", "error"]),
+    ("lifecycle", &["domain", "error"]),
     ("charts", &["domain", "error"]),
     ("demo", &["domain", "error", "health"]),
     ("sync", &["domain", "error", "store", "secrets"]),

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod health;
 pub mod kpi;
+pub mod lifecycle;
 pub mod portfolio;
 pub mod secrets;
 pub mod store;

@@ -151,7 +151,11 @@ dates_note: string | null,
  */
 stage_since: string | null, days_in_stage: number | null, };
 
-export type ContactView = { id: number, name: string, email: string, title: string, champion: boolean, sponsor: boolean, decision_maker: boolean, advisory: boolean, last_engaged: string | null, left_on: string | null, };
+export type ContactView = { id: number, name: string, email: string, title: string, champion: boolean, sponsor: boolean, decision_maker: boolean, advisory: boolean, last_engaged: string | null, left_on: string | null, 
+/**
+ * Why Rapport thinks they left, in words (bounced mail, removed from the company, ...).
+ */
+left_reason: string | null, };
 
 export type DealView = { id: number, name: string, kind: DealKind, amount: number, stage: string, close_date: string, status: DealStatus, };
 

@@ -41,6 +41,8 @@ pub struct ContactView {
     pub advisory: bool,
     pub last_engaged: Option<NaiveDate>,
     pub left_on: Option<NaiveDate>,
+    /// Why Rapport thinks they left, in words (bounced mail, removed from the company, ...).
+    pub left_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -109,4 +111,21 @@ pub struct RetentionAccount {
     /// Its ARR now, used when no won deal explains its ARR (a CRM that keeps ARR on the
     /// account only).
     pub arr: f64,
+}
+
+/// What the stage is derived from, for one account on one day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageFacts {
+    pub account_id: i64,
+    pub contract_start: Option<NaiveDate>,
+    pub renewal_date: Option<NaiveDate>,
+    pub churned_on: Option<NaiveDate>,
+    /// Today's health band (`None`: not scored).
+    pub band: Option<Band>,
+    /// An expansion deal is open, or the latest won one closed on this day.
+    pub expansion_open: bool,
+    pub expansion_won_on: Option<NaiveDate>,
+    /// The first value milestone was achieved on this day.
+    pub first_value_on: Option<NaiveDate>,
+    pub current: LifecycleStage,
 }

@@ -23,12 +23,18 @@ pub struct RetentionFigures {
 }
 
 /// ARR of an account at the end of `day` from its won deals: new business plus expansions less
-/// contractions (taken by their size; CRMs store them with either sign). Renewals keep ARR as it
-/// is; unmapped deal types count towards nothing.
+/// contractions (taken by their size; CRMs store them with either sign) since its last lost
+/// renewal, so a client won back counts once. Renewals keep ARR as it is; unmapped deal types
+/// count towards nothing.
 fn arr_at(deals: &[(DealKind, DealStatus, f64, NaiveDate)], day: NaiveDate) -> f64 {
+    let since = deals
+        .iter()
+        .filter(|(k, s, _, d)| *k == DealKind::Renewal && *s == DealStatus::Lost && *d <= day)
+        .map(|d| d.3)
+        .max();
     deals
         .iter()
-        .filter(|(_, s, _, d)| *s == DealStatus::Won && *d <= day)
+        .filter(|(_, s, _, d)| *s == DealStatus::Won && *d <= day && since.is_none_or(|l| *d > l))
         .map(|(k, _, a, _)| match k {
             DealKind::New | DealKind::Expansion => a.abs(),
             DealKind::Contraction => -a.abs(),
@@ -72,9 +78,10 @@ pub fn retention(input: &RetentionInputs, from: NaiveDate, to: NaiveDate) -> Ret
                 _ => {}
             }
         }
+        // What it paid until the day before it left.
         if let Some(c) = left.filter(|c| in_period(*c)) {
             f.logos_lost += 1;
-            f.churned += arr_on(c);
+            f.churned += arr_on(c - chrono::Duration::days(1));
         }
     }
     if f.starting_arr > 0.0 {

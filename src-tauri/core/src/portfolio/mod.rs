@@ -226,7 +226,8 @@ impl Rapport {
         Ok(data)
     }
 
-    /// Scores every active account for `today` and stores the snapshots. Returns how many.
+    /// Scores every active account for `today`, stores the snapshots and moves accounts whose
+    /// lifecycle stage the evidence changed. Returns how many were scored.
     pub async fn rescore(&self, today: NaiveDate) -> Result<usize> {
         let snaps: Vec<Snapshot> = self
             .store
@@ -236,6 +237,9 @@ impl Rapport {
             .map(|i| Snapshot::from(&health::score(i)))
             .collect();
         self.store.upsert_snapshots(&snaps).await?;
+        let facts = self.store.stage_facts(today).await?;
+        let changes = crate::lifecycle::transitions(&facts, today);
+        self.store.apply_stages(&changes, today).await?;
         Ok(snaps.len())
     }
 

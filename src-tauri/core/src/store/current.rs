@@ -154,3 +154,94 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// What every account's lifecycle stage is derived from on `today` (churned ones included).
+    pub async fn stage_facts(
+        &self,
+        today: NaiveDate,
+    ) -> Result<Vec<crate::domain::views::StageFacts>> {
+        type Raw = (
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            i64,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        let raw: Vec<Raw> = self
+            .json_rows(
+                sqlx::query(
+                    "SELECT json_group_array(json_array(a.id, a.contract_start, a.renewal_date, a.churned_on,
+                        (SELECT h.band FROM health_current h WHERE h.account_id = a.id AND h.day = ?1),
+                        EXISTS (SELECT 1 FROM deal d WHERE d.account_id = a.id AND d.deleted = 0 AND d.kind = 'expansion' AND d.status = 'open'),
+                        (SELECT max(d.close_date) FROM deal d WHERE d.account_id = a.id AND d.deleted = 0 AND d.kind = 'expansion'
+                            AND d.status = 'won' AND d.close_date <= ?1),
+                        (SELECT min(m.achieved_on) FROM milestone m WHERE m.account_id = a.id AND m.kind = 'first_value'
+                            AND m.achieved_on IS NOT NULL),
+                        a.lifecycle_stage))
+                     FROM account a WHERE a.deleted = 0",
+                )
+                .bind(day(today)),
+            )
+            .await?;
+        raw.into_iter()
+            .map(
+                |(id, start, renewal, churned, band, open, won, first, stage)| {
+                    Ok(crate::domain::views::StageFacts {
+                        account_id: id,
+                        contract_start: opt_day(start)?,
+                        renewal_date: opt_day(renewal)?,
+                        churned_on: opt_day(churned)?,
+                        band: band.as_deref().and_then(Band::parse),
+                        expansion_open: open != 0,
+                        expansion_won_on: opt_day(won)?,
+                        first_value_on: opt_day(first)?,
+                        current: LifecycleStage::parse(&stage).unwrap_or(LifecycleStage::Adoption),
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Records lifecycle transitions on `today`: the account's stage and since when, and a
+    /// history row. Accounts never derived before get the day their stage began, where known.
+    pub async fn apply_stages(
+        &self,
+        changes: &[(i64, LifecycleStage)],
+        today: NaiveDate,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        for (id, stage) in changes {
+            sqlx::query("UPDATE account SET lifecycle_stage = ?, stage_since = ? WHERE id = ?")
+                .bind(stage.as_str())
+                .bind(day(today))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO lifecycle_history (account_id, stage, entered_on) VALUES (?, ?, ?)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(stage.as_str())
+            .bind(day(today))
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE account SET stage_since = coalesce(
+                (SELECT max(entered_on) FROM lifecycle_history l WHERE l.account_id = account.id AND l.stage = account.lifecycle_stage),
+                ?)
+             WHERE stage_since IS NULL AND deleted = 0",
+        )
+        .bind(day(today))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -47,7 +47,7 @@ describe('account helpers', () => {
   it('lists contact roles in order', () => {
     const c: ContactView = {
       id: 1, name: 'A', email: '', title: '', champion: true, sponsor: false, decision_maker: true, advisory: true,
-      last_engaged: null, left_on: null,
+      last_engaged: null, left_on: null, left_reason: null,
     };
     expect(contactRoles(c)).toEqual(['Champion', 'Decision maker', 'Advisory']);
   });

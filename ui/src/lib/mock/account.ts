@@ -76,6 +76,7 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
       advisory: r() < 0.15,
       last_engaged: isoDay(today, -int(r, 1, 90)),
       left_on: left ? isoDay(today, -int(r, 5, 120)) : null,
+      left_reason: left ? 'mail to them bounces' : null,
     };
   });
 
