@@ -18,8 +18,9 @@ echo "==> svelte-check"
 (cd ui && npm run check --silent)
 echo "==> UI unit tests"
 (cd ui && npm test --silent)
-echo "==> Building the tests (this also builds the app binary the end-to-end test drives)"
-cargo test --workspace $FEATURES --no-run
+echo "==> Building the tests and the binaries the end-to-end tests drive"
+# --tests keeps the dev-dependency features of the test build, so the binaries reuse its crates.
+cargo build --workspace --bins --tests $FEATURES
 echo "==> Rust tests (unit, CLI, keychain, end to end)"
 RAPPORT_APP_BIN="$TARGET_DIR/debug/rapport-app" RAPPORT_CLI_BIN="$TARGET_DIR/debug/rapport" \
   xvfb-run -a -s "-screen 0 1440x900x24" \

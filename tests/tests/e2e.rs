@@ -184,7 +184,7 @@ async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
 
     // The riskiest account according to the store itself.
     let r = open_store(data.path()).await;
-    let portfolio = r.portfolio(chrono::Utc::now().date_naive()).await.unwrap();
+    let portfolio = r.portfolio(r.today()).await.unwrap();
     let min = portfolio.rows.iter().filter_map(|x| x.score).min().unwrap();
     assert_eq!(scores[0], min);
     let riskiest = portfolio.rows.iter().find(|x| x.id == first_id).unwrap();

@@ -149,7 +149,7 @@ pub async fn connections(r: &Rapport) -> Result<String> {
             c.crm.as_str(),
             c.base_url,
             match last {
-                Some(t) => format!("last synced {}", t.format("%Y-%m-%d %H:%M UTC")),
+                Some(t) => format!("last synced {}", crate::local_time(t)),
                 None => "never synced".into(),
             }
         ));

@@ -320,6 +320,16 @@ fn json_text<T: serde::Serialize>(v: &T) -> rapport_core::Result<String> {
         .map_err(|e| rapport_core::Error::Io(e.to_string()))
 }
 
+/// An instant as the user's local date and time, e.g. "2026-11-24 21:05 (UTC-08:00)".
+pub(crate) fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    let local = t.with_timezone(&chrono::Local);
+    format!(
+        "{} (UTC{})",
+        local.format("%Y-%m-%d %H:%M"),
+        local.format("%:z")
+    )
+}
+
 fn band(b: Option<Band>) -> &'static str {
     b.map_or("-", |b| b.as_str())
 }
@@ -329,7 +339,7 @@ fn print_portfolio(p: &portfolio::Portfolio) {
     let as_of = p
         .status
         .data_as_of
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .map(local_time)
         .unwrap_or_else(|| "never".into());
     line!(
         out,
