@@ -14,14 +14,8 @@ use tokio_util::sync::CancellationToken;
 
 const TOKEN: &str = "pat-fake-token";
 
-fn token(t: &str) -> CrmSecret {
-    CrmSecret {
-        token: Some(t.into()),
-        client_id: None,
-        client_secret: None,
-        refresh_token: None,
-    }
-}
+mod common;
+use common::token;
 
 struct World {
     fake: FakeHubSpot,
@@ -36,16 +30,8 @@ struct World {
 async fn world(cfg: Config, companies: usize, budget: u32) -> World {
     let fake = FakeHubSpot::start(cfg).await;
     fake.seed(companies, 7);
-    let dir = tempfile::tempdir().unwrap();
-    let ahead_ms = Arc::new(AtomicI64::new(0));
-    let ahead = ahead_ms.clone();
-    let clock = Clock::new(
-        move || chrono::Utc::now() + chrono::Duration::milliseconds(ahead.load(Ordering::Relaxed)),
-        |_| chrono::FixedOffset::east_opt(0).unwrap(),
-    );
-    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain, clock)
-        .await
-        .unwrap();
+    let (clock, ahead_ms) = common::shifted_clock();
+    let (dir, r) = common::store_with(clock).await;
     r.ensure_demo(chrono::Utc::now()).await.unwrap();
     let mut c = r
         .connect("hs", Crm::Hubspot, Some(&fake.base_url), token(TOKEN))

@@ -7,36 +7,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rapport_core::domain::{Clock, Crm};
-use rapport_core::secrets::{CrmSecret, DbKey, KeySource};
+use rapport_core::domain::Crm;
+use rapport_core::secrets::CrmSecret;
 use rapport_core::sync::SyncReport;
 use rapport_core::{ErrorCode, Rapport};
 use rapport_tests::hubspot::{base_time_ms, Config, FakeHubSpot, OAuth, OBJECT_TYPES};
 use tokio_util::sync::CancellationToken;
 
+mod common;
+use common::{store, token};
+
 const TOKEN: &str = "pat-fake-token";
-
-fn token(t: &str) -> CrmSecret {
-    CrmSecret {
-        token: Some(t.into()),
-        client_id: None,
-        client_secret: None,
-        refresh_token: None,
-    }
-}
-
-async fn store() -> (tempfile::TempDir, Rapport) {
-    let dir = tempfile::tempdir().unwrap();
-    let r = Rapport::open_with_key(
-        dir.path(),
-        &DbKey::random(),
-        KeySource::Keychain,
-        Clock::system(),
-    )
-    .await
-    .unwrap();
-    (dir, r)
-}
 
 async fn connect(r: &Rapport, name: &str, fake: &FakeHubSpot) {
     r.connect(name, Crm::Hubspot, Some(&fake.base_url), token(TOKEN))

@@ -3,34 +3,19 @@
 
 use std::sync::Arc;
 
-use rapport_core::domain::Clock;
 use rapport_core::domain::Crm;
-use rapport_core::secrets::{CrmSecret, DbKey, KeySource};
+use rapport_core::secrets::CrmSecret;
 use rapport_core::sync::SyncReport;
 use rapport_core::{ErrorCode, Rapport};
 use rapport_tests::salesforce::{Config, FakeSalesforce, Fault, OAuth};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-fn session(t: &str) -> CrmSecret {
-    CrmSecret {
-        token: Some(t.into()),
-        client_id: None,
-        client_secret: None,
-        refresh_token: None,
-    }
-}
+mod common;
+use common::token as session;
 
 async fn store() -> (tempfile::TempDir, Rapport) {
-    let dir = tempfile::tempdir().unwrap();
-    let r = Rapport::open_with_key(
-        dir.path(),
-        &DbKey::random(),
-        KeySource::Keychain,
-        Clock::system(),
-    )
-    .await
-    .unwrap();
+    let (dir, r) = common::store().await;
     r.ensure_demo(chrono::Utc::now()).await.unwrap();
     (dir, r)
 }

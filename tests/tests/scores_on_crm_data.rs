@@ -14,26 +14,19 @@ use rapport_core::Rapport;
 use rapport_tests::hubspot::{base_time_ms, Config, FakeHubSpot};
 use tokio_util::sync::CancellationToken;
 
+mod common;
+
 fn token() -> CrmSecret {
-    CrmSecret {
-        token: Some("pat-fake-token".into()),
-        client_id: None,
-        client_secret: None,
-        refresh_token: None,
-    }
+    common::token("pat-fake-token")
 }
 
 /// An app store whose clock runs `ahead` milliseconds after the system clock, in UTC.
 async fn store(ahead: Arc<AtomicI64>) -> (tempfile::TempDir, Rapport) {
-    let dir = tempfile::tempdir().unwrap();
     let clock = Clock::new(
         move || Utc::now() + Duration::milliseconds(ahead.load(Ordering::Relaxed)),
         |_| FixedOffset::east_opt(0).unwrap(),
     );
-    let r = Rapport::open_with_key(dir.path(), &DbKey::random(), KeySource::Keychain, clock)
-        .await
-        .unwrap();
-    (dir, r)
+    common::store_with(clock).await
 }
 
 async fn synced(fake: &FakeHubSpot, r: &Rapport) {

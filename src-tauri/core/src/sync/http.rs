@@ -106,35 +106,71 @@ pub fn bad_response(crm_name: &str, detail: &str) -> Error {
     )
 }
 
-/// The OAuth refresh-token grant (form-encoded POST to `token_url`), decoded as `T`.
-pub async fn refresh_grant<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
-    crm_name: &str,
-    token_url: &str,
-    client_id: &str,
-    client_secret: &str,
-    refresh_token: &str,
-) -> Result<T> {
-    let resp = http
-        .post(token_url)
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("client_id", client_id),
-            ("client_secret", client_secret),
-            ("refresh_token", refresh_token),
-        ])
-        .send()
-        .await
-        .map_err(|e| unreachable(crm_name, e))?;
-    if !resp.status().is_success() {
-        return Err(crm(
-            ErrorCode::CrmAuth,
-            format!("{crm_name} refused the refresh token (it may have been revoked). Connect the account again."),
-        ));
+/// An OAuth client's credentials and the refresh token to use next. CRMs that rotate refresh
+/// tokens answer each refresh with a new one and retire the old: it is kept here and handed to
+/// `on_rotate` (which keeps it in the keychain) before anything else happens.
+pub struct OAuthGrant {
+    client_id: String,
+    client_secret: String,
+    refresh_token: tokio::sync::Mutex<String>,
+    on_rotate: Option<RotateFn>,
+}
+
+impl OAuthGrant {
+    /// The grant of a secret that holds a refresh token.
+    pub fn of(
+        secret: &crate::secrets::CrmSecret,
+        on_rotate: Option<RotateFn>,
+    ) -> Option<OAuthGrant> {
+        Some(OAuthGrant {
+            client_id: secret.client_id.clone().unwrap_or_default(),
+            client_secret: secret.client_secret.clone().unwrap_or_default(),
+            refresh_token: tokio::sync::Mutex::new(secret.refresh_token.clone()?),
+            on_rotate,
+        })
     }
-    resp.json()
-        .await
-        .map_err(|e| bad_response(crm_name, &format!("an unreadable token answer ({e})")))
+
+    /// The refresh-token grant (form-encoded POST to `token_url`), decoded as `T`.
+    pub async fn refresh<T: serde::de::DeserializeOwned>(
+        &self,
+        http: &reqwest::Client,
+        crm_name: &str,
+        token_url: &str,
+    ) -> Result<T> {
+        let mut current = self.refresh_token.lock().await;
+        let resp = http
+            .post(token_url)
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("client_id", self.client_id.as_str()),
+                ("client_secret", self.client_secret.as_str()),
+                ("refresh_token", current.as_str()),
+            ])
+            .send()
+            .await
+            .map_err(|e| unreachable(crm_name, e))?;
+        if !resp.status().is_success() {
+            return Err(crm(
+                ErrorCode::CrmAuth,
+                format!("{crm_name} refused the refresh token (it may have been revoked). Connect the account again."),
+            ));
+        }
+        let unreadable = |e: &dyn std::fmt::Display| {
+            bad_response(crm_name, &format!("an unreadable token answer ({e})"))
+        };
+        let body: serde_json::Value = resp.json().await.map_err(|e| unreadable(&e))?;
+        if let Some(next) = body
+            .get("refresh_token")
+            .and_then(|v| v.as_str())
+            .filter(|r| !r.is_empty() && *r != current.as_str())
+        {
+            if let Some(f) = &self.on_rotate {
+                f(next);
+            }
+            *current = next.to_string();
+        }
+        serde_json::from_value(body).map_err(|e| unreadable(&e))
+    }
 }
 
 /// The innermost cause of an error chain (reqwest wraps the useful part).

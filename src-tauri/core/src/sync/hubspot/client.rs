@@ -17,27 +17,19 @@ use super::wire::{AccountDetails, AssocPage, ObjectPage, OwnerPage, PropertyPage
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
 use crate::sync::http::{
-    crm, http_client, pacer, refresh_grant, retry_after, with_retries, Attempt, Counters, RotateFn,
+    crm, http_client, pacer, retry_after, with_retries, Attempt, Counters, OAuthGrant, RotateFn,
 };
 
 /// Refresh an OAuth access token this long before HubSpot says it expires.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 pub use crate::sync::http::MAX_ATTEMPTS;
 
-struct OAuthState {
-    access: Option<(String, Instant)>,
-    /// The refresh token to use next: HubSpot may answer a refresh with a new one.
-    refresh_token: String,
-}
-
 enum Auth {
     Token(String),
     OAuth {
-        client_id: String,
-        client_secret: String,
-        state: Mutex<OAuthState>,
-        /// Keeps a rotated refresh token (in the keychain) the moment it arrives.
-        on_rotate: Option<RotateFn>,
+        grant: OAuthGrant,
+        /// The access token and when it expires.
+        access: Mutex<Option<(String, Instant)>>,
     },
 }
 
@@ -61,16 +53,11 @@ impl Client {
         on_rotate: Option<RotateFn>,
     ) -> Result<Arc<Client>> {
         let auth =
-            match (&secret.token, &secret.refresh_token) {
+            match (&secret.token, OAuthGrant::of(secret, on_rotate)) {
                 (Some(t), _) => Auth::Token(t.clone()),
-                (None, Some(r)) => Auth::OAuth {
-                    client_id: secret.client_id.clone().unwrap_or_default(),
-                    client_secret: secret.client_secret.clone().unwrap_or_default(),
-                    state: Mutex::new(OAuthState {
-                        access: None,
-                        refresh_token: r.clone(),
-                    }),
-                    on_rotate,
+                (None, Some(grant)) => Auth::OAuth {
+                    grant,
+                    access: Mutex::new(None),
                 },
                 _ => return Err(crm(
                     ErrorCode::CrmAuth,
@@ -90,14 +77,9 @@ impl Client {
     async fn access_token(&self, force_refresh: bool) -> Result<String> {
         match &self.auth {
             Auth::Token(t) => Ok(t.clone()),
-            Auth::OAuth {
-                client_id,
-                client_secret,
-                state,
-                on_rotate,
-            } => {
-                let mut st = state.lock().await;
-                if let Some((t, until)) = &st.access {
+            Auth::OAuth { grant, access } => {
+                let mut access = access.lock().await;
+                if let Some((t, until)) = &*access {
                     if !force_refresh && Instant::now() + REFRESH_MARGIN < *until {
                         return Ok(t.clone());
                     }
@@ -106,28 +88,15 @@ impl Client {
                 struct Token {
                     access_token: String,
                     expires_in: u64,
-                    #[serde(default)]
-                    refresh_token: Option<String>,
                 }
-                let t: Token = refresh_grant(
-                    &self.http,
-                    "HubSpot",
-                    &format!("{}/oauth/v1/token", self.base),
-                    client_id,
-                    client_secret,
-                    &st.refresh_token,
-                )
-                .await?;
-                if let Some(next) = t
-                    .refresh_token
-                    .filter(|r| !r.is_empty() && *r != st.refresh_token)
-                {
-                    if let Some(f) = on_rotate {
-                        f(&next);
-                    }
-                    st.refresh_token = next;
-                }
-                st.access = Some((
+                let t: Token = grant
+                    .refresh(
+                        &self.http,
+                        "HubSpot",
+                        &format!("{}/oauth/v1/token", self.base),
+                    )
+                    .await?;
+                *access = Some((
                     t.access_token.clone(),
                     Instant::now() + Duration::from_secs(t.expires_in),
                 ));

@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
 use crate::sync::http::{
-    crm, http_client, pacer, refresh_grant, retry_after, with_retries, Attempt, Counters, RotateFn,
+    crm, http_client, pacer, retry_after, with_retries, Attempt, Counters, OAuthGrant, RotateFn,
 };
 
 /// The REST API version Rapport speaks.
@@ -21,12 +21,9 @@ pub const API: &str = "/services/data/v59.0";
 enum Auth {
     Session(String),
     OAuth {
-        client_id: String,
-        client_secret: String,
-        /// `(access token, instance URL)` once refreshed, and the refresh token to use next
-        /// (orgs with refresh-token rotation answer each refresh with a new one).
-        access: Mutex<(Option<(String, String)>, String)>,
-        on_rotate: Option<RotateFn>,
+        grant: OAuthGrant,
+        /// `(access token, instance URL)` once refreshed.
+        access: Mutex<Option<(String, String)>>,
     },
 }
 
@@ -94,13 +91,11 @@ impl Client {
         requests_per_10s: u32,
         on_rotate: Option<RotateFn>,
     ) -> Result<Arc<Client>> {
-        let auth = match (&secret.token, &secret.refresh_token) {
+        let auth = match (&secret.token, OAuthGrant::of(secret, on_rotate)) {
             (Some(t), _) => Auth::Session(t.clone()),
-            (None, Some(r)) => Auth::OAuth {
-                client_id: secret.client_id.clone().unwrap_or_default(),
-                client_secret: secret.client_secret.clone().unwrap_or_default(),
-                access: Mutex::new((None, r.clone())),
-                on_rotate,
+            (None, Some(grant)) => Auth::OAuth {
+                grant,
+                access: Mutex::new(None),
             },
             _ => return Err(crm(ErrorCode::CrmAuth, "This connection has neither a session token nor a refresh token. Connect it again.")),
         };
@@ -119,43 +114,28 @@ impl Client {
     async fn session(&self, refresh: bool) -> Result<(String, String)> {
         match &self.auth {
             Auth::Session(t) => Ok((t.clone(), self.base.clone())),
-            Auth::OAuth {
-                client_id,
-                client_secret,
-                access,
-                on_rotate,
-            } => {
+            Auth::OAuth { grant, access } => {
                 let mut a = access.lock().await;
-                if let (Some(cur), false) = (&a.0, refresh) {
+                if let (Some(cur), false) = (&*a, refresh) {
                     return Ok(cur.clone());
                 }
                 #[derive(Deserialize)]
                 struct Token {
                     access_token: String,
                     instance_url: String,
-                    #[serde(default)]
-                    refresh_token: Option<String>,
                 }
-                let t: Token = refresh_grant(
-                    &self.http,
-                    "Salesforce",
-                    &format!("{}/services/oauth2/token", self.base),
-                    client_id,
-                    client_secret,
-                    &a.1,
-                )
-                .await?;
-                if let Some(next) = t.refresh_token.filter(|r| !r.is_empty() && *r != a.1) {
-                    if let Some(f) = on_rotate {
-                        f(&next);
-                    }
-                    a.1 = next;
-                }
+                let t: Token = grant
+                    .refresh(
+                        &self.http,
+                        "Salesforce",
+                        &format!("{}/services/oauth2/token", self.base),
+                    )
+                    .await?;
                 let cur = (
                     t.access_token,
                     t.instance_url.trim_end_matches('/').to_string(),
                 );
-                a.0 = Some(cur.clone());
+                *a = Some(cur.clone());
                 Ok(cur)
             }
         }
