@@ -65,8 +65,8 @@ pub struct Rapport {
 /// How ARR was arrived at, when not from the CRM's own field.
 fn arr_note(source: &str) -> Option<String> {
     match source {
-        "deals" => Some("ARR is worked out from the won deals of the last 12 months (new + renewal + expansion − contraction): the CRM holds no ARR value for this account.".into()),
-        "none" => Some("No ARR on record: the CRM holds no ARR value for this account and no deal was won in the last 12 months.".into()),
+        "deals" => Some("ARR is worked out from the won deals (new + renewal + expansion − contraction of the last 12 months, or the latest won contract): the CRM holds no ARR value for this account.".into()),
+        "none" => Some("No ARR on record: the CRM holds no ARR value for this account and no won deal that still stands.".into()),
         _ => None,
     }
 }

@@ -34,21 +34,53 @@ pub fn stage(
 /// Days of won deals that make up ARR: contracts are assumed annual.
 pub const ARR_WINDOW_DAYS: i64 = 365;
 
+/// What a won deal adds to ARR: contractions by their size (CRMs hold them with either sign),
+/// unmapped types nothing.
+fn arr_effect(kind: DealKind, amount: f64) -> f64 {
+    match kind {
+        DealKind::New | DealKind::Renewal | DealKind::Expansion => amount.abs(),
+        DealKind::Contraction => -amount.abs(),
+        DealKind::Other => 0.0,
+    }
+}
+
 /// ARR at the end of `day` from won deals: the new, renewal and expansion amounts won in the
-/// year before, less contractions (by their absolute value; CRMs hold them with either sign).
-/// Unmapped deal types count towards nothing.
+/// year before, less contractions. When nothing was signed in that year (a multi-year contract,
+/// renewals not recorded as deals) the latest won contract still stands, with what was won
+/// after it, unless a renewal was lost since.
 pub fn arr_from_deals(deals: &[DealFact], day: NaiveDate) -> f64 {
     let from = day - Duration::days(ARR_WINDOW_DAYS);
-    let arr: f64 = deals
+    let won = |d: &&DealFact| d.1 == DealStatus::Won && d.3 <= day;
+    let trailing: f64 = deals
         .iter()
-        .filter(|(_, s, _, d)| *s == DealStatus::Won && *d > from && *d <= day)
-        .map(|(k, _, a, _)| match k {
-            DealKind::New | DealKind::Renewal | DealKind::Expansion => a.abs(),
-            DealKind::Contraction => -a.abs(),
-            DealKind::Other => 0.0,
-        })
+        .filter(won)
+        .filter(|d| d.3 > from)
+        .map(|d| arr_effect(d.0, d.2))
         .sum();
-    arr.max(0.0)
+    if trailing > 0.0 {
+        return trailing;
+    }
+    let Some(base) = deals
+        .iter()
+        .filter(won)
+        .filter(|d| matches!(d.0, DealKind::New | DealKind::Renewal))
+        .max_by_key(|d| d.3)
+    else {
+        return 0.0;
+    };
+    let lost_since = deals
+        .iter()
+        .any(|d| d.0 == DealKind::Renewal && d.1 == DealStatus::Lost && d.3 > base.3 && d.3 <= day);
+    if lost_since {
+        return 0.0;
+    }
+    let after: f64 = deals
+        .iter()
+        .filter(won)
+        .filter(|d| d.3 > base.3 && matches!(d.0, DealKind::Expansion | DealKind::Contraction))
+        .map(|d| arr_effect(d.0, d.2))
+        .sum();
+    (base.2.abs() + after).max(0.0)
 }
 
 /// Churned when the latest closed renewal was lost and nothing was won after it; the churn day
@@ -167,6 +199,26 @@ mod tests {
         // No open renewal: the contract's next anniversary.
         assert_eq!(out.renewal, Some((d("2026-12-01"), "anniversary")));
         assert_eq!(out.churn, None);
+    }
+
+    #[test]
+    fn without_a_deal_in_the_last_year_the_latest_won_contract_stands() {
+        let today = d("2026-11-20");
+        // A three-year contract signed in 2024, an upsell in 2025: 90,000 + 12,000.
+        let deals = vec![
+            (New, Won, 90_000.0, d("2024-03-01")),
+            (Expansion, Won, 12_000.0, d("2025-05-01")),
+        ];
+        assert_eq!(arr_from_deals(&deals, today), 102_000.0);
+        // Unless the renewal was lost since: then nothing stands.
+        let mut lost = deals.clone();
+        lost.push((Renewal, Lost, 90_000.0, d("2025-09-01")));
+        assert_eq!(arr_from_deals(&lost, today), 0.0);
+        // No won contract at all: no ARR.
+        assert_eq!(
+            arr_from_deals(&[(Expansion, Open, 5.0, d("2026-12-01"))], today),
+            0.0
+        );
     }
 
     #[test]

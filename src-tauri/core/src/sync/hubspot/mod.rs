@@ -198,7 +198,7 @@ fn missing_property_notes(
     let missing = |p: &str| !p.is_empty() && !companies.contains(p);
     let mut notes = Vec::new();
     if missing(&s.arr_property) {
-        notes.push(format!("The companies property “{}” (ARR) does not exist in this portal, so ARR is worked out from each company's won deals of the last 12 months (new + renewal + expansion − contraction).", s.arr_property));
+        notes.push(format!("The companies property “{}” (ARR) does not exist in this portal, so ARR is worked out from each company's won deals: those of the last 12 months (new + renewal + expansion − contraction), or the latest won contract when none was signed in the year.", s.arr_property));
     }
     if missing(&s.contract_start_property) {
         notes.push(format!("The companies property “{}” (contract start) does not exist, so the contract start is the close date of the first won deal.", s.contract_start_property));

@@ -206,7 +206,7 @@ impl Salesforce {
             }
         }
         if missing.contains(&s.arr_property) {
-            notes.push(format!("The Account field “{}” (ARR) does not exist in this org, so ARR is worked out from each account's won opportunities of the last 12 months (new + renewal + expansion − contraction).", s.arr_property));
+            notes.push(format!("The Account field “{}” (ARR) does not exist in this org, so ARR is worked out from each account's won opportunities: those of the last 12 months (new + renewal + expansion − contraction), or the latest won contract when none was signed in the year.", s.arr_property));
         }
         if missing.contains(&s.contract_start_property) {
             notes.push(format!("The Account field “{}” (contract start) does not exist, so the contract start is the close date of the first won opportunity.", s.contract_start_property));
