@@ -176,6 +176,40 @@ async fn salesforce_oauth_uses_the_instance_url_and_refreshes_an_expired_session
     assert_eq!(live(&r, "account", Crm::Salesforce).await, 12);
 }
 
+#[tokio::test]
+async fn a_refresh_token_salesforce_rotates_is_kept_for_the_next_sync() {
+    let sf = FakeSalesforce::start(Config {
+        session_tokens: vec![],
+        oauth: Some(OAuth {
+            client_id: "ck".into(),
+            client_secret: "cs".into(),
+            refresh_token: "rt-0".into(),
+            rotate_refresh_token: true,
+        }),
+        ..Config::default()
+    })
+    .await;
+    sf.seed(4, 1);
+    let (_d, r) = store().await;
+    let secret = CrmSecret {
+        token: None,
+        client_id: Some("ck".into()),
+        client_secret: Some("cs".into()),
+        refresh_token: Some("rt-0".into()),
+    };
+    r.connect("sf", Crm::Salesforce, Some(&sf.base_url), secret)
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let rep = sync(&r, "sf").await;
+        assert_eq!(rep.first_error(), None, "{rep:?}");
+    }
+    // Connect, then one refresh per sync, each retiring the one before.
+    assert_eq!(sf.refresh_tokens_issued(), 4);
+    let kept = rapport_core::secrets::crm_secret(r.data_dir(), "sf").unwrap();
+    assert_eq!(kept.refresh_token, sf.current_refresh_token());
+}
+
 /// Companies whose last closed `renewal` deal was lost and nothing was won after, from the
 /// fake's own properties.
 fn churned_hubspot(f: &rapport_tests::hubspot::FakeHubSpot) -> i64 {
