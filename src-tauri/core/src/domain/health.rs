@@ -126,8 +126,10 @@ pub fn profile_for(segment: &str, contract_start: NaiveDate, at: NaiveDate) -> P
 /// reported when that is earlier (then the figures are stale by that many days).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct UsageFacts {
-    /// The account's first and latest day with a usage row.
-    pub first_day: NaiveDate,
+    /// The first day usage was expected within the 60 days the windows span: the account's
+    /// first usage day, or the span's first day when usage began before it.
+    pub expected_from: NaiveDate,
+    /// The account's latest day with a usage row.
     pub last_day: NaiveDate,
     /// The last day the account's usage source reported for any account: the windows end here
     /// (or on the scoring day, if earlier). Days after the account's last row count as zero.
@@ -137,7 +139,7 @@ pub struct UsageFacts {
     /// Sum of active users over the 30 days ending on `feed_day`, and over the 30 days before.
     pub sum_30: f64,
     pub sum_prev_30: f64,
-    /// Days in each window on which usage was expected (on or after `first_day`).
+    /// Days in each window on which usage was expected (on or after `expected_from`).
     pub days_30: i64,
     pub days_prev_30: i64,
 }
@@ -145,7 +147,7 @@ pub struct UsageFacts {
 impl UsageFacts {
     /// The facts from an account's usage sums over windows ending on `feed_day` (capped at the
     /// scoring day `at`): days before `first_day` are not expected to have usage, days after
-    /// `last_day` are zero.
+    /// `last_day` are zero. Any `first_day` before the 60-day span gives the same facts.
     pub fn from_sums(
         first_day: NaiveDate,
         last_day: NaiveDate,
@@ -156,14 +158,15 @@ impl UsageFacts {
         sum_prev_30: f64,
     ) -> UsageFacts {
         let end = feed_day.min(at);
-        // Days in (end − to, end − from] on or after the first day.
+        let expected_from = first_day.max(end - chrono::Duration::days(2 * USAGE_WINDOW_DAYS - 1));
+        // Days in (end − to, end − from] on or after `expected_from`.
         let expected = |from: i64, to: i64| -> i64 {
-            let lo = (end - chrono::Duration::days(to - 1)).max(first_day);
+            let lo = (end - chrono::Duration::days(to - 1)).max(expected_from);
             let hi = end - chrono::Duration::days(from);
             ((hi - lo).num_days() + 1).clamp(0, to - from)
         };
         UsageFacts {
-            first_day,
+            expected_from,
             last_day,
             feed_day: end,
             active_avg_7: sum_7 / expected(0, 7).max(1) as f64,

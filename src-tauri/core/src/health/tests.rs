@@ -17,7 +17,7 @@ fn worked_example() -> HealthInputs {
         contract_start: d("2024-03-01"),
         seats_purchased: 100,
         usage: Some(UsageFacts {
-            first_day: d("2024-03-01"),
+            expected_from: d("2024-03-01"),
             last_day: d("2026-11-23"),
             feed_day: d("2026-11-23"),
             active_avg_7: 65.0,

