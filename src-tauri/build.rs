@@ -14,6 +14,7 @@ fn main() {
             "disconnect",
             "sync_now",
             "cancel_sync",
+            "watch_scores",
         ]),
     ))
     .expect("tauri build script failed");

@@ -216,7 +216,7 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
                 .unwrap_or(now);
             let started = std::time::Instant::now();
             let data = r.generate_demo(accounts, seed, at).await?;
-            let scored = r.rescore(r.clock().local_day(at)).await?;
+            let scored = r.score_changes(r.clock().local_day(at)).await?.count();
             emit(&format!(
                 "Demo portfolio: {} accounts ({} active, {} churned), {} rows, seed {seed}, as of {} — {:.2} s\n",
                 data.accounts.len(),
@@ -280,7 +280,8 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
     result
 }
 
-/// Scores today unless the data is a demo generated for another day; then that day.
+/// The day to show: today, unless the data is a demo generated for another day; then that day.
+/// Scores it if that day was not scored yet or inputs changed since (never otherwise).
 async fn scoring_day(
     r: &Rapport,
     now: chrono::DateTime<chrono::Utc>,
@@ -290,7 +291,7 @@ async fn scoring_day(
         Some(t) if status.demo && t < now => r.clock().local_day(t),
         _ => r.today(),
     };
-    r.rescore(day).await?;
+    r.score_changes(day).await?;
     Ok(day)
 }
 

@@ -44,7 +44,7 @@ pub async fn reset_demo(
                 now,
             )
             .await?;
-            r.rescore(r.today()).await?;
+            r.score_changes(r.today()).await?;
             r.status().await
         })
         .await
@@ -142,5 +142,16 @@ pub async fn sync_now(
 #[tauri::command]
 pub async fn cancel_sync(state: State<'_, AppState>) -> Result<(), IpcError> {
     state.cancel_sync().await;
+    Ok(())
+}
+
+/// Subscribes the window to score updates: the scorer sends the day scored each time scores
+/// change in the background (a new day, after a sync). The latest subscription wins.
+#[tauri::command]
+pub async fn watch_scores(
+    state: State<'_, AppState>,
+    on_change: Channel<String>,
+) -> Result<(), IpcError> {
+    *state.scores_watch.lock().await = Some(on_change);
     Ok(())
 }

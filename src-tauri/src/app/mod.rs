@@ -4,6 +4,7 @@ mod commands;
 
 use std::path::PathBuf;
 
+use tauri::ipc::Channel;
 use tokio::sync::{watch, RwLock};
 use tokio_util::sync::CancellationToken;
 
@@ -18,6 +19,10 @@ pub struct AppState {
     ready: watch::Receiver<bool>,
     /// The running sync's stop switch; one sync at a time.
     sync: tokio::sync::Mutex<Option<CancellationToken>>,
+    /// Where to say that scores changed in the background (the window's subscription).
+    scores_watch: tokio::sync::Mutex<Option<Channel<String>>>,
+    /// Wakes the scorer before its period is up (after an unlock).
+    score_now: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -77,6 +82,7 @@ impl AppState {
         match opened {
             Ok(r) => {
                 *guard = Ok(r);
+                self.score_now.notify_one();
                 Ok(())
             }
             Err(e) => Err(e.into()),
@@ -84,12 +90,52 @@ impl AppState {
     }
 }
 
-/// Opens the store, fills an empty one with the demo portfolio, and scores today.
+/// Opens the store and fills an empty one with the demo portfolio, scored. Scores that are
+/// merely out of date (a new day) are brought up to date by the scorer after the window shows
+/// the last ones.
 async fn open_and_prepare(opts: OpenOptions) -> rapport_core::Result<Rapport> {
     let r = Rapport::open(&opts).await?;
-    r.ensure_demo(r.clock().now()).await?;
-    r.rescore(r.today()).await?;
+    if r.ensure_demo(r.clock().now()).await? {
+        r.score_changes(r.today()).await?;
+    }
     Ok(r)
+}
+
+/// How often the scorer looks for a new day.
+const SCORER_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Keeps scores current while the app runs: once after start, then on every new local day.
+/// Tells the window when they changed.
+async fn scorer(handle: tauri::AppHandle) {
+    use tauri::Manager;
+    let state = handle.state::<AppState>();
+    let mut ready = state.ready.clone();
+    let _ = ready.wait_for(|r| *r).await;
+    loop {
+        let scored = {
+            let guard = state.rapport.read().await;
+            match &*guard {
+                Ok(r) => match r.score_changes(r.today()).await {
+                    Ok(s) if s != rapport_core::portfolio::Scored::Nothing => Some(r.today()),
+                    Ok(_) => None,
+                    Err(e) => {
+                        tracing::warn!(code = ?e.code(), "scoring failed: {e}");
+                        None
+                    }
+                },
+                Err(_) => None,
+            }
+        };
+        if let Some(day) = scored {
+            if let Some(ch) = &*state.scores_watch.lock().await {
+                let _ = ch.send(day.to_string());
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(SCORER_PERIOD) => {}
+            _ = state.score_now.notified() => {}
+        }
+    }
 }
 
 /// Starts the desktop app on the data directory `data_dir`.
@@ -103,6 +149,8 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
         })),
         ready: rx,
         sync: tokio::sync::Mutex::new(None),
+        scores_watch: tokio::sync::Mutex::new(None),
+        score_now: tokio::sync::Notify::new(),
     };
     tauri::Builder::default()
         .manage(state)
@@ -121,6 +169,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
                 *state.rapport.write().await = opened.map_err(IpcError::from);
                 let _ = tx.send(true);
             });
+            tauri::async_runtime::spawn(scorer(app.handle().clone()));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -136,6 +185,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             commands::disconnect,
             commands::sync_now,
             commands::cancel_sync,
+            commands::watch_scores,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

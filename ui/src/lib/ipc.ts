@@ -103,4 +103,10 @@ export const ipc = {
     return call<SyncReport[]>('sync_now', { name, full, onProgress: channel });
   },
   cancelSync: (): Promise<void> => call<void>('cancel_sync'),
+  /** Subscribes to background scoring: `onChange` gets the day scored whenever scores change. */
+  watchScores: (onChange: (day: string) => void): Promise<void> => {
+    const channel = new Channel<string>();
+    channel.onmessage = onChange;
+    return call<void>('watch_scores', { onChange: channel });
+  },
 };

@@ -279,7 +279,8 @@ impl Rapport {
         self.store.remove_connection(c.id).await
     }
 
-    /// Syncs one connection (or all), derives what the CRMs do not hold, then rescores.
+    /// Syncs one connection (or all), derives what the CRMs do not hold, then scores the
+    /// accounts it changed.
     /// Per-type failures are in the reports.
     pub async fn sync(
         &self,
@@ -311,7 +312,7 @@ impl Rapport {
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             self.store.set_meta(META_DATA_AS_OF, &now).await?;
         }
-        self.rescore(self.today()).await?;
+        self.score_changes(self.today()).await?;
         Ok(reports)
     }
 

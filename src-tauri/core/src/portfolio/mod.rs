@@ -3,6 +3,7 @@
 
 mod crm;
 mod kpis;
+mod scoring;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -12,11 +13,12 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use crate::demo::{self, DemoOptions};
 use crate::domain::Clock;
 use crate::error::{Error, Result};
-use crate::health::{self, Band, Snapshot};
+use crate::health::{self, Band};
 use crate::secrets::{self, KeySource};
 use crate::store::{Store, DB_FILE, META_DATA_AS_OF, META_DEMO_SEED, META_SOURCE};
 
 pub use crm::HUBSPOT_API;
+pub use scoring::Scored;
 pub use view::*;
 
 /// Accounts in the default demo portfolio.
@@ -60,6 +62,8 @@ pub struct Rapport {
     data_dir: PathBuf,
     key_source: KeySource,
     clock: Clock,
+    /// One scoring at a time: two would claim and score the same accounts twice.
+    scoring: tokio::sync::Mutex<()>,
 }
 
 /// How ARR was arrived at, when not from the CRM's own field.
@@ -141,6 +145,7 @@ impl Rapport {
             data_dir: dir.clone(),
             key_source: source,
             clock: opts.clock.clone(),
+            scoring: Default::default(),
         })
     }
 
@@ -156,6 +161,7 @@ impl Rapport {
             data_dir: data_dir.to_path_buf(),
             key_source: source,
             clock,
+            scoring: Default::default(),
         })
     }
 
@@ -224,23 +230,6 @@ impl Rapport {
         });
         self.store.replace_with_demo(&data).await?;
         Ok(data)
-    }
-
-    /// Scores every active account for `today`, stores the snapshots and moves accounts whose
-    /// lifecycle stage the evidence changed. Returns how many were scored.
-    pub async fn rescore(&self, today: NaiveDate) -> Result<usize> {
-        let snaps: Vec<Snapshot> = self
-            .store
-            .health_inputs(today, self.clock.offset(), None)
-            .await?
-            .iter()
-            .map(|i| Snapshot::from(&health::score(i)))
-            .collect();
-        self.store.upsert_snapshots(&snaps).await?;
-        let facts = self.store.stage_facts(today).await?;
-        let changes = crate::lifecycle::transitions(&facts, today);
-        self.store.apply_stages(&changes, today).await?;
-        Ok(snaps.len())
     }
 
     pub async fn status(&self) -> Result<AppStatus> {
@@ -342,17 +331,21 @@ impl Rapport {
                     .collect()
             })
             .unwrap_or_default();
-        let trend_svg = crate::charts::health_trend_svg(
-            &format!("{} — health score, last 12 months", a.name),
-            &points,
-            today,
-            12,
-        )?;
+        let touched = self
+            .store
+            .last_two_way_touch(id)
+            .await?
+            .map(|t| self.clock.local_day(t));
+        let title = format!("{} — health score, last 12 months", a.name);
+        let chart = |theme| crate::charts::health_trend_svg(&title, &points, today, 12, theme);
+        let trend_svg = chart(crate::charts::ChartTheme::Light)?;
+        let trend_svg_dark = chart(crate::charts::ChartTheme::Dark)?;
         Ok(AccountDetail {
             health: latest
                 .as_ref()
                 .map(|l| health::explain(l, previous.as_ref())),
             trend_svg,
+            trend_svg_dark,
             contacts: self.store.contacts(id).await?,
             open_deals: self.store.open_deals(id).await?,
             tickets: self.store.tickets(id, 15).await?,
@@ -362,6 +355,8 @@ impl Rapport {
             header: AccountHeader {
                 id: a.id,
                 days_to_renewal: a.renewal_date.map(|r| (r - today).num_days()),
+                last_two_way_on: touched,
+                days_since_two_way: touched.map(|d| (today - d).num_days().max(0)),
                 name: a.name,
                 domain: a.domain,
                 industry: a.industry,

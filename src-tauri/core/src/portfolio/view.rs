@@ -60,6 +60,9 @@ pub struct AccountHeader {
     pub contract_start: NaiveDate,
     pub renewal_date: Option<NaiveDate>,
     pub days_to_renewal: Option<i64>,
+    /// The user's local day of the last two-way conversation, and the days since it.
+    pub last_two_way_on: Option<NaiveDate>,
+    pub days_since_two_way: Option<i64>,
     pub seats_purchased: i64,
     pub crm: Crm,
     pub crm_id: String,
@@ -80,6 +83,8 @@ pub struct AccountDetail {
     pub health: Option<HealthExplanation>,
     /// 12-month health trend rendered by plotters, as a standalone SVG document.
     pub trend_svg: String,
+    /// The same chart in the dark theme's colours.
+    pub trend_svg_dark: String,
     pub contacts: Vec<ContactView>,
     pub open_deals: Vec<DealView>,
     pub tickets: Vec<TicketView>,

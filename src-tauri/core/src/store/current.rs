@@ -162,11 +162,14 @@ impl Store {
 }
 
 impl Store {
-    /// What every account's lifecycle stage is derived from on `today` (churned ones included).
+    /// What every account's (or those in `only`) lifecycle stage is derived from on `today`
+    /// (churned ones included).
     pub async fn stage_facts(
         &self,
         today: NaiveDate,
+        only: Option<&[i64]>,
     ) -> Result<Vec<crate::domain::views::StageFacts>> {
+        let only = only.map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
         type Raw = (
             i64,
             Option<String>,
@@ -189,9 +192,11 @@ impl Store {
                         (SELECT min(m.achieved_on) FROM milestone m WHERE m.account_id = a.id AND m.kind = 'first_value'
                             AND m.achieved_on IS NOT NULL),
                         a.lifecycle_stage))
-                     FROM account a WHERE a.deleted = 0",
+                     FROM account a WHERE a.deleted = 0
+                        AND (?2 IS NULL OR a.id IN (SELECT value FROM json_each(?2)))",
                 )
-                .bind(day(today)),
+                .bind(day(today))
+                .bind(&only),
             )
             .await?;
         raw.into_iter()

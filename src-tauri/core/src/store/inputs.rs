@@ -28,12 +28,12 @@ fn local_day(stored: &str, offset: FixedOffset) -> Result<NaiveDate> {
 
 impl Store {
     /// Health inputs on the user's local day `at` (UTC offset `offset`) for every active (not
-    /// churned, not deleted) account, or for one.
+    /// churned, not deleted) account, or for those in `only`.
     pub async fn health_inputs(
         &self,
         at: NaiveDate,
         offset: FixedOffset,
-        only: Option<i64>,
+        only: Option<&[i64]>,
     ) -> Result<Vec<HealthInputs>> {
         let w = Duration::days(USAGE_WINDOW_DAYS);
         debug_assert_eq!(USAGE_WINDOW_DAYS, 30);
@@ -42,12 +42,13 @@ impl Store {
         let next_midnight = local_midnight(at + Duration::days(1), offset);
         let survey_from = local_midnight(at - Duration::days(SURVEY_WINDOW_DAYS - 1), offset);
         let pool = self.pool();
+        let only = only.map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
 
         let accounts = sqlx::query(
             "SELECT id, segment, contract_start, seats_purchased FROM account
-             WHERE deleted = 0 AND churned_on IS NULL AND (?1 IS NULL OR id = ?1) ORDER BY id",
+             WHERE deleted = 0 AND churned_on IS NULL AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1))) ORDER BY id",
         )
-        .bind(only)
+        .bind(&only)
         .fetch_all(pool);
         // Each account's latest usage day, and each window's sum, are index seeks on the
         // (account_id, day) key; the feed day of a source (a connection, or the demo) is the
@@ -66,7 +67,7 @@ impl Store {
                     date(f.feed_day, '-7 days') AS d7, date(f.feed_day, '-30 days') AS d30,
                     date(f.feed_day, '-60 days') AS d60
                 FROM per p JOIN feed f ON f.cid IS p.connection_id
-                WHERE p.last_day IS NOT NULL AND (?2 IS NULL OR p.account_id = ?2)
+                WHERE p.last_day IS NOT NULL AND (?2 IS NULL OR p.account_id IN (SELECT value FROM json_each(?2)))
             )
             SELECT account_id,
                 CASE WHEN EXISTS (SELECT 1 FROM usage_daily WHERE account_id = l.account_id AND day <= l.d60)
@@ -82,35 +83,35 @@ impl Store {
             FROM last l",
         )
         .bind(&at_s)
-        .bind(only)
+        .bind(&only)
         .fetch_all(pool);
         let touches = sqlx::query(
             "SELECT id, (SELECT max(occurred_at) FROM activity
                          WHERE account_id = account.id AND two_way = 1 AND deleted = 0 AND occurred_at < ?1)
-             FROM account WHERE deleted = 0 AND churned_on IS NULL AND (?2 IS NULL OR id = ?2)",
+             FROM account WHERE deleted = 0 AND churned_on IS NULL AND (?2 IS NULL OR id IN (SELECT value FROM json_each(?2)))",
         )
         .bind(&next_midnight)
-        .bind(only)
+        .bind(&only)
         .fetch_all(pool);
         let champions = sqlx::query(
             "SELECT account_id,
                 sum(is_champion AND (left_company = 0 OR left_on > ?1)),
                 sum(is_sponsor AND (left_company = 0 OR left_on > ?1))
-             FROM contact WHERE deleted = 0 AND (is_champion OR is_sponsor) AND (?2 IS NULL OR account_id = ?2)
+             FROM contact WHERE deleted = 0 AND (is_champion OR is_sponsor) AND (?2 IS NULL OR account_id IN (SELECT value FROM json_each(?2)))
              GROUP BY account_id",
         )
         .bind(&at_s)
-        .bind(only)
+        .bind(&only)
         .fetch_all(pool);
         let departures = sqlx::query(
             "SELECT account_id, name, is_champion, left_on FROM contact
              WHERE deleted = 0 AND (is_champion OR is_sponsor) AND left_company = 1
-                AND left_on <= ?1 AND left_on > ?2 AND (?3 IS NULL OR account_id = ?3)
+                AND left_on <= ?1 AND left_on > ?2 AND (?3 IS NULL OR account_id IN (SELECT value FROM json_each(?3)))
              ORDER BY left_on, is_champion",
         )
         .bind(&at_s)
         .bind(day(at - Duration::days(DEPARTURE_DAYS)))
-        .bind(only)
+        .bind(&only)
         .fetch_all(pool);
         // Per-account seeks: the open high-priority tickets and the latest close have indexes of
         // their own (migration 0005), so no account's whole ticket history is aggregated.
@@ -127,12 +128,12 @@ impl Store {
                     AND opened_on <= ?1),
                 (SELECT max(closed_on) FROM ticket WHERE account_id = account.id AND deleted = 0
                     AND closed_on <= ?1)
-             FROM account WHERE deleted = 0 AND churned_on IS NULL AND (?4 IS NULL OR id = ?4)",
+             FROM account WHERE deleted = 0 AND churned_on IS NULL AND (?4 IS NULL OR id IN (SELECT value FROM json_each(?4)))",
         )
         .bind(&at_s)
         .bind(day(at - w))
         .bind(day(at - w - w))
-        .bind(only)
+        .bind(&only)
         .fetch_all(pool);
         let surveys = sqlx::query(
             "SELECT a.id,
@@ -141,22 +142,22 @@ impl Store {
                 max(s.captured_at)
              FROM account a CROSS JOIN survey_response s INDEXED BY survey_account ON s.account_id = a.id
                 AND s.captured_at >= ?2 AND s.captured_at < ?1
-             WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?3 IS NULL OR a.id = ?3)
+             WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?3 IS NULL OR a.id IN (SELECT value FROM json_each(?3)))
                 AND s.kind IN ('nps', 'csat') AND s.deleted = 0
              GROUP BY a.id",
         )
         .bind(&next_midnight)
         .bind(&survey_from)
-        .bind(only)
+        .bind(&only)
         .fetch_all(pool);
         let sentiment = sqlx::query(
             "SELECT s.account_id, s.value, s.set_at FROM account a JOIN am_sentiment s ON s.id = (
                 SELECT id FROM am_sentiment WHERE account_id = a.id AND set_at < ?1
                 ORDER BY set_at DESC, id DESC LIMIT 1)
-             WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?2 IS NULL OR a.id = ?2)",
+             WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?2 IS NULL OR a.id IN (SELECT value FROM json_each(?2)))",
         )
         .bind(&next_midnight)
-        .bind(only)
+        .bind(&only)
         .fetch_all(pool);
         let (accounts, usage, touches, champions, departures, support, surveys, sentiment) = tokio::try_join!(
             accounts, usage, touches, champions, departures, support, surveys, sentiment

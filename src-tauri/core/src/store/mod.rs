@@ -5,6 +5,7 @@ mod current;
 mod health;
 mod inputs;
 mod read;
+mod scoring;
 mod sync;
 #[rustfmt::skip]
 mod upsert;
@@ -26,6 +27,7 @@ pub use crate::domain::views::RetentionInputs;
 pub use current::{TableRecord, TREND_DAYS};
 pub use health::SnapshotRow;
 pub use read::AccountRecord;
+pub use scoring::ScoredFor;
 pub use sync::{PageCounts, SyncRunRecord};
 
 /// File name of the database inside the data directory.
@@ -83,6 +85,13 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             // Page cache per connection; bulk loads raise it for their own connection.
             .pragma("cache_size", CACHE_SIZE_PRAGMA);
+        // Slow statements are a developer's concern (RUST_LOG=sqlx=debug), not the user's: at
+        // sqlx's default (warn) every CLI run on a large book printed them.
+        let opts = sqlx::ConnectOptions::log_slow_statements(
+            opts,
+            log::LevelFilter::Debug,
+            Duration::from_millis(250),
+        );
         {
             use sqlx::ConnectOptions;
             let mut conn = probe_opts

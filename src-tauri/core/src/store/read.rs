@@ -185,6 +185,20 @@ impl Store {
         .collect()
     }
 
+    /// When the account last had a two-way conversation (a meeting, a call, a reply), if ever.
+    pub async fn last_two_way_touch(
+        &self,
+        account_id: i64,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let at: Option<String> = sqlx::query_scalar(
+            "SELECT max(occurred_at) FROM activity WHERE account_id = ? AND two_way = 1 AND deleted = 0",
+        )
+        .bind(account_id)
+        .fetch_one(self.pool())
+        .await?;
+        at.as_deref().map(parse_ts).transpose()
+    }
+
     pub async fn recent_activities(
         &self,
         account_id: i64,

@@ -135,6 +135,7 @@ async fn upsert_snapshots_tx(tx: &mut Transaction<'_, Sqlite>, snaps: &[Snapshot
 /// The demo load itself, in one transaction on `conn`.
 async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -> Result<()> {
     let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
+    super::scoring::begin_bulk(&mut tx).await?;
 
     for t in DATA_TABLES {
         sqlx::query(&format!("DELETE FROM {t}"))
@@ -267,6 +268,7 @@ async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -
         sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             .bind(k).bind(v).execute(&mut *tx).await?;
     }
+    super::scoring::end_bulk(&mut tx).await?;
     tx.commit().await?;
     lap("commit");
     Ok(())

@@ -49,6 +49,8 @@ export function installMock(): void {
       case 'test_connection':
       case 'sync_now':
         return reject('crm_unreachable', 'The browser mock has no CRM to reach; run the desktop app against the fake HubSpot server.');
+      case 'watch_scores':
+        return delay(0, null);
       case 'disconnect':
       case 'cancel_sync':
         return delay(30, cmd === 'disconnect' ? [] : null);
