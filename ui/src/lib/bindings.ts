@@ -137,7 +137,11 @@ export type Portfolio = {
  */
 scored_on: string | null, status: AppStatus, kpis: Array<KpiTile>, distribution: HealthDistribution, rows: Array<PortfolioRow>, };
 
-export type AccountHeader = { id: number, name: string, domain: string, industry: string, segment: string, tier: string, owner: string, stage: LifecycleStage, arr: number, mrr: number, currency: string, contract_start: string, renewal_date: string | null, days_to_renewal: number | null, seats_purchased: number, crm: Crm, crm_id: string, churned_on: string | null, 
+export type AccountHeader = { id: number, name: string, domain: string, industry: string, segment: string, tier: string, owner: string, stage: LifecycleStage, arr: number, mrr: number, currency: string, contract_start: string, renewal_date: string | null, days_to_renewal: number | null, 
+/**
+ * The user's local day of the last two-way conversation, and the days since it.
+ */
+last_two_way_on: string | null, days_since_two_way: number | null, seats_purchased: number, crm: Crm, crm_id: string, churned_on: string | null, 
 /**
  * How ARR was arrived at when the CRM holds none, in a sentence.
  */
@@ -169,7 +173,11 @@ export type AccountDetail = { header: AccountHeader, health: HealthExplanation |
 /**
  * 12-month health trend rendered by plotters, as a standalone SVG document.
  */
-trend_svg: string, contacts: Array<ContactView>, open_deals: Array<DealView>, tickets: Array<TicketView>, feedback: Array<FeedbackView>, timeline: Array<ActivityView>, status: AppStatus, };
+trend_svg: string, 
+/**
+ * The same chart in the dark theme's colours.
+ */
+trend_svg_dark: string, contacts: Array<ContactView>, open_deals: Array<DealView>, tickets: Array<TicketView>, feedback: Array<FeedbackView>, timeline: Array<ActivityView>, status: AppStatus, };
 
 export type ConnectionView = { name: string, crm: Crm, base_url: string, 
 /**

@@ -180,7 +180,7 @@ export function stageLabel(stage: LifecycleStage): string {
   return STAGE_LABELS[stage] ?? stage;
 }
 
-export const BAND_LABELS: Record<Band, string> = { green: 'Healthy', yellow: 'Needs attention', red: 'At risk' };
+export const BAND_LABELS: Record<Band, string> = { green: 'Healthy', yellow: 'Needs attention', red: 'Unhealthy' };
 
 export function bandLabel(band: Band | null): string {
   return band ? BAND_LABELS[band] : 'Unscored';

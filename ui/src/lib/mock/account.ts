@@ -37,18 +37,18 @@ function escapeXml(s: string): string {
 }
 
 /** A tiny stand-in for the plotters chart: a line over 12 months, with the account name as a title. */
-export function trendSvg(a: MockAccount): string {
+export function trendSvg(a: MockAccount, dark = false): string {
   const w = 640;
   const h = 220;
   const pts = a.monthly.map((v, i) => `${40 + (i * (w - 60)) / 11},${20 + ((100 - v) * (h - 50)) / 100}`).join(' ');
   const y = (v: number) => 20 + ((100 - v) * (h - 50)) / 100;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">
-<rect width="100%" height="100%" fill="#ffffff"/>
+<rect width="100%" height="100%" fill="${dark ? '#161920' : '#ffffff'}"/>
 <rect x="40" y="${y(100)}" width="${w - 60}" height="${y(75) - y(100)}" fill="#e8f6ee"/>
 <rect x="40" y="${y(75)}" width="${w - 60}" height="${y(50) - y(75)}" fill="#fdf5e3"/>
 <rect x="40" y="${y(50)}" width="${w - 60}" height="${y(0) - y(50)}" fill="#fdecec"/>
 <polyline points="${pts}" fill="none" stroke="#3b5bdb" stroke-width="2.5"/>
-<text x="40" y="${h - 8}" font-family="sans-serif" font-size="12" fill="#555">Health, last 12 months — ${escapeXml(a.row.name)}</text>
+<text x="40" y="${h - 8}" font-family="sans-serif" font-size="12" fill="${dark ? '#e2e6ee' : '#555'}">Health, last 12 months — ${escapeXml(a.row.name)}</text>
 </svg>`;
 }
 
@@ -129,6 +129,9 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
     };
   });
 
+  const lastTwoWay = timeline.find((t) => t.direction !== 'internal')?.at ?? null;
+  const silentDays = lastTwoWay === null ? null : Math.max(0, Math.floor((w.now.getTime() - Date.parse(lastTwoWay)) / DAY_MS));
+
   let health: HealthExplanation | null = null;
   if (row.score !== null) {
     const prevScore = row.trend.length >= 8 ? row.trend[row.trend.length - 8]! : null;
@@ -178,6 +181,8 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
       contract_start: a.contractStart,
       renewal_date: row.renewal_date,
       days_to_renewal: row.days_to_renewal,
+      last_two_way_on: lastTwoWay === null ? null : lastTwoWay.slice(0, 10),
+      days_since_two_way: silentDays,
       seats_purchased: a.seats,
       crm: 'demo',
       crm_id: `DEMO-${String(row.id).padStart(5, '0')}`,
@@ -189,6 +194,7 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
     },
     health,
     trend_svg: trendSvg(a),
+    trend_svg_dark: trendSvg(a, true),
     contacts,
     open_deals,
     tickets,

@@ -33,7 +33,7 @@ function keyOf(row: PortfolioRow, key: SortKey): Value {
     case 'trend':
       return trendChange(row);
     case 'delta':
-      return row.delta;
+      return trendChange(row);
     case 'renewal':
       return row.days_to_renewal;
     case 'stage':
