@@ -2,6 +2,9 @@ import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 import { theme } from './lib/app/theme.svelte';
+import { mark } from './lib/perf';
+
+mark('script');
 
 async function start(): Promise<void> {
   // Browser-only development: a fake Rust side. The condition is static, so production builds drop it.
@@ -12,6 +15,7 @@ async function start(): Promise<void> {
   theme.init();
   const target = document.getElementById('app');
   if (target) mount(App, { target });
+  mark('mounted');
 }
 
 void start();

@@ -7,6 +7,7 @@ import { banner } from '../app/errors.svelte';
 import { sortRows, nextSort, type SortKey, type SortState } from './sort';
 import { emptyFilters, filterOptions, filterRows, toggleBand, type BandFilter, type Filters } from './filter';
 import { moveIndex } from './virtual';
+import { mark, markPainted } from '../perf';
 
 class PortfolioState {
   /** Raw (not deeply reactive): up to 10,000 rows are replaced whole, never mutated. */
@@ -29,8 +30,11 @@ class PortfolioState {
   async load(): Promise<void> {
     this.loading = true;
     try {
+      mark('portfolio-requested');
       const p = await ipc.portfolio();
+      mark('portfolio-received');
       this.data = p;
+      markPainted('portfolio-drawn');
       this.error = null;
       appStatus.set(p.status);
       if (this.selectedId !== null && !p.rows.some((r) => r.id === this.selectedId)) this.selectedId = null;

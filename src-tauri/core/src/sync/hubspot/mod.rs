@@ -326,7 +326,8 @@ impl Connector for HubSpot {
         if matches!(cursor, Cursor::Archived { .. }) {
             return Ok(Fetched {
                 rows: PageRows::Deleted(page.results.iter().map(|o| o.id.clone()).collect()),
-                fetched: 0,
+                // Archived records are read too: the summary counts every record read.
+                fetched: page.results.len() as u64,
                 next,
                 remaining: None,
             });

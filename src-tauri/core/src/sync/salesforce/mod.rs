@@ -341,7 +341,7 @@ impl Connector for Salesforce {
                 .collect();
             return Ok(Fetched {
                 rows: PageRows::Deleted(ids),
-                fetched: 0,
+                fetched: page.records.len() as u64,
                 next,
                 remaining: None,
             });
