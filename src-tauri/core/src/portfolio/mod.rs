@@ -186,9 +186,10 @@ impl Rapport {
         self.store.close().await;
     }
 
-    /// On an empty store, generates the default demo portfolio. Returns true if it did.
+    /// On an empty store with no CRM connected, generates the default demo portfolio. Returns
+    /// true if it did. A connected CRM's book stays empty until its first sync.
     pub async fn ensure_demo(&self, now: DateTime<Utc>) -> Result<bool> {
-        if self.store.account_count().await? > 0 {
+        if self.store.account_count().await? > 0 || !self.store.connections().await?.is_empty() {
             return Ok(false);
         }
         self.generate_demo(DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_SEED, now)
@@ -379,5 +380,47 @@ impl Rapport {
                 churned_on: a.churned_on,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::domain::sync::{AuthKind, NewConnection, Settings};
+    use crate::domain::Crm;
+    use crate::secrets::DbKey;
+
+    #[tokio::test]
+    async fn a_connected_crm_with_no_accounts_yet_opens_empty_instead_of_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let r = Rapport::open_with_key(
+            dir.path(),
+            &DbKey::random(),
+            KeySource::Keychain,
+            Clock::fixed(at, 0),
+        )
+        .await
+        .unwrap();
+        r.store()
+            .add_connection(
+                &NewConnection {
+                    name: "Acme portal".into(),
+                    crm: Crm::Hubspot,
+                    base_url: "https://api.hubapi.com".into(),
+                    auth: AuthKind::Token,
+                    settings: Settings::default(),
+                },
+                at,
+            )
+            .await
+            .unwrap();
+        // Connected, not synced yet: the book is the CRM's, and empty until the first sync.
+        assert!(!r.ensure_demo(at).await.unwrap());
+        let p = r.portfolio(r.today()).await.unwrap();
+        assert!(p.rows.is_empty());
+        assert!(!p.status.demo);
     }
 }
