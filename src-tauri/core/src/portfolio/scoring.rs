@@ -233,10 +233,24 @@ mod tests {
                 .bind(id)
                 .execute(r.store().pool())
         };
+        // Sync writes are upserts; the marks must not clash with an account already marked.
+        let usage = |users: i64| {
+            sqlx::query(
+                "INSERT INTO usage_daily (account_id, day, active_users, seats_used) VALUES (?, ?, ?, 1)
+                 ON CONFLICT (account_id, day) DO UPDATE SET active_users = excluded.active_users",
+            )
+            .bind(id)
+            .bind(day.to_string())
+            .bind(users)
+            .execute(r.store().pool())
+        };
         seats(500).await.unwrap();
+        usage(7).await.unwrap();
+        usage(8).await.unwrap();
         assert_eq!(r.store().claim_changed_accounts().await.unwrap(), vec![id]);
-        seats(501).await.unwrap(); // lands while the claimed accounts are scored
+        usage(9).await.unwrap(); // lands while the claimed accounts are scored
         r.store().release_scored_accounts().await.unwrap();
         assert_eq!(r.store().claim_changed_accounts().await.unwrap(), vec![id]);
+        seats(501).await.unwrap();
     }
 }
