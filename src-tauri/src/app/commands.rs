@@ -145,12 +145,12 @@ pub async fn cancel_sync(state: State<'_, AppState>) -> Result<(), IpcError> {
     Ok(())
 }
 
-/// Subscribes the window to score updates: the scorer sends the day scored each time scores
-/// change in the background (a new day, after a sync). The latest subscription wins.
+/// Subscribes the window to score updates: the scorer sends a message each time scores change
+/// in the background (a new day). The latest subscription wins.
 #[tauri::command]
 pub async fn watch_scores(
     state: State<'_, AppState>,
-    on_change: Channel<String>,
+    on_change: Channel<()>,
 ) -> Result<(), IpcError> {
     *state.scores_watch.lock().await = Some(on_change);
     Ok(())

@@ -20,7 +20,7 @@ pub struct AppState {
     /// The running sync's stop switch; one sync at a time.
     sync: tokio::sync::Mutex<Option<CancellationToken>>,
     /// Where to say that scores changed in the background (the window's subscription).
-    scores_watch: tokio::sync::Mutex<Option<Channel<String>>>,
+    scores_watch: tokio::sync::Mutex<Option<Channel<()>>>,
     /// Wakes the scorer before its period is up (after an unlock).
     score_now: tokio::sync::Notify,
 }
@@ -112,23 +112,22 @@ async fn scorer(handle: tauri::AppHandle) {
     let mut ready = state.ready.clone();
     let _ = ready.wait_for(|r| *r).await;
     loop {
-        let scored = {
+        let changed = {
             let guard = state.rapport.read().await;
             match &*guard {
                 Ok(r) => match r.score_changes(r.today()).await {
-                    Ok(s) if s != rapport_core::portfolio::Scored::Nothing => Some(r.today()),
-                    Ok(_) => None,
+                    Ok(s) => s != rapport_core::portfolio::Scored::Nothing,
                     Err(e) => {
                         tracing::warn!(code = ?e.code(), "scoring failed: {e}");
-                        None
+                        false
                     }
                 },
-                Err(_) => None,
+                Err(_) => false,
             }
         };
-        if let Some(day) = scored {
+        if changed {
             if let Some(ch) = &*state.scores_watch.lock().await {
-                let _ = ch.send(day.to_string());
+                let _ = ch.send(());
             }
         }
         tokio::select! {

@@ -103,9 +103,9 @@ export const ipc = {
     return call<SyncReport[]>('sync_now', { name, full, onProgress: channel });
   },
   cancelSync: (): Promise<void> => call<void>('cancel_sync'),
-  /** Subscribes to background scoring: `onChange` gets the day scored whenever scores change. */
-  watchScores: (onChange: (day: string) => void): Promise<void> => {
-    const channel = new Channel<string>();
+  /** Subscribes to background scoring: `onChange` is called whenever scores change. */
+  watchScores: (onChange: () => void): Promise<void> => {
+    const channel = new Channel<null>();
     channel.onmessage = onChange;
     return call<void>('watch_scores', { onChange: channel });
   },

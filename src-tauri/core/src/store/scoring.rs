@@ -29,6 +29,14 @@ impl Store {
     /// Marks every account whose inputs were written as being scored now, and returns them. A
     /// write while they are scored marks the account again, so it is scored next time.
     pub async fn claim_changed_accounts(&self) -> Result<Vec<i64>> {
+        // A read (the CLI, the app's scorer every minute) usually finds nothing marked: then it
+        // writes nothing either.
+        let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM score_dirty)")
+            .fetch_one(self.pool())
+            .await?;
+        if !any {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query(
             "UPDATE score_dirty SET claimed = 1
              WHERE account_id IN (SELECT id FROM account) RETURNING account_id",
