@@ -14,7 +14,7 @@
 //! `RAPPORT_BENCH_SIZES` (default `150,10000`) picks the portfolio sizes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -22,6 +22,10 @@ use thirtyfour::prelude::*;
 
 use rapport_core::domain::Clock;
 use rapport_core::{OpenOptions, Rapport};
+
+#[path = "../tests/common/driver.rs"]
+mod driver;
+use driver::Driver;
 
 const PORT: u16 = 4460;
 
@@ -53,64 +57,6 @@ document.querySelectorAll('[data-testid=portfolio-row]')[index].click();
   else requestAnimationFrame(poll);
 })();
 "#;
-
-struct Driver {
-    child: Child,
-}
-
-impl Driver {
-    async fn start() -> Driver {
-        let child = Command::new("tauri-driver")
-            .args([
-                "--port",
-                &PORT.to_string(),
-                "--native-port",
-                &(PORT + 1).to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while tokio::net::TcpStream::connect(("127.0.0.1", PORT))
-            .await
-            .is_err()
-        {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Driver { child }
-    }
-
-    async fn session(&self, app: &Path, data_dir: &Path) -> WebDriver {
-        let mut caps = Capabilities::new();
-        caps.set(
-            "tauri:options",
-            json!({ "application": app, "args": ["--data-dir", data_dir] }),
-        )
-        .unwrap();
-        let mut attempt = 0;
-        loop {
-            match WebDriver::new(format!("http://127.0.0.1:{PORT}"), caps.clone()).await {
-                Ok(d) => return d,
-                Err(_) if attempt < 5 => {
-                    attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
-                }
-                Err(e) => panic!("a WebDriver session on the app: {e:?}"),
-            }
-        }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
 
 fn binary(var: &str) -> PathBuf {
     let p = PathBuf::from(std::env::var(var).unwrap_or_else(|_| panic!("{var}: a release binary")));
@@ -258,7 +204,7 @@ async fn measure(size: usize, app: &Path, cli: &Path) {
         "",
     );
 
-    let driver = Driver::start().await;
+    let driver = Driver::start(PORT).await;
     let (d, first_wall, first_page) = start(&driver, app, dir).await;
     d.quit().await.unwrap();
     tokio::time::sleep(Duration::from_secs(1)).await;
