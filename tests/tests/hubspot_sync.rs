@@ -526,3 +526,59 @@ async fn editing_a_connection_tests_it_first_and_a_new_mapping_applies_on_the_ne
             .unwrap();
     assert_eq!(a.arr, seats);
 }
+
+/// A company whose usage collapsed in the CRM is rescored by the sync that brings the change, the
+/// same day (no read rescores any more), to what a full rescore gives.
+#[tokio::test]
+async fn a_sync_that_changes_a_company_rescores_it_the_same_day() {
+    let w = world(Config::default(), 20, 10_000).await;
+    assert_eq!(sync(&w.r, false).await.first_error(), None);
+    let today = w.r.today();
+    let score_of = async |name: &str| {
+        let id = w.r.store().find_accounts(name).await.unwrap()[0].id;
+        (
+            id,
+            w.r.account_detail(id, today)
+                .await
+                .unwrap()
+                .health
+                .and_then(|h| h.score),
+        )
+    };
+    // A company scored with seats in use: after the change none are used, nobody is active.
+    let mut chosen = None;
+    for c in w.fake.ids("companies") {
+        let p = w.fake.get("companies", c).unwrap();
+        if p.get("seats_used")
+            .is_some_and(|v| v.parse::<i64>().unwrap_or(0) > 0)
+        {
+            if let (_, Some(s)) = score_of(&p["name"]).await {
+                chosen = Some((c, p["name"].clone(), s));
+                break;
+            }
+        }
+    }
+    let (company, name, before) = chosen.expect("a scored company with seats in use");
+    let later = chrono::Utc::now().timestamp_millis() + 60_000;
+    w.fake.upsert(
+        "companies",
+        company,
+        &[("seats_used", "0"), ("active_users", "0")],
+        later,
+    );
+    assert_eq!(sync(&w.r, false).await.first_error(), None);
+    let (id, after) = score_of(&name).await;
+    let after = after.expect("still scored");
+    assert!(
+        after < before,
+        "score {before} → {after} after usage collapsed"
+    );
+    w.r.rescore(today).await.unwrap();
+    let full =
+        w.r.account_detail(id, today)
+            .await
+            .unwrap()
+            .health
+            .and_then(|h| h.score);
+    assert_eq!(full, Some(after), "the sync's scoring = a full rescore");
+}
