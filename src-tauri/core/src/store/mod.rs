@@ -67,6 +67,10 @@ impl Store {
     }
 
     pub async fn open_file(path: &Path, key: &DbKey) -> Result<Store> {
+        // OpenSSL initialised implicitly (by SQLCipher's first cipher call) frees its state in an
+        // exit handler, while connection threads may still be encrypting pages: heap corruption
+        // at exit. openssl-sys initialises it once, without that handler.
+        openssl_sys::init();
         let existed = path.exists();
         if existed {
             check_header(path)?;
