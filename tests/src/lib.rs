@@ -10,4 +10,5 @@
 pub mod cli;
 mod http_util;
 pub mod hubspot;
+pub mod oauth_code;
 pub mod salesforce;

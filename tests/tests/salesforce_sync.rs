@@ -137,6 +137,7 @@ async fn salesforce_oauth_uses_the_instance_url_and_refreshes_an_expired_session
                 client_secret: "cs".into(),
                 refresh_token: "rt".into(),
                 rotate_refresh_token: false,
+                consent: Default::default(),
             }),
             batch_size: 20,
             ..Config::default()
@@ -185,6 +186,7 @@ async fn a_refresh_token_salesforce_rotates_is_kept_for_the_next_sync() {
             client_secret: "cs".into(),
             refresh_token: "rt-0".into(),
             rotate_refresh_token: true,
+            consent: Default::default(),
         }),
         ..Config::default()
     })

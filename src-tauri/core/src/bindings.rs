@@ -44,6 +44,8 @@ fn generate() -> String {
         AccountDetail::decl(),
         ConnectionView::decl(),
         CrmCredentials::decl(),
+        SignInForm::decl(),
+        SignInDefaults::decl(),
         crate::sync::Settings::decl(),
         SyncPhase::decl(),
         Progress::decl(),

@@ -62,6 +62,9 @@ struct Args {
     /// OAuth: every refresh answers with a new refresh token and retires the old one.
     #[arg(long)]
     rotate_refresh_token: bool,
+    /// OAuth: the signed-in user declines on the sign-in page (the app gets `error=access_denied`).
+    #[arg(long)]
+    deny_consent: bool,
 }
 
 fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
@@ -93,6 +96,11 @@ async fn main() {
             refresh_token,
             access_ttl_secs: args.access_ttl_secs,
             rotate_refresh_token: args.rotate_refresh_token,
+            consent: if args.deny_consent {
+                rapport_tests::oauth_code::Consent::Deny
+            } else {
+                rapport_tests::oauth_code::Consent::Approve
+            },
         });
     let cfg = Config {
         tokens: args.tokens,

@@ -39,6 +39,9 @@ struct Args {
     /// OAuth: every refresh answers with a new refresh token and retires the old one.
     #[arg(long)]
     rotate_refresh_token: bool,
+    /// OAuth: the signed-in user declines on the sign-in page (the app gets `error=access_denied`).
+    #[arg(long)]
+    deny_consent: bool,
     /// A stock org: none of the custom fields (ARR__c, Role__c...), stock opportunity types.
     #[arg(long)]
     no_custom_fields: bool,
@@ -57,6 +60,11 @@ async fn main() {
             client_secret,
             refresh_token,
             rotate_refresh_token: args.rotate_refresh_token,
+            consent: if args.deny_consent {
+                rapport_tests::oauth_code::Consent::Deny
+            } else {
+                rapport_tests::oauth_code::Consent::Approve
+            },
         });
     let cfg = Config {
         session_tokens: args.tokens,

@@ -13,6 +13,7 @@
 //! ```
 
 mod gate;
+mod oauth;
 mod routes;
 mod search;
 mod seed;
@@ -90,6 +91,8 @@ pub struct OAuth {
     pub access_ttl_secs: u64,
     /// Each refresh answers with a new refresh token and retires the one it was given.
     pub rotate_refresh_token: bool,
+    /// How the signed-in user answers the sign-in page (`/oauth/authorize`).
+    pub consent: crate::oauth_code::Consent,
 }
 
 /// What a seeded portal looks like.
@@ -209,6 +212,8 @@ pub(crate) struct State {
     /// The refresh token the OAuth endpoint accepts now (rotates when configured).
     pub refresh_token: Option<String>,
     pub refresh_tokens_issued: u64,
+    /// Authorization codes the sign-in page issued and the token endpoint has not redeemed.
+    pub codes: crate::oauth_code::Codes,
 }
 
 impl State {
@@ -216,6 +221,7 @@ impl State {
         State {
             refresh_token: cfg.oauth.as_ref().map(|o| o.refresh_token.clone()),
             refresh_tokens_issued: 0,
+            codes: Default::default(),
             touches: Vec::new(),
             cfg,
             types: Ty::ALL.iter().map(|_| TypeStore::default()).collect(),

@@ -1,5 +1,5 @@
 //! The HubSpot endpoints: CRM v3 objects (list, read, create, update, search, batch read),
-//! associations v4 batch read, owners, and the OAuth refresh.
+//! associations v4 batch read, owners; OAuth is in `oauth.rs`.
 
 // Handlers answer `Result<Response, Response>`; boxing the error side would buy nothing here.
 #![allow(clippy::result_large_err)]
@@ -7,7 +7,6 @@
 use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -20,7 +19,7 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::gate::{correlation_id, error, gate, json_resp, not_found, now_ms};
+use super::gate::{error, gate, json_resp, not_found, now_ms};
 use super::search::{self, SearchReq};
 use super::store::{assoc_type_ids, iso, Obj, Ty};
 use super::Shared;
@@ -43,7 +42,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/account-info/v3/details", get(account_details))
         .route("/crm/v3/owners", get(owners))
         .route("/crm/v3/owners/", get(owners))
-        .route("/oauth/v1/token", post(oauth_token))
+        .route("/oauth/authorize", get(super::oauth::authorize))
+        .route("/oauth/v1/token", post(super::oauth::token))
         .fallback(not_found)
         .layer(from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
@@ -746,69 +746,4 @@ async fn owners(State(sh): Sh, RawQuery(q): RawQuery) -> Res {
         body["paging"] = json!({"next": {"after": cursor, "link": link}});
     }
     Ok(json_resp(StatusCode::OK, body))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct TokenReq {
-    grant_type: String,
-    client_id: String,
-    client_secret: String,
-    refresh_token: String,
-}
-
-async fn oauth_token(State(sh): Sh, body: Bytes) -> Response {
-    let req: TokenReq = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let bad = |status: &str, message: &str| {
-        json_resp(
-            StatusCode::BAD_REQUEST,
-            json!({"status": status, "message": message, "correlationId": correlation_id()}),
-        )
-    };
-    if req.grant_type != "refresh_token" {
-        return bad("BAD_GRANT_TYPE", "grant_type must be refresh_token");
-    }
-    let mut st = sh.lock();
-    let Some(oauth) = st.cfg.oauth.clone() else {
-        return bad("BAD_REFRESH_TOKEN", "missing or unknown refresh token");
-    };
-    if req.client_id != oauth.client_id
-        || req.client_secret != oauth.client_secret
-        || st.refresh_token.as_deref() != Some(req.refresh_token.as_str())
-    {
-        return bad("BAD_REFRESH_TOKEN", "missing or unknown refresh token");
-    }
-    let refresh_token = if oauth.rotate_refresh_token {
-        let next = format!(
-            "rt-{}-{}",
-            st.refresh_tokens_issued + 1,
-            super::gate::correlation_id()
-        );
-        st.refresh_token = Some(next.clone());
-        st.refresh_tokens_issued += 1;
-        next
-    } else {
-        req.refresh_token.clone()
-    };
-    let token = {
-        use rand::Rng;
-        let mut rng = rand::thread_rng();
-        let tail: String = (0..60)
-            .map(|_| rng.sample(rand::distributions::Alphanumeric) as char)
-            .collect();
-        format!("C{tail}")
-    };
-    st.access.insert(
-        token.clone(),
-        Instant::now() + Duration::from_secs(oauth.access_ttl_secs),
-    );
-    json_resp(
-        StatusCode::OK,
-        json!({
-            "token_type": "bearer",
-            "refresh_token": refresh_token,
-            "access_token": token,
-            "expires_in": oauth.access_ttl_secs,
-        }),
-    )
 }

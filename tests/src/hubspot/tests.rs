@@ -565,6 +565,7 @@ async fn oauth_refresh_and_expiry() {
             refresh_token: "rt-1".into(),
             access_ttl_secs: 1800,
             rotate_refresh_token: false,
+            consent: Default::default(),
         }),
         ..Config::default()
     };
@@ -816,6 +817,7 @@ async fn rotating_refresh_tokens_retire_the_previous_one() {
             refresh_token: "rt-0".into(),
             access_ttl_secs: 1800,
             rotate_refresh_token: true,
+            consent: Default::default(),
         }),
         ..Config::default()
     };

@@ -13,6 +13,7 @@
 //! # }
 //! ```
 
+mod oauth;
 mod routes;
 mod seed;
 mod soql;
@@ -70,6 +71,8 @@ pub struct OAuth {
     /// Each refresh answers with a new refresh token and retires the one it was given
     /// (Salesforce's refresh token rotation).
     pub rotate_refresh_token: bool,
+    /// How the signed-in user answers the sign-in page (`/services/oauth2/authorize`).
+    pub consent: crate::oauth_code::Consent,
 }
 
 /// A misbehaviour. Counted faults queue and hit the next authenticated `/services/data`
@@ -369,6 +372,8 @@ pub(crate) struct State {
     /// The refresh token the OAuth endpoint accepts now (rotates when configured).
     pub refresh_token: Option<String>,
     pub refresh_tokens_issued: u64,
+    /// Authorization codes the sign-in page issued and the token endpoint has not redeemed.
+    pub codes: crate::oauth_code::Codes,
 }
 
 /// Open cursors kept at most; older ones answer INVALID_QUERY_LOCATOR.
@@ -389,6 +394,7 @@ impl State {
             stats: Stats::default(),
             refresh_token: cfg.oauth.as_ref().map(|o| o.refresh_token.clone()),
             refresh_tokens_issued: 0,
+            codes: Default::default(),
             cfg,
         };
         seed::users(&mut st);

@@ -7,21 +7,17 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use base64::Engine as _;
-use rand::Rng;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::soql;
 use super::{Cursor, Fault, Shared, State as St, MAX_CURSORS};
-use crate::http_util::{bearer, json_resp, now_ms};
+use crate::http_util::{bearer, json_resp};
 
 type Res = Result<Response, Response>;
 type Sh = State<Arc<Shared>>;
@@ -37,7 +33,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/services/data/{ver}/sobjects/{name}/describe",
             get(describe),
         )
-        .route("/services/oauth2/token", post(oauth_token))
+        .route("/services/oauth2/authorize", get(super::oauth::authorize))
+        .route("/services/oauth2/token", post(super::oauth::token))
         .fallback(not_found)
         .layer(from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
@@ -292,74 +289,6 @@ async fn limits(State(sh): Sh, Path(ver): Path<String>) -> Res {
             "DataStorageMB": {"Max": 5120, "Remaining": 4870},
         }),
     ))
-}
-
-// ---------------------------------------------------------------------------------------------
-// OAuth
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct TokenReq {
-    grant_type: String,
-    client_id: String,
-    client_secret: String,
-    refresh_token: String,
-}
-
-fn random_alnum(n: usize) -> String {
-    let mut rng = rand::thread_rng();
-    (0..n)
-        .map(|_| rng.sample(rand::distributions::Alphanumeric) as char)
-        .collect()
-}
-
-async fn oauth_token(State(sh): Sh, body: Bytes) -> Response {
-    let req: TokenReq = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let bad = |error: &str, description: &str| {
-        json_resp(
-            StatusCode::BAD_REQUEST,
-            json!({"error": error, "error_description": description}),
-        )
-    };
-    if req.grant_type != "refresh_token" {
-        return bad("unsupported_grant_type", "grant type not supported");
-    }
-    let mut st = sh.lock();
-    let Some(oauth) = st.cfg.oauth.clone() else {
-        return bad("invalid_grant", "expired access/refresh token");
-    };
-    if req.client_id != oauth.client_id {
-        return bad("invalid_client_id", "client identifier invalid");
-    }
-    if req.client_secret != oauth.client_secret {
-        return bad("invalid_client", "invalid client credentials");
-    }
-    if st.refresh_token.as_deref() != Some(req.refresh_token.as_str()) {
-        return bad("invalid_grant", "expired access/refresh token");
-    }
-    let rotated = oauth.rotate_refresh_token.then(|| {
-        let next = format!("5Aep861{}", random_alnum(80));
-        st.refresh_token = Some(next.clone());
-        st.refresh_tokens_issued += 1;
-        next
-    });
-    let token = format!("00DFAKE000000001!{}", random_alnum(96));
-    st.access.insert(token.clone(), true);
-    let issued = now_ms().to_string();
-    let signature = base64::engine::general_purpose::STANDARD.encode(random_alnum(32));
-    let mut body = json!({
-            "access_token": token,
-            "instance_url": sh.base_url,
-            "id": format!("{}/id/00DFAKE000000001AAA/{}", sh.base_url, super::make_id_for(super::SObj::User, 1)),
-            "token_type": "Bearer",
-            "issued_at": issued,
-            "signature": signature,
-            "scope": "api refresh_token",
-    });
-    if let Some(r) = rotated {
-        body["refresh_token"] = json!(r);
-    }
-    json_resp(StatusCode::OK, body)
 }
 
 /// `GET /services/data/vNN.N/sobjects/{name}/describe`: the object's fields as this org has them.

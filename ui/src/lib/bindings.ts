@@ -203,6 +203,26 @@ settings: Settings, };
 
 export type CrmCredentials = { token: string | null, client_id: string | null, client_secret: string | null, refresh_token: string | null, };
 
+export type SignInForm = { crm: Crm, name: string, 
+/**
+ * HubSpot's API address or Salesforce's login address; empty for the CRM's own.
+ */
+base_url: string, client_id: string, client_secret: string | null, port: number, };
+
+export type SignInDefaults = { crm: Crm, 
+/**
+ * The app last signed in with here, else the organisation's (`RAPPORT_<CRM>_CLIENT_ID`).
+ */
+client_id: string, base_url: string, port: number, 
+/**
+ * The address to register with the CRM's app for `port`.
+ */
+redirect_uri: string, 
+/**
+ * HubSpot apps always need their secret; Salesforce connected apps only when set so.
+ */
+secret_required: boolean, };
+
 export type Settings = { arr_property: string, contract_start_property: string, renewal_property: string, seats_purchased_property: string, seats_used_property: string, active_users_property: string, 
 /**
  * The contact property holding buying roles (champion, executive sponsor, ...).

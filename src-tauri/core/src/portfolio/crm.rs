@@ -142,7 +142,7 @@ impl Rapport {
         Ok(out)
     }
 
-    async fn connection_named(&self, name: &str) -> Result<Connection> {
+    pub(super) async fn connection_named(&self, name: &str) -> Result<Connection> {
         self.store
             .connections()
             .await?

@@ -4,6 +4,7 @@
 mod crm;
 mod kpis;
 mod scoring;
+mod sign_in;
 mod view;
 
 use std::path::{Path, PathBuf};

@@ -138,3 +138,35 @@ impl From<CrmCredentials> for crate::secrets::CrmSecret {
         }
     }
 }
+
+/// A browser sign-in as the connect form asks for it.
+#[derive(Clone, PartialEq, Deserialize, TS)]
+pub struct SignInForm {
+    pub crm: Crm,
+    pub name: String,
+    /// HubSpot's API address or Salesforce's login address; empty for the CRM's own.
+    pub base_url: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub port: u16,
+}
+
+impl std::fmt::Debug for SignInForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SignInForm(…)")
+    }
+}
+
+/// What the browser sign-in form starts from for one CRM.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct SignInDefaults {
+    pub crm: Crm,
+    /// The app last signed in with here, else the organisation's (`RAPPORT_<CRM>_CLIENT_ID`).
+    pub client_id: String,
+    pub base_url: String,
+    pub port: u16,
+    /// The address to register with the CRM's app for `port`.
+    pub redirect_uri: String,
+    /// HubSpot apps always need their secret; Salesforce connected apps only when set so.
+    pub secret_required: bool,
+}

@@ -138,14 +138,18 @@ impl OAuthGrant {
         token_url: &str,
     ) -> Result<T> {
         let mut current = self.refresh_token.lock().await;
+        let mut form = vec![
+            ("grant_type", "refresh_token"),
+            ("client_id", self.client_id.as_str()),
+            ("refresh_token", current.as_str()),
+        ];
+        // A public client (a connected app signed in with PKCE alone) has no secret to send.
+        if !self.client_secret.is_empty() {
+            form.push(("client_secret", self.client_secret.as_str()));
+        }
         let resp = http
             .post(token_url)
-            .form(&[
-                ("grant_type", "refresh_token"),
-                ("client_id", self.client_id.as_str()),
-                ("client_secret", self.client_secret.as_str()),
-                ("refresh_token", current.as_str()),
-            ])
+            .form(&form)
             .send()
             .await
             .map_err(|e| unreachable(crm_name, e))?;

@@ -6,6 +6,7 @@ pub mod derive;
 pub mod engine;
 pub mod http;
 pub mod hubspot;
+pub mod oauth;
 pub mod salesforce;
 
 pub use crate::domain::sync::{AuthKind, Connection, NewConnection, Settings, SyncPhase};
