@@ -32,6 +32,8 @@ pub struct ConnectRequest {
     pub token_stdin: bool,
     pub client_id: Option<String>,
     pub oauth_stdin: bool,
+    /// Sign in through the browser, listening on this port for the redirect.
+    pub browser: Option<u16>,
     pub requests_per_10s: u32,
 }
 
@@ -43,8 +45,25 @@ pub async fn connect(r: &Rapport, req: ConnectRequest) -> Result<String> {
         token_stdin,
         client_id,
         oauth_stdin: refresh_token_stdin,
+        browser,
         requests_per_10s,
     } = req;
+    if !(10..=100_000).contains(&requests_per_10s) {
+        return Err(Error::InvalidInput(
+            "--rate-limit is requests per 10 seconds, between 10 and 100000 (HubSpot allows 100 or 190).".into(),
+        ));
+    }
+    if let Some(port) = browser {
+        let mut c = sign_in(r, crm, name, base_url, client_id, port, refresh_token_stdin).await?;
+        c.settings.requests_per_10s = requests_per_10s;
+        r.store().update_connection(&c).await?;
+        return Ok(format!(
+            "Signed in and connected {:?} ({} at {}). The refresh token is in the system keychain. Run `rapport sync` to fetch the data.\n",
+            c.name,
+            c.crm.as_str(),
+            c.base_url
+        ));
+    }
     let secret = if token_stdin {
         CrmSecret {
             token: Some(secret_from_stdin("token")?),
@@ -72,14 +91,9 @@ pub async fn connect(r: &Rapport, req: ConnectRequest) -> Result<String> {
         }
     } else {
         return Err(Error::InvalidInput(
-            "Give a token with --token-stdin, or OAuth with --client-id and --oauth-stdin.".into(),
+            "Give a token with --token-stdin, OAuth with --client-id and --oauth-stdin, or sign in with --browser --client-id.".into(),
         ));
     };
-    if !(10..=100_000).contains(&requests_per_10s) {
-        return Err(Error::InvalidInput(
-            "--rate-limit is requests per 10 seconds, between 10 and 100000 (HubSpot allows 100 or 190).".into(),
-        ));
-    }
     let mut c = r.connect(&name, crm, base_url.as_deref(), secret).await?;
     c.settings.requests_per_10s = requests_per_10s;
     r.store().update_connection(&c).await?;
@@ -89,6 +103,53 @@ pub async fn connect(r: &Rapport, req: ConnectRequest) -> Result<String> {
         c.crm.as_str(),
         c.base_url
     ))
+}
+
+/// The browser sign-in: prints the address (in case no browser opens), waits for the redirect,
+/// and stops on Ctrl-C.
+async fn sign_in(
+    r: &Rapport,
+    crm: Crm,
+    name: String,
+    base_url: Option<String>,
+    client_id: Option<String>,
+    port: u16,
+    secret_stdin: bool,
+) -> Result<rapport_core::sync::Connection> {
+    let defaults = r.sign_in_defaults(crm).await?;
+    let client_id = client_id
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or(defaults.client_id);
+    // HubSpot apps always have a secret; a Salesforce connected app only when it requires one
+    // (then --oauth-stdin).
+    let client_secret = if crm == Crm::Hubspot || secret_stdin {
+        Some(secret_from_stdin("client secret")?)
+    } else {
+        None
+    };
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    let form = rapport_core::portfolio::SignInForm {
+        crm,
+        name,
+        base_url: base_url.unwrap_or(defaults.base_url),
+        client_id,
+        client_secret,
+        port,
+    };
+    let open = |url: &str| {
+        eprintln!("Sign in in your browser. If it did not open, visit:\n  {url}\nWaiting (Ctrl-C to stop)…");
+        if let Err(e) = rapport_core::sync::oauth::open_in_browser(url) {
+            eprintln!("{e}");
+        }
+        Ok(())
+    };
+    r.sign_in(form, open, cancel).await
 }
 
 pub async fn edit(

@@ -98,6 +98,15 @@ struct SignIn {
     client_id: Option<String>,
     #[arg(long)]
     oauth_stdin: bool,
+    /// Sign in through the system browser with the app registered by your organisation
+    /// (--client-id; the client secret comes on standard input: always for HubSpot, with
+    /// --oauth-stdin for a Salesforce connected app that requires it). The redirect
+    /// address to register is http://localhost:PORT/callback.
+    #[arg(long)]
+    browser: bool,
+    /// The loopback port registered with the app for --browser.
+    #[arg(long, default_value_t = rapport_core::sync::oauth::DEFAULT_REDIRECT_PORT)]
+    port: u16,
 }
 
 #[derive(Subcommand)]
@@ -156,6 +165,7 @@ impl From<ConnectCrm> for crm::ConnectRequest {
             token_stdin: sign_in.token_stdin,
             client_id: sign_in.client_id,
             oauth_stdin: sign_in.oauth_stdin,
+            browser: sign_in.browser.then_some(sign_in.port),
             requests_per_10s: rate_limit,
         }
     }
