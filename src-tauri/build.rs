@@ -15,6 +15,9 @@ fn main() {
             "sync_now",
             "cancel_sync",
             "watch_scores",
+            "sign_in_defaults",
+            "sign_in_crm",
+            "cancel_sign_in",
         ]),
     ))
     .expect("tauri build script failed");

@@ -7,8 +7,8 @@ use super::AppState;
 use rapport_core::domain::Crm;
 use rapport_core::error::IpcError;
 use rapport_core::portfolio::{
-    AccountDetail, AppStatus, ConnectionView, CrmCredentials, Portfolio, DEFAULT_DEMO_ACCOUNTS,
-    DEFAULT_DEMO_SEED,
+    AccountDetail, AppStatus, ConnectionView, CrmCredentials, Portfolio, SignInDefaults,
+    SignInForm, DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_SEED,
 };
 use rapport_core::sync::{Progress, Settings, SyncReport};
 
@@ -153,5 +153,44 @@ pub async fn watch_scores(
     on_change: Channel<()>,
 ) -> Result<(), IpcError> {
     *state.scores_watch.lock().await = Some(on_change);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn sign_in_defaults(
+    state: State<'_, AppState>,
+    crm: Crm,
+) -> Result<SignInDefaults, IpcError> {
+    state.with(async |r| r.sign_in_defaults(crm).await).await
+}
+
+/// Signs in through the system browser and saves the connection. `on_address` receives the
+/// sign-in address as the browser opens, for the window to offer it when no browser came up.
+#[tauri::command]
+pub async fn sign_in_crm(
+    state: State<'_, AppState>,
+    form: SignInForm,
+    on_address: Channel<String>,
+) -> Result<Vec<ConnectionView>, IpcError> {
+    let cancel = state.begin_sign_in().await;
+    state
+        .with(async |r| {
+            let open = |url: &str| {
+                let _ = on_address.send(url.to_string());
+                // A browser that does not open is not a failure: the window shows the address.
+                if let Err(e) = rapport_core::sync::oauth::open_in_browser(url) {
+                    tracing::warn!("{e}");
+                }
+                Ok(())
+            };
+            r.sign_in(form, open, cancel).await?;
+            r.connection_views().await
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn cancel_sign_in(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.cancel_sign_in().await;
     Ok(())
 }

@@ -23,6 +23,8 @@ pub struct AppState {
     scores_watch: tokio::sync::Mutex<Option<Channel<()>>>,
     /// Wakes the scorer before its period is up (after an unlock).
     score_now: tokio::sync::Notify,
+    /// The browser sign-in waiting for its redirect, if any; a new one replaces it.
+    sign_in: tokio::sync::Mutex<Option<CancellationToken>>,
 }
 
 impl AppState {
@@ -41,6 +43,22 @@ impl AppState {
 
     pub(crate) async fn end_sync(&self) {
         *self.sync.lock().await = None;
+    }
+
+    /// A stop switch for a new browser sign-in; one waiting before it is cancelled (its
+    /// loopback port is freed for the new one).
+    pub(crate) async fn begin_sign_in(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Some(old) = self.sign_in.lock().await.replace(token.clone()) {
+            old.cancel();
+        }
+        token
+    }
+
+    pub(crate) async fn cancel_sign_in(&self) {
+        if let Some(t) = self.sign_in.lock().await.take() {
+            t.cancel();
+        }
     }
 
     pub(crate) async fn cancel_sync(&self) {
@@ -150,6 +168,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
         sync: tokio::sync::Mutex::new(None),
         scores_watch: tokio::sync::Mutex::new(None),
         score_now: tokio::sync::Notify::new(),
+        sign_in: tokio::sync::Mutex::new(None),
     };
     tauri::Builder::default()
         .manage(state)
@@ -185,6 +204,9 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             commands::sync_now,
             commands::cancel_sync,
             commands::watch_scores,
+            commands::sign_in_defaults,
+            commands::sign_in_crm,
+            commands::cancel_sign_in,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

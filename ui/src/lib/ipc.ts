@@ -11,6 +11,8 @@ import type {
   Portfolio,
   Progress,
   Settings,
+  SignInDefaults,
+  SignInForm,
   SyncReport,
 } from './bindings';
 
@@ -103,6 +105,15 @@ export const ipc = {
     return call<SyncReport[]>('sync_now', { name, full, onProgress: channel });
   },
   cancelSync: (): Promise<void> => call<void>('cancel_sync'),
+  /** What the browser sign-in form for `crm` starts from. */
+  signInDefaults: (crm: Crm): Promise<SignInDefaults> => call<SignInDefaults>('sign_in_defaults', { crm }),
+  /** Signs in through the system browser; `onAddress` gets the sign-in address as the browser opens. */
+  signInCrm: (form: SignInForm, onAddress: (url: string) => void): Promise<ConnectionView[]> => {
+    const channel = new Channel<string>();
+    channel.onmessage = onAddress;
+    return call<ConnectionView[]>('sign_in_crm', { form, onAddress: channel });
+  },
+  cancelSignIn: (): Promise<void> => call<void>('cancel_sign_in'),
   /** Subscribes to background scoring: `onChange` is called whenever scores change. */
   watchScores: (onChange: () => void): Promise<void> => {
     const channel = new Channel<null>();

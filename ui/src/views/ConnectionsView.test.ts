@@ -1,13 +1,16 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
-import type { ConnectionView, Progress, SyncReport } from '../lib/bindings';
+import type { ConnectionView, Progress, SignInDefaults, SignInForm, SyncReport } from '../lib/bindings';
 
 const api = {
   connections: vi.fn<() => Promise<ConnectionView[]>>(),
   connectCrm: vi.fn<(c: string, n: string, u: string | null, cred: unknown) => Promise<ConnectionView[]>>(),
   editConnection: vi.fn<(n: string, u: string, s: unknown, c: unknown) => Promise<ConnectionView[]>>(),
   syncNow: vi.fn<(n: string | null, f: boolean, cb: (p: Progress) => void) => Promise<SyncReport[]>>(),
+  signInDefaults: vi.fn<(c: string) => Promise<SignInDefaults>>(),
+  signInCrm: vi.fn<(f: SignInForm, cb: (url: string) => void) => Promise<ConnectionView[]>>(),
+  cancelSignIn: vi.fn<() => Promise<void>>(),
 };
 vi.mock('../lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../lib/ipc')>();
@@ -19,6 +22,9 @@ vi.mock('../lib/ipc', async (importOriginal) => {
       connectCrm: (c: string, n: string, u: string | null, cred: unknown) => api.connectCrm(c, n, u, cred),
       editConnection: (n: string, u: string, st: unknown, c: unknown) => api.editConnection(n, u, st, c),
       syncNow: (n: string | null, f: boolean, cb: (p: Progress) => void) => api.syncNow(n, f, cb),
+      signInDefaults: (c: string) => api.signInDefaults(c),
+      signInCrm: (f: SignInForm, cb: (url: string) => void) => api.signInCrm(f, cb),
+      cancelSignIn: () => api.cancelSignIn(),
       appStatus: () => Promise.reject({ code: 'internal', message: 'not in this test' }),
       portfolio: () => new Promise(() => {}),
     },
@@ -82,6 +88,96 @@ function type(target: HTMLElement, id: string, value: string): void {
   input.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
+async function choose(target: HTMLElement, id: string): Promise<void> {
+  (target.querySelector(`[data-testid="${id}"]`) as HTMLInputElement).click();
+  await settle();
+}
+
+const DEFAULTS: SignInDefaults = {
+  crm: 'hubspot',
+  client_id: 'org-app-id',
+  base_url: 'https://api.hubapi.com',
+  port: 53917,
+  redirect_uri: 'http://localhost:53917/callback',
+  secret_required: true,
+};
+
+function submitForm(target: HTMLElement): void {
+  target.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+}
+
+describe('ConnectionsView browser sign-in', () => {
+  it('starts from the organisation’s app, waits for the browser with the address to copy, then lists the connection', async () => {
+    api.connections.mockResolvedValue([]);
+    api.signInDefaults.mockResolvedValue(DEFAULTS);
+    let finish: (c: ConnectionView[]) => void = () => {};
+    let address: (u: string) => void = () => {};
+    api.signInCrm.mockImplementation((_f, cb) => {
+      address = cb;
+      return new Promise((res) => (finish = res));
+    });
+    const t = await render();
+    expect(t.querySelector<HTMLInputElement>('[data-testid="auth-browser"]')!.checked).toBe(true);
+    expect(t.querySelector<HTMLInputElement>('[data-testid="conn-client-id"]')!.value).toBe('org-app-id');
+    expect(t.textContent).toContain('http://localhost:53917/callback');
+    // HubSpot apps always have a secret: without it nothing is sent.
+    submitForm(t);
+    await settle();
+    expect(api.signInCrm).not.toHaveBeenCalled();
+    expect(t.querySelector('[data-testid="connect-error"]')!.textContent).toContain('client secret');
+    type(t, 'conn-client-secret', ' s3cret ');
+    submitForm(t);
+    await settle();
+    expect(api.signInCrm).toHaveBeenCalledTimes(1);
+    expect(api.signInCrm.mock.calls[0]![0]).toEqual({
+      crm: 'hubspot',
+      name: 'HubSpot',
+      base_url: '',
+      client_id: 'org-app-id',
+      client_secret: 's3cret',
+      port: 53917,
+    });
+    expect(t.querySelector('[data-testid="sign-in-waiting"]')!.textContent).toContain('Finish signing in in your browser');
+    expect(t.querySelector('[data-testid="connect-submit"]')).toBeNull();
+    address('https://app.hubspot.com/oauth/authorize?client_id=org-app-id');
+    await settle();
+    expect(t.querySelector<HTMLInputElement>('[data-testid="sign-in-address"]')!.value).toBe('https://app.hubspot.com/oauth/authorize?client_id=org-app-id');
+    finish([HS]);
+    await settle();
+    expect(t.querySelector('[data-testid="sign-in-waiting"]')).toBeNull();
+    expect(t.querySelectorAll('[data-testid="connection"]').length).toBe(1);
+    expect(t.textContent).toContain('Signed in and connected');
+    expect(t.querySelector<HTMLInputElement>('[data-testid="conn-client-secret"]')!.value).toBe('');
+  });
+
+  it('cancels a waiting sign-in and keeps what was typed, with the reason', async () => {
+    api.connections.mockResolvedValue([]);
+    api.signInDefaults.mockResolvedValue({ ...DEFAULTS, crm: 'salesforce', client_id: '', secret_required: false });
+    let fail: (e: unknown) => void = () => {};
+    api.signInCrm.mockImplementation(() => new Promise((_res, rej) => (fail = rej)));
+    api.cancelSignIn.mockImplementation(async () => fail({ code: 'cancelled', message: 'Sign-in cancelled. Nothing was saved.' }));
+    const t = await render();
+    await choose(t, 'crm-salesforce');
+    expect(t.querySelector<HTMLInputElement>('[data-testid="conn-client-id"]')!.value).toBe('');
+    submitForm(t);
+    await settle();
+    expect(t.querySelector('[data-testid="connect-error"]')!.textContent).toContain('client id of the app your organisation registered with Salesforce');
+    type(t, 'conn-client-id', '3MVG9-key');
+    type(t, 'conn-url', 'https://test.salesforce.com');
+    submitForm(t);
+    await settle();
+    // No secret needed for this connected app: none is sent.
+    expect(api.signInCrm.mock.calls.at(-1)![0]).toMatchObject({ crm: 'salesforce', client_id: '3MVG9-key', client_secret: null, base_url: 'https://test.salesforce.com' });
+    (t.querySelector('[data-testid="cancel-sign-in"]') as HTMLButtonElement).click();
+    await settle();
+    expect(api.cancelSignIn).toHaveBeenCalledTimes(1);
+    expect(t.querySelector('[data-testid="connect-error"]')!.textContent).toBe('Sign-in cancelled. Nothing was saved.');
+    expect(t.querySelector<HTMLInputElement>('[data-testid="conn-client-id"]')!.value).toBe('3MVG9-key');
+    expect(t.querySelector<HTMLInputElement>('[data-testid="conn-url"]')!.value).toBe('https://test.salesforce.com');
+    expect(t.querySelector('[data-testid="connect-submit"]')!.textContent!.trim()).toBe('Sign in with Salesforce');
+  });
+});
+
 describe('ConnectionsView', () => {
   it('explains a refused token and keeps what was typed', async () => {
     api.connections.mockResolvedValue([]);
@@ -91,6 +187,7 @@ describe('ConnectionsView', () => {
     });
     const t = await render();
     expect(t.querySelector('h2')!.textContent).toBe('Connect your CRM');
+    await choose(t, 'auth-token');
     type(t, 'conn-token', 'pat-wrong');
     type(t, 'conn-url', 'http://127.0.0.1:9');
     t.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
@@ -109,6 +206,7 @@ describe('ConnectionsView', () => {
   it('refuses an empty token without calling the backend', async () => {
     api.connections.mockResolvedValue([]);
     const t = await render();
+    await choose(t, 'auth-token');
     t.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await settle();
     expect(api.connectCrm).not.toHaveBeenCalled();
@@ -165,6 +263,7 @@ describe('ConnectionsView', () => {
     (t.querySelector('[data-testid="crm-salesforce"]') as HTMLInputElement).click();
     await settle();
     expect(t.querySelector<HTMLInputElement>('[data-testid="conn-name"]')!.value).toBe('Salesforce');
+    await choose(t, 'auth-oauth');
     // Missing secret: the form says what is needed and nothing is sent.
     type(t, 'conn-client-id', 'ck');
     t.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
@@ -215,8 +314,7 @@ describe('ConnectionsView', () => {
     api.connections.mockResolvedValue([]);
     api.connectCrm.mockResolvedValue([HS]);
     const t = await render();
-    (t.querySelector('[data-testid="hs-oauth"]') as HTMLInputElement).click();
-    await settle();
+    await choose(t, 'auth-oauth');
     expect(t.querySelector('[data-testid="conn-token"]')).toBeNull();
     type(t, 'conn-client-id', 'cid');
     type(t, 'conn-client-secret', 'secret');

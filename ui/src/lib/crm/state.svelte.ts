@@ -1,5 +1,5 @@
 // CRM connections and syncing: the list, the add form's submission, and a running sync's progress.
-import type { ConnectionView, Crm, CrmCredentials, IpcError, Progress, Settings, SyncReport } from '../bindings';
+import type { ConnectionView, Crm, CrmCredentials, IpcError, Progress, Settings, SignInDefaults, SignInForm, SyncReport } from '../bindings';
 import { ipc, normaliseError } from '../ipc';
 
 /** Progress rows in a stable order: the order the engine syncs object types. */
@@ -110,6 +110,39 @@ class CrmState {
     } finally {
       this.connecting = false;
     }
+  }
+
+  /** The sign-in address while a browser sign-in waits for the browser to come back. */
+  signInAddress = $state<string | null>(null);
+  signingIn = $state(false);
+
+  /** What the browser sign-in form starts from; null when the backend cannot say. */
+  async signInDefaults(c: Crm): Promise<SignInDefaults | null> {
+    try {
+      return await ipc.signInDefaults(c);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Signs in through the browser and saves the connection; resolves to the error to show, or null. */
+  async signIn(form: SignInForm): Promise<IpcError | null> {
+    if (this.signingIn) return null;
+    this.signingIn = true;
+    this.signInAddress = null;
+    try {
+      this.connections = await ipc.signInCrm(form, (url) => (this.signInAddress = url));
+      return null;
+    } catch (e) {
+      return normaliseError(e);
+    } finally {
+      this.signingIn = false;
+      this.signInAddress = null;
+    }
+  }
+
+  async cancelSignIn(): Promise<void> {
+    await ipc.cancelSignIn().catch(() => undefined);
   }
 
   /** Tests and saves an edited connection; resolves to the error to show, or null. */

@@ -49,6 +49,19 @@ export function installMock(): void {
       case 'test_connection':
       case 'sync_now':
         return reject('crm_unreachable', 'The browser mock has no CRM to reach; run the desktop app against the fake HubSpot server.');
+      case 'sign_in_defaults':
+        return delay(20, {
+          crm: args.crm,
+          client_id: '',
+          base_url: args.crm === 'salesforce' ? 'https://login.salesforce.com' : 'https://api.hubapi.com',
+          port: 53917,
+          redirect_uri: 'http://localhost:53917/callback',
+          secret_required: args.crm !== 'salesforce',
+        });
+      case 'sign_in_crm':
+        return reject('crm_unreachable', 'The browser mock has no CRM to sign in to; run the desktop app against the fake HubSpot server.');
+      case 'cancel_sign_in':
+        return delay(0, null);
       case 'watch_scores':
         return delay(0, null);
       case 'disconnect':
