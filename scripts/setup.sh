@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config perl libwebkit2gtk-4.1-dev libdbus-1-dev libsoup-3.0-dev librsvg2-dev gnome-keyring dbus-daemon"
 if [ "${1:-}" = "--test" ]; then
-  PKGS="$PKGS webkit2gtk-driver xvfb xauth keyutils"
+  PKGS="$PKGS webkit2gtk-driver xvfb xauth keyutils curl"
 fi
 
 missing=""

@@ -10,6 +10,7 @@ use thirtyfour::prelude::*;
 
 use rapport_core::domain::Clock;
 use rapport_core::{OpenOptions, Rapport};
+use rapport_tests::hubspot::{self, FakeHubSpot};
 
 #[path = "common/driver.rs"]
 mod driver;
@@ -72,7 +73,9 @@ async fn open_store(dir: &Path) -> Rapport {
 async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
     let app = app_binary();
     let data = tempfile::tempdir().unwrap();
-    let driver = Driver::start(4444).await;
+    // The "browser" the sign-in opens follows the sign-in page's redirect back to the app, as a
+    // browser does once the user has approved.
+    let driver = Driver::start_with(4444, &[("BROWSER", "curl -sS -L -o /dev/null")]).await;
 
     // 1. A fresh data directory opens on the demo portfolio.
     let t0 = Instant::now();
@@ -236,5 +239,113 @@ async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
     assert_eq!(injected.json(), &json!(0));
     assert!(d.get_alert_text().await.is_err(), "an alert ran");
     shot(&d, "04-hostile-account.png").await;
+    d.quit().await.unwrap();
+
+    // 5. Connect HubSpot by signing in through the browser, sync, and the CRM's accounts replace
+    // the demo.
+    let fake = FakeHubSpot::start(hubspot::Config {
+        tokens: vec![],
+        oauth: Some(hubspot::OAuth {
+            client_id: "rapport-e2e-app".into(),
+            client_secret: "e2e-secret".into(),
+            refresh_token: "issued-elsewhere".into(),
+            access_ttl_secs: 1800,
+            rotate_refresh_token: false,
+            consent: Default::default(),
+        }),
+        ..hubspot::Config::default()
+    })
+    .await;
+    fake.seed(9, 5);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let d = driver.session(&app, data.path()).await;
+    wait_for(&d, "[data-testid=portfolio-row]", 30).await;
+    d.find(By::Css("[data-testid=open-connections]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&d, "[data-testid=connect-form]", 10).await;
+    let checked = d
+        .find(By::Css("[data-testid=auth-browser]"))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(
+        checked.as_deref(),
+        Some("true"),
+        "browser sign-in is the default"
+    );
+    for (id, value) in [
+        ("conn-client-id", "rapport-e2e-app".to_string()),
+        ("conn-client-secret", "e2e-secret".to_string()),
+        ("conn-url", fake.base_url.clone()),
+    ] {
+        let input = d
+            .find(By::Css(format!("[data-testid={id}]")))
+            .await
+            .unwrap();
+        input.send_keys(&value).await.unwrap();
+    }
+    let port_input = d.find(By::Css("[data-testid=conn-port]")).await.unwrap();
+    port_input.clear().await.unwrap();
+    port_input.send_keys(port.to_string()).await.unwrap();
+    shot(&d, "05-sign-in-form.png").await;
+    d.find(By::Css("[data-testid=connect-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&d, "[data-testid=connection]", 30).await;
+    let form_text = d
+        .find(By::Css("[data-testid=connections-view]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form_text.contains("Signed in and connected"), "{form_text}");
+    assert_eq!(fake.stats().by_route.get("GET /oauth/authorize"), Some(&1));
+    shot(&d, "06-signed-in.png").await;
+    d.find(By::Css("[data-testid=sync-now]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let summary = wait_for(&d, "[data-testid=sync-summary]", 60).await;
+    let summary = summary.text().await.unwrap();
+    assert!(summary.starts_with("Sync finished"), "{summary}");
+    shot(&d, "07-synced.png").await;
+    d.action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .unwrap();
+    wait_for(&d, "[data-testid=portfolio-table]", 10).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let rows = d
+            .find_all(By::Css("[data-testid=portfolio-row]"))
+            .await
+            .unwrap();
+        if rows.len() == 9 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} rows, expected the CRM's 9",
+            rows.len()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     d.quit().await.unwrap();
 }

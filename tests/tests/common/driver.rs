@@ -18,7 +18,13 @@ pub struct Driver {
 
 impl Driver {
     pub async fn start(port: u16) -> Driver {
+        Driver::start_with(port, &[]).await
+    }
+
+    /// With `env` set for tauri-driver and so for the apps it launches.
+    pub async fn start_with(port: u16, env: &[(&str, &str)]) -> Driver {
         let child = Command::new("tauri-driver")
+            .envs(env.iter().copied())
             .args([
                 "--port",
                 &port.to_string(),
