@@ -2,7 +2,7 @@
 //! tokens (a private-app token, and OAuth with rotating refresh tokens), and after the errors a
 //! bad token and a revoked refresh token cause, none of them appears in any table of the
 //! decrypted database, in any file of the data directory, in the logs at debug level, or in any
-//! error message. Real keychain (scripts/with-keyring.sh), real SQLCipher, real HTTP.
+//! error message; nor does the database key appear in the logs. Real keychain (scripts/with-keyring.sh), real SQLCipher, real HTTP.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -178,6 +178,8 @@ async fn no_crm_secret_reaches_the_database_files_logs_or_errors() {
     secrets.extend(oauth.access_tokens());
     assert!(secrets.len() >= 6, "rotations and access tokens happened");
 
+    // Taken before this test opens the database itself (its own connection is not the app's).
+    let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
     let db = every_text(dir.path(), &key).await;
     assert!(
         db.contains("hs") && db.len() > 10_000,
@@ -187,8 +189,23 @@ async fn no_crm_secret_reaches_the_database_files_logs_or_errors() {
     for e in std::fs::read_dir(dir.path()).unwrap().flatten() {
         files.push((e.path(), std::fs::read(e.path()).unwrap_or_default()));
     }
-    let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
     assert!(logged.contains("DEBUG"), "debug logging was on");
+    // Nor is the database key anywhere but the keychain (the logs carry every SQL statement).
+    let key_hex = key
+        .pragma_value()
+        .trim_matches(['"', 'x', '\''])
+        .to_string();
+    assert_eq!(key_hex.len(), 64);
+    assert!(
+        !logged.contains(&key_hex),
+        "the database key is in the logs"
+    );
+    for e in &errors {
+        assert!(
+            !e.contains(&key_hex),
+            "the database key is in an error: {e}"
+        );
+    }
     for s in &secrets {
         assert!(!db.contains(s.as_str()), "{s} is in the database");
         for (path, bytes) in &files {

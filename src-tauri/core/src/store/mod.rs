@@ -75,10 +75,14 @@ impl Store {
         if existed {
             check_header(path)?;
         }
-        let base = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-            .map_err(|e| Error::Storage(e.to_string()))?
-            .pragma("key", key.pragma_value().to_string())
-            .busy_timeout(Duration::from_secs(5));
+        // sqlx logs each statement it runs, the connection's `PRAGMA key` included: no statement
+        // of a keyed connection is ever logged, or RUST_LOG=sqlx=debug would print the key.
+        let base = sqlx::ConnectOptions::disable_statement_logging(
+            SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+                .map_err(|e| Error::Storage(e.to_string()))?
+                .pragma("key", key.pragma_value().to_string())
+                .busy_timeout(Duration::from_secs(5)),
+        );
         // Probe with one plain connection first: a wrong key fails here, before any pragma that
         // writes (journal mode), and without disturbing another process that has the file open.
         let probe_opts = base.clone().create_if_missing(!existed);
@@ -89,13 +93,6 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             // Page cache per connection; bulk loads raise it for their own connection.
             .pragma("cache_size", CACHE_SIZE_PRAGMA);
-        // Slow statements are a developer's concern (RUST_LOG=sqlx=debug), not the user's: at
-        // sqlx's default (warn) every CLI run on a large book printed them.
-        let opts = sqlx::ConnectOptions::log_slow_statements(
-            opts,
-            log::LevelFilter::Debug,
-            Duration::from_millis(250),
-        );
         {
             use sqlx::ConnectOptions;
             let mut conn = probe_opts
