@@ -173,8 +173,10 @@ impl From<ConnectCrm> for crm::ConnectRequest {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // RUST_LOG=rapport_core=debug prints each instrumented step's time as it ends.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )

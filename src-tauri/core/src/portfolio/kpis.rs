@@ -6,7 +6,7 @@ use super::{HealthDistribution, PortfolioRow};
 use crate::domain::SurveyKind;
 use crate::error::Result;
 use crate::kpi::{self, KpiStatus, KpiTile};
-use crate::store::Store;
+use crate::store::{Store, META_KPI_CACHE};
 
 /// Compact money, e.g. "$12.4M", "$840k", "$950".
 pub fn money(v: f64) -> String {
@@ -100,6 +100,57 @@ fn between(scores: &[(NaiveDate, i64)], from: NaiveDate, to: NaiveDate) -> Vec<i
         .collect()
 }
 
+/// Bumped when `tiles` changes what it computes, so tiles kept by an older build are not shown.
+const CACHE_VERSION: u32 = 1;
+
+/// The tiles as computed at the last scoring, for the day they were computed for.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cached {
+    version: u32,
+    day: NaiveDate,
+    tiles: Vec<KpiTile>,
+}
+
+/// The kept tiles when they are for `today` and this build; `None` means compute them.
+#[tracing::instrument(level = "debug", skip_all)]
+pub(super) async fn cached(store: &Store, today: NaiveDate) -> Result<Option<Vec<KpiTile>>> {
+    let Some(json) = store.meta(META_KPI_CACHE).await? else {
+        return Ok(None);
+    };
+    Ok(serde_json::from_str::<Cached>(&json)
+        .ok()
+        .filter(|c| c.version == CACHE_VERSION && c.day == today)
+        .map(|c| c.tiles))
+}
+
+/// Computes the tiles for `today` from the store now.
+#[tracing::instrument(level = "debug", skip_all)]
+pub(super) async fn compute(
+    store: &Store,
+    table: &super::PortfolioTable,
+    today: NaiveDate,
+) -> Result<Vec<KpiTile>> {
+    let input = inputs(store, today).await?;
+    Ok(tiles(&input, &table.rows, &table.distribution, today))
+}
+
+/// Computes the tiles for `today` and keeps them for reads (called where scores are computed).
+#[tracing::instrument(level = "debug", skip_all)]
+pub(super) async fn refresh(
+    store: &Store,
+    table: &super::PortfolioTable,
+    today: NaiveDate,
+) -> Result<()> {
+    let tiles = compute(store, table, today).await?;
+    let json = serde_json::to_string(&Cached {
+        version: CACHE_VERSION,
+        day: today,
+        tiles,
+    })
+    .map_err(|e| crate::error::Error::Storage(format!("the KPI tiles did not encode: {e}")))?;
+    store.set_meta(META_KPI_CACHE, &json).await
+}
+
 /// What the book-level tiles read from the store, fetched concurrently.
 pub(super) struct KpiInputs {
     csat: Vec<(NaiveDate, i64)>,
@@ -113,6 +164,7 @@ fn survey_from(today: NaiveDate) -> NaiveDate {
     (today - Duration::days(89)).min(month_start(today, 5))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub(super) async fn inputs(store: &Store, today: NaiveDate) -> Result<KpiInputs> {
     let from = survey_from(today);
     let (csat, nps, retention, first_values) = tokio::try_join!(

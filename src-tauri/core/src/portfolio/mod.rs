@@ -108,6 +108,7 @@ pub fn default_data_dir() -> Result<PathBuf> {
 
 impl Rapport {
     /// Finds the key (keychain, or passphrase as the fallback) and opens the store.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn open(opts: &OpenOptions) -> Result<Rapport> {
         let dir = &opts.data_dir;
         std::fs::create_dir_all(dir)?;
@@ -234,6 +235,7 @@ impl Rapport {
         Ok(data)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn status(&self) -> Result<AppStatus> {
         let source = self.store.meta(META_SOURCE).await?;
         let as_of = self.store.meta(META_DATA_AS_OF).await?;
@@ -251,13 +253,18 @@ impl Rapport {
     }
 
     /// The home screen for `today`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn portfolio(&self, today: NaiveDate) -> Result<Portfolio> {
-        let (table, inputs, status) = tokio::try_join!(
+        let (table, cached, status) = tokio::try_join!(
             self.portfolio_table(today),
-            kpis::inputs(&self.store, today),
+            kpis::cached(&self.store, today),
             self.status()
         )?;
-        let kpis = kpis::tiles(&inputs, &table.rows, &table.distribution, today);
+        // Kept from the last scoring; computed here only when none are kept for this day.
+        let kpis = match cached {
+            Some(tiles) => tiles,
+            None => kpis::compute(&self.store, &table, today).await?,
+        };
         Ok(Portfolio {
             scored_on: table.scored_on,
             status,
@@ -269,6 +276,7 @@ impl Rapport {
 
     /// The account table of the home screen: every active account with its latest score,
     /// change since the previous snapshot and 90-day trend.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn portfolio_table(&self, today: NaiveDate) -> Result<PortfolioTable> {
         let records = self.store.portfolio_records(today).await?;
         let mut distribution = HealthDistribution::default();
@@ -318,6 +326,7 @@ impl Rapport {
     }
 
     /// The account screen for `today`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn account_detail(&self, id: i64, today: NaiveDate) -> Result<AccountDetail> {
         let a = self.store.account(id).await?;
         let (latest, previous) = self.store.latest_snapshots(id, today).await?;
@@ -423,5 +432,66 @@ mod tests {
         let p = r.portfolio(r.today()).await.unwrap();
         assert!(p.rows.is_empty());
         assert!(!p.status.demo);
+    }
+
+    #[tokio::test]
+    async fn kpi_tiles_kept_at_scoring_are_the_tiles_the_data_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let r = Rapport::open_with_key(
+            dir.path(),
+            &DbKey::random(),
+            KeySource::Keychain,
+            Clock::fixed(at, 0),
+        )
+        .await
+        .unwrap();
+        r.generate_demo(80, 5, at).await.unwrap();
+        let today = r.today();
+        assert!(matches!(r.score_changes(today).await.unwrap(), Scored::All(n) if n > 60));
+        async fn fresh(r: &Rapport, today: NaiveDate) -> Vec<crate::kpi::KpiTile> {
+            let table = r.portfolio_table(today).await.unwrap();
+            kpis::compute(&r.store, &table, today).await.unwrap()
+        }
+        let before = r.portfolio(today).await.unwrap().kpis;
+        assert!(
+            kpis::cached(&r.store, today).await.unwrap().is_some(),
+            "kept at scoring"
+        );
+        assert_eq!(before, fresh(&r, today).await);
+        // Another day is never served yesterday's tiles.
+        assert!(kpis::cached(&r.store, today.succ_opt().unwrap())
+            .await
+            .unwrap()
+            .is_none());
+
+        // Usage of a quarter of the book collapses: those accounts are scored again, and the
+        // kept tiles follow the new scores.
+        let ids: Vec<i64> = r
+            .portfolio(today)
+            .await
+            .unwrap()
+            .rows
+            .iter()
+            .take(20)
+            .map(|x| x.id)
+            .collect();
+        let usage: Vec<crate::domain::UsageDay> = ids
+            .iter()
+            .flat_map(|&account_id| {
+                (0..30).map(move |back| crate::domain::UsageDay {
+                    account_id,
+                    day: today - Duration::days(back),
+                    active_users: 0,
+                    seats_used: 0,
+                    feature_events: 0,
+                })
+            })
+            .collect();
+        r.store.upsert_usage(&usage, "demo").await.unwrap();
+        r.score_changes(today).await.unwrap();
+        let after = r.portfolio(today).await.unwrap().kpis;
+        assert_eq!(after, fresh(&r, today).await);
+        assert_ne!(after, before, "the tiles moved with the scores");
     }
 }

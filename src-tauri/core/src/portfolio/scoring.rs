@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::Rapport;
+use super::{kpis, Rapport};
 use crate::domain::health::MODEL_VERSION;
 use crate::error::Result;
 use crate::health::{self, Snapshot};
@@ -34,12 +34,17 @@ impl Rapport {
     /// Brings the scores up to date for `today`: every account on a day not scored yet, or when a
     /// usage source reports a newer day, or the model changed; otherwise only the accounts whose
     /// inputs were written since they were last scored; nothing when nothing changed.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn score_changes(&self, today: NaiveDate) -> Result<Scored> {
         let _one = self.scoring.lock().await;
         let last = self.store.scored_for().await?;
         let changed = self.store.claim_changed_accounts().await?;
         let same_day = last.day == Some(today) && last.model.as_deref() == Some(MODEL_VERSION);
         if same_day && changed.is_empty() {
+            // Tiles a write dropped since (migration 0007) are computed again now.
+            if kpis::cached(&self.store, today).await?.is_none() {
+                self.refresh_kpis(today).await?;
+            }
             return Ok(Scored::Nothing);
         }
         let feeds = self.store.usage_feeds().await?;
@@ -57,13 +62,23 @@ impl Rapport {
             Scored::All(n)
         };
         self.store.release_scored_accounts().await?;
+        self.refresh_kpis(today).await?;
         Ok(done)
     }
 
+    /// Computes the KPI tiles for `today` over the scores just written, and keeps them for reads.
+    async fn refresh_kpis(&self, today: NaiveDate) -> Result<()> {
+        let table = self.portfolio_table(today).await?;
+        kpis::refresh(&self.store, &table, today).await
+    }
+
     /// Scores every active account for `today` now, whatever changed (benchmarks, tools).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn rescore(&self, today: NaiveDate) -> Result<usize> {
         let _one = self.scoring.lock().await;
-        self.score(today, None).await
+        let n = self.score(today, None).await?;
+        self.refresh_kpis(today).await?;
+        Ok(n)
     }
 
     /// Scores the active accounts (all, or those in `only`) for `today`, stores the snapshots and

@@ -97,6 +97,7 @@ impl Store {
 
     /// Fills `health_current` from the newest snapshots when a store migrated from before it
     /// has snapshots but no current health yet.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn backfill_health_current(&self) -> Result<()> {
         let latest: Option<String> = sqlx::query(
             "SELECT (SELECT max(day) FROM health_snapshot) WHERE NOT EXISTS (SELECT 1 FROM health_current)",
@@ -122,6 +123,7 @@ impl Store {
 
     /// Active accounts with their current health, by name, in one query; renewals counted from
     /// `today`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn portfolio_records(&self, today: NaiveDate) -> Result<Vec<TableRecord>> {
         let raw: Vec<RawRow> = self
             .json_rows(sqlx::query(

@@ -47,6 +47,8 @@ pub(crate) const BULK_CACHE_SIZE_PRAGMA: &str = "PRAGMA cache_size = -131072";
 pub const META_DEMO_SEED: &str = "demo_seed";
 pub const META_DATA_AS_OF: &str = "data_as_of";
 pub const META_SOURCE: &str = "source";
+/// The KPI tiles as last computed, with their day (migration 0007 drops them when needed).
+pub const META_KPI_CACHE: &str = "kpi.cache";
 
 /// An open, migrated, encrypted store.
 #[derive(Clone)]
@@ -66,6 +68,7 @@ impl Store {
         Self::open_file(&path, key).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn open_file(path: &Path, key: &DbKey) -> Result<Store> {
         // OpenSSL initialised implicitly (by SQLCipher's first cipher call) frees its state in an
         // exit handler, while connection threads may still be encrypting pages: heap corruption
@@ -186,6 +189,7 @@ impl Store {
     }
 
     /// Accounts on the books: neither churned nor deleted.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn active_account_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar::<_, i64>(
             "SELECT count(*) FROM account WHERE deleted = 0 AND churned_on IS NULL",

@@ -255,6 +255,7 @@ impl Store {
 
     /// Scores of `kind` responses captured from `from` (inclusive) to `to` (inclusive).
     /// `(day captured, score)` of every `kind` response captured from `from` to `to` inclusive.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn survey_scores(
         &self,
         kind: SurveyKind,
@@ -280,6 +281,7 @@ impl Store {
             .collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn retention_inputs(&self) -> Result<RetentionInputs> {
         let (accounts, deals) = tokio::try_join!(
             // Deleted accounts stay: they were in the cohorts of their day.
@@ -298,6 +300,7 @@ impl Store {
     }
 
     /// `(contract start, first value achieved)` for every account that reached first value.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn first_value_dates(&self) -> Result<Vec<(NaiveDate, NaiveDate)>> {
         self.json_rows(sqlx::query(
             "SELECT json_group_array(json_array(s, f)) FROM (

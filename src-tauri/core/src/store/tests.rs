@@ -338,3 +338,35 @@ fn rebuild_histories(d: &demo::DemoData) -> std::collections::HashMap<i64, demo:
 fn utc() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(0).unwrap()
 }
+
+#[tokio::test]
+async fn removed_accounts_and_milestone_changes_drop_the_kept_kpi_tiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &DbKey::random()).await.unwrap();
+    let d = demo(4);
+    store.replace_with_demo(&d).await.unwrap();
+    let kept = |s: &Store| {
+        let s = s.clone();
+        async move { s.meta(META_KPI_CACHE).await.unwrap() }
+    };
+    store.set_meta(META_KPI_CACHE, "{}").await.unwrap();
+    store
+        .rename_account(d.accounts[0].id, "Renamed")
+        .await
+        .unwrap();
+    assert!(kept(&store).await.is_some(), "a rename changes no tile");
+
+    sqlx::query("UPDATE milestone SET achieved_on = '2026-11-20' WHERE id = (SELECT min(id) FROM milestone)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept(&store).await, None, "first value moved");
+
+    store.set_meta(META_KPI_CACHE, "{}").await.unwrap();
+    sqlx::query("DELETE FROM account WHERE id = ?")
+        .bind(d.accounts[3].id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept(&store).await, None, "an account left the book");
+}
