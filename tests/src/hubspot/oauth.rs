@@ -47,15 +47,13 @@ pub(super) async fn token(State(sh): Sh, body: Bytes) -> Response {
     let Some(oauth) = st.cfg.oauth.clone() else {
         return bad("BAD_CLIENT_ID", "missing or unknown client id");
     };
-    if get("client_id") != oauth.client_id {
-        return bad("BAD_CLIENT_ID", "missing or unknown client id");
-    }
-    // HubSpot apps are confidential clients: both grants need the secret.
-    if get("client_secret") != oauth.client_secret {
-        return bad("BAD_CLIENT_SECRET", "missing or invalid client secret");
-    }
+    // HubSpot apps are confidential clients: both grants need the app's id and secret.
+    let app_ok = get("client_id") == oauth.client_id && get("client_secret") == oauth.client_secret;
     let refresh_token = match get("grant_type") {
         "authorization_code" => {
+            if !app_ok {
+                return bad("BAD_CLIENT_ID", "missing or unknown client id or secret");
+            }
             if let Err((_, description)) = oauth_code::redeem(&mut st.codes, &form) {
                 return bad("BAD_AUTH_CODE", description);
             }
@@ -64,7 +62,7 @@ pub(super) async fn token(State(sh): Sh, body: Bytes) -> Response {
             next
         }
         "refresh_token" => {
-            if st.refresh_token.as_deref() != Some(get("refresh_token")) {
+            if !app_ok || st.refresh_token.as_deref() != Some(get("refresh_token")) {
                 return bad("BAD_REFRESH_TOKEN", "missing or unknown refresh token");
             }
             if oauth.rotate_refresh_token {
