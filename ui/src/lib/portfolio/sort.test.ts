@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextSort, sortRows, type SortKey } from './sort';
+import { nextSort, sortRows, type SortKey, type SortState } from './sort';
 import { row } from '../../test/rows';
 
 // A: Beta, B: alpha, C: Gamma, D: delta — see the expected orders worked out per column below.
@@ -50,5 +50,25 @@ describe('nextSort', () => {
   });
   it('starts a new column ascending', () => {
     expect(nextSort({ key: 'name', dir: 'desc' }, 'arr')).toEqual({ key: 'arr', dir: 'asc' });
+  });
+});
+
+describe('sorting by collation ranks', () => {
+  it('keeps equal names in id order whichever the direction, and ranks owners by collation', () => {
+    const rows = [
+      row({ id: 3, name: 'beta', owner: 'Ümit' }),
+      row({ id: 1, name: 'Beta', owner: 'zoe' }),
+      row({ id: 2, name: 'alpha', owner: '' }),
+      row({ id: 4, name: 'Alpha 10', owner: 'Anna' }),
+      row({ id: 5, name: 'alpha 9', owner: 'anna' }),
+    ];
+    const ids = (s: SortState) => sortRows(rows, s).map((r) => r.id);
+    // "alpha" < "alpha 9" < "Alpha 10" (numeric), then the two "beta"s by id.
+    expect(ids({ key: 'name', dir: 'asc' })).toEqual([2, 5, 4, 1, 3]);
+    expect(ids({ key: 'name', dir: 'desc' })).toEqual([1, 3, 4, 5, 2]);
+    // Anna = anna < Ümit < zoe; no owner last; ties by name, then id.
+    expect(ids({ key: 'owner', dir: 'asc' })).toEqual([5, 4, 3, 1, 2]);
+    expect(ids({ key: 'owner', dir: 'desc' })).toEqual([1, 3, 5, 4, 2]);
+    expect(rows.map((r) => r.id)).toEqual([3, 1, 2, 4, 5]);
   });
 });

@@ -20,18 +20,47 @@ export function trendChange(row: PortfolioRow): number | null {
   return t[t.length - 1]! - t[0]!;
 }
 
-type Value = number | string | null;
+/**
+ * Collation ranks of a row set, worked out once per set: sorting 10,000 rows by collating
+ * strings in every comparison cost ~140 ms a click in WebKit; comparing ranks costs a few.
+ */
+interface Ranks {
+  /** Rank of each row's name (by index in the set); names that collate equal share one. */
+  name: Int32Array;
+  /** Rank of each owner in collation order; owners that collate equal share one. */
+  owner: Map<string, number>;
+}
 
-function keyOf(row: PortfolioRow, key: SortKey): Value {
+const ranksBySet = new WeakMap<readonly PortfolioRow[], Ranks>();
+
+function ranksOf(rows: readonly PortfolioRow[]): Ranks {
+  const known = ranksBySet.get(rows);
+  if (known) return known;
+  const order = rows.map((_, i) => i);
+  order.sort((i, j) => collator.compare(rows[i]!.name, rows[j]!.name));
+  const name = new Int32Array(rows.length);
+  let rank = 0;
+  order.forEach((rowIndex, position) => {
+    if (position > 0 && collator.compare(rows[order[position - 1]!]!.name, rows[rowIndex]!.name) !== 0) rank = position;
+    name[rowIndex] = rank;
+  });
+  const owners = [...new Set(rows.map((r) => r.owner).filter((o) => o !== ''))].sort(collator.compare);
+  const owner = new Map<string, number>();
+  owners.forEach((o, i) => owner.set(o, i > 0 && collator.compare(owners[i - 1]!, o) === 0 ? owner.get(owners[i - 1]!)! : i));
+  const ranks = { name, owner };
+  ranksBySet.set(rows, ranks);
+  return ranks;
+}
+
+function keyOf(row: PortfolioRow, index: number, key: SortKey, ranks: Ranks): number | null {
   switch (key) {
     case 'name':
-      return row.name;
+      return ranks.name[index]!;
     case 'arr':
       return row.arr;
     case 'score':
       return row.score;
     case 'trend':
-      return trendChange(row);
     case 'delta':
       return trendChange(row);
     case 'renewal':
@@ -39,31 +68,24 @@ function keyOf(row: PortfolioRow, key: SortKey): Value {
     case 'stage':
       return STAGE_ORDER.indexOf(row.stage);
     case 'owner':
-      return row.owner === '' ? null : row.owner;
+      return row.owner === '' ? null : (ranks.owner.get(row.owner) ?? null);
   }
-}
-
-function compareValues(a: Value, b: Value): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return collator.compare(String(a), String(b));
-}
-
-export function compareRows(a: PortfolioRow, b: PortfolioRow, sort: SortState): number {
-  const va = keyOf(a, sort.key);
-  const vb = keyOf(b, sort.key);
-  if (va === null && vb !== null) return 1;
-  if (vb === null && va !== null) return -1;
-  if (va !== null && vb !== null) {
-    const c = compareValues(va, vb);
-    if (c !== 0) return sort.dir === 'asc' ? c : -c;
-  }
-  const byName = collator.compare(a.name, b.name);
-  return byName !== 0 ? byName : a.id - b.id;
 }
 
 /** A sorted copy; the input is not changed. */
 export function sortRows(rows: readonly PortfolioRow[], sort: SortState): PortfolioRow[] {
-  return [...rows].sort((a, b) => compareRows(a, b, sort));
+  const ranks = ranksOf(rows);
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  const keyed = rows.map((row, i) => ({ row, key: keyOf(row, i, sort.key, ranks), name: ranks.name[i]! }));
+  keyed.sort((a, b) => {
+    if (a.key === null || b.key === null) {
+      if (a.key !== b.key) return a.key === null ? 1 : -1;
+    } else if (a.key !== b.key) {
+      return sign * (a.key - b.key);
+    }
+    return a.name - b.name || a.row.id - b.row.id;
+  });
+  return keyed.map((k) => k.row);
 }
 
 /** Clicking a header: the same column flips direction, a new column starts ascending. */
