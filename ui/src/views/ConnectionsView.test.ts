@@ -129,6 +129,7 @@ describe('ConnectionsView browser sign-in', () => {
     submitForm(t);
     await settle();
     expect(api.signInCrm).toHaveBeenCalledTimes(1);
+    expect(t.querySelector('[data-testid="connect-error"]'), 'the last attempt’s error went').toBeNull();
     expect(api.signInCrm.mock.calls[0]![0]).toEqual({
       crm: 'hubspot',
       name: 'HubSpot',
