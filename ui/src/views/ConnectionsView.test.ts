@@ -238,7 +238,7 @@ describe('ConnectionsView', () => {
     // Contacts: 300 of 1,300 at 1,000/s → a 23 % bar and 1 s left.
     const contacts = t.querySelectorAll('[data-testid="sync-row"]')[1]!;
     expect((contacts.querySelector('.bar span') as HTMLElement).style.width).toBe(`${(100 * 300) / 1300}%`);
-    expect(contacts.textContent).toContain('about 1 s left');
+    expect(contacts.textContent).toContain('1,000/s · about 1 s left · reading everything');
     expect(t.querySelector('[data-testid="sync-panel"] h2')!.textContent).toBe('Syncing…');
     finish([
       {
