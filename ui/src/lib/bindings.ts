@@ -217,11 +217,7 @@ client_id: string, base_url: string, port: number,
 /**
  * The address to register with the CRM's app for `port`.
  */
-redirect_uri: string, 
-/**
- * HubSpot apps always need their secret; Salesforce connected apps only when set so.
- */
-secret_required: boolean, };
+redirect_uri: string, };
 
 export type Settings = { arr_property: string, contract_start_property: string, renewal_property: string, seats_purchased_property: string, seats_used_property: string, active_users_property: string, 
 /**

@@ -99,7 +99,6 @@ const DEFAULTS: SignInDefaults = {
   base_url: 'https://api.hubapi.com',
   port: 53917,
   redirect_uri: 'http://localhost:53917/callback',
-  secret_required: true,
 };
 
 function submitForm(target: HTMLElement): void {
@@ -153,7 +152,7 @@ describe('ConnectionsView browser sign-in', () => {
 
   it('cancels a waiting sign-in and keeps what was typed, with the reason', async () => {
     api.connections.mockResolvedValue([]);
-    api.signInDefaults.mockResolvedValue({ ...DEFAULTS, crm: 'salesforce', client_id: '', secret_required: false });
+    api.signInDefaults.mockResolvedValue({ ...DEFAULTS, crm: 'salesforce', client_id: '' });
     let fail: (e: unknown) => void = () => {};
     api.signInCrm.mockImplementation(() => new Promise((_res, rej) => (fail = rej)));
     api.cancelSignIn.mockImplementation(async () => fail({ code: 'cancelled', message: 'Sign-in cancelled. Nothing was saved.' }));

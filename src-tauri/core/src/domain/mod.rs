@@ -31,6 +31,14 @@ impl Crm {
             Crm::Salesforce => "salesforce",
         }
     }
+    /// The CRM's name as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Crm::Demo => "Demo data",
+            Crm::Hubspot => "HubSpot",
+            Crm::Salesforce => "Salesforce",
+        }
+    }
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "demo" => Some(Crm::Demo),

@@ -15,11 +15,7 @@ use crate::sync::http::RotateFn;
 use crate::sync::hubspot::HubSpot;
 use crate::sync::salesforce::{self, Salesforce};
 use crate::sync::{derive, AuthKind, Connection, NewConnection, ProgressFn, Settings, SyncReport};
-
-/// HubSpot's API host.
-pub const HUBSPOT_API: &str = "https://api.hubapi.com";
-/// Salesforce's login host (OAuth); data calls go to the `instance_url` it returns.
-pub const SALESFORCE_LOGIN: &str = "https://login.salesforce.com";
+pub use crate::sync::{HUBSPOT_API, SALESFORCE_LOGIN};
 
 /// Checks a CRM address: `https://`, or plain `http://` to this machine only (tests, local
 /// proxies). Returns whether it is such an unencrypted local address.

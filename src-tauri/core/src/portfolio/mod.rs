@@ -402,8 +402,8 @@ mod tests {
     use crate::domain::Crm;
     use crate::secrets::DbKey;
 
-    #[tokio::test]
-    async fn a_connected_crm_with_no_accounts_yet_opens_empty_instead_of_failing() {
+    /// A new store on a clock fixed at 24 Nov 2026, 12:00 UTC.
+    async fn fresh_store() -> (tempfile::TempDir, Rapport, DateTime<Utc>) {
         let dir = tempfile::tempdir().unwrap();
         let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
         let r = Rapport::open_with_key(
@@ -414,6 +414,12 @@ mod tests {
         )
         .await
         .unwrap();
+        (dir, r, at)
+    }
+
+    #[tokio::test]
+    async fn a_connected_crm_with_no_accounts_yet_opens_empty_instead_of_failing() {
+        let (_dir, r, at) = fresh_store().await;
         r.store()
             .add_connection(
                 &NewConnection {
@@ -436,16 +442,7 @@ mod tests {
 
     #[tokio::test]
     async fn kpi_tiles_kept_at_scoring_are_the_tiles_the_data_gives() {
-        let dir = tempfile::tempdir().unwrap();
-        let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
-        let r = Rapport::open_with_key(
-            dir.path(),
-            &DbKey::random(),
-            KeySource::Keychain,
-            Clock::fixed(at, 0),
-        )
-        .await
-        .unwrap();
+        let (_dir, r, at) = fresh_store().await;
         r.generate_demo(80, 5, at).await.unwrap();
         let today = r.today();
         assert!(matches!(r.score_changes(today).await.unwrap(), Scored::All(n) if n > 60));

@@ -3,12 +3,12 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::crm::{check_address, HUBSPOT_API, SALESFORCE_LOGIN};
+use super::crm::check_address;
 use super::{Rapport, SignInDefaults, SignInForm};
 use crate::domain::Crm;
 use crate::error::{Error, Result};
 use crate::sync::oauth::{self, SignIn};
-use crate::sync::Connection;
+use crate::sync::{default_base, Connection};
 
 fn meta_key(crm: Crm, what: &str) -> String {
     format!("oauth.{}.{what}", crm.as_str())
@@ -37,13 +37,7 @@ impl Rapport {
             .store
             .meta(&meta_key(crm, "base_url"))
             .await?
-            .unwrap_or_else(|| {
-                match crm {
-                    Crm::Salesforce => SALESFORCE_LOGIN,
-                    _ => HUBSPOT_API,
-                }
-                .to_string()
-            });
+            .unwrap_or_else(|| default_base(crm).to_string());
         let port = self
             .store
             .meta(&meta_key(crm, "port"))
@@ -56,7 +50,6 @@ impl Rapport {
             base_url,
             port,
             redirect_uri: oauth::redirect_uri(port),
-            secret_required: crm == Crm::Hubspot,
         })
     }
 
@@ -79,8 +72,7 @@ impl Rapport {
             )));
         }
         let base_url = match form.base_url.trim().trim_end_matches('/') {
-            "" if form.crm == Crm::Salesforce => SALESFORCE_LOGIN,
-            "" => HUBSPOT_API,
+            "" => default_base(form.crm),
             b => b,
         }
         .to_string();

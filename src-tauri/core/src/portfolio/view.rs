@@ -167,6 +167,4 @@ pub struct SignInDefaults {
     pub port: u16,
     /// The address to register with the CRM's app for `port`.
     pub redirect_uri: String,
-    /// HubSpot apps always need their secret; Salesforce connected apps only when set so.
-    pub secret_required: bool,
 }

@@ -21,6 +21,7 @@ use crate::domain::Crm;
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
 use crate::sync::http::{crm, http_client, unreachable};
+use crate::sync::HUBSPOT_API;
 
 /// The loopback port Rapport listens on for the CRM's redirect unless the org chose another.
 pub const DEFAULT_REDIRECT_PORT: u16 = 53917;
@@ -28,8 +29,7 @@ pub const DEFAULT_REDIRECT_PORT: u16 = 53917;
 pub const REDIRECT_PATH: &str = "/callback";
 /// How long Rapport waits for the browser to come back.
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
-/// HubSpot's production API host; its sign-in page is on `HUBSPOT_APP`.
-const HUBSPOT_API: &str = "https://api.hubapi.com";
+/// The sign-in page of HubSpot's production API host.
 const HUBSPOT_APP: &str = "https://app.hubspot.com";
 /// What the sync reads (the app must list them as required scopes).
 pub const HUBSPOT_SCOPES: &str = "oauth crm.objects.companies.read crm.objects.contacts.read crm.objects.deals.read crm.objects.owners.read tickets";
@@ -99,13 +99,6 @@ impl Default for Pkce {
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn crm_label(c: Crm) -> &'static str {
-    match c {
-        Crm::Salesforce => "Salesforce",
-        _ => "HubSpot",
-    }
 }
 
 fn base(req: &SignIn) -> &str {
@@ -315,7 +308,7 @@ pub async fn sign_in(
     cancel: CancellationToken,
     timeout: Duration,
 ) -> Result<CrmSecret> {
-    let name = crm_label(req.crm);
+    let name = req.crm.label();
     if req.client_id.trim().is_empty() {
         return Err(Error::InvalidInput(format!(
             "Enter the client id of the app your organisation registered with {name}."
@@ -390,7 +383,7 @@ pub async fn sign_in(
 
 /// Exchanges the code for tokens and keeps the refresh token with the app's credentials.
 async fn exchange(req: &SignIn, code: &str, redirect: &str, verifier: &str) -> Result<CrmSecret> {
-    let name = crm_label(req.crm);
+    let name = req.crm.label();
     let (url, form) = token_request(req, code, redirect, verifier);
     let resp = http_client(Duration::from_secs(30))?
         .post(&url)

@@ -56,7 +56,6 @@ export function installMock(): void {
           base_url: args.crm === 'salesforce' ? 'https://login.salesforce.com' : 'https://api.hubapi.com',
           port: 53917,
           redirect_uri: 'http://localhost:53917/callback',
-          secret_required: args.crm !== 'salesforce',
         });
       case 'sign_in_crm':
         return reject('crm_unreachable', 'The browser mock has no CRM to sign in to; run the desktop app against the fake HubSpot server.');
