@@ -52,25 +52,33 @@ fn redirect_allowed(uri: &str) -> bool {
         || (u.scheme() == "http" && matches!(u.host_str(), Some("localhost" | "127.0.0.1")))
 }
 
+/// The app an organisation registered with the CRM, as its sign-in page knows it.
+pub struct App<'a> {
+    pub client_id: &'a str,
+    /// The redirect address registered with the app, matched exactly as both CRMs do; `None`
+    /// accepts any loopback or https address (tests that pick a free port).
+    pub redirect_uri: Option<&'a str>,
+    pub consent: Consent,
+    /// A connected app without a secret demands PKCE.
+    pub pkce_required: bool,
+}
+
 /// `GET` the sign-in page: checks the app and the redirect, then redirects with a code (or with
-/// `error=access_denied`). `pkce_required` mirrors a connected app that demands PKCE.
-pub fn authorize(
-    codes: &mut Codes,
-    q: &HashMap<String, String>,
-    client_id: &str,
-    consent: Consent,
-    pkce_required: bool,
-) -> Response {
+/// `error=access_denied`). `app` is `None` when no app is registered at all.
+pub fn authorize(codes: &mut Codes, q: &HashMap<String, String>, app: Option<App<'_>>) -> Response {
     codes.pages += 1;
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
-    if get("client_id") != client_id {
+    let Some(app) = app.filter(|a| get("client_id") == a.client_id) else {
         return page(
             StatusCode::BAD_REQUEST,
             "error=invalid_client_id: client identifier invalid",
         );
-    }
+    };
     let redirect = get("redirect_uri");
-    if !redirect_allowed(redirect) {
+    let registered = app
+        .redirect_uri
+        .map_or(redirect_allowed(redirect), |r| r == redirect);
+    if !registered {
         return page(
             StatusCode::BAD_REQUEST,
             "error=redirect_uri_mismatch: redirect_uri must match configuration",
@@ -83,12 +91,14 @@ pub fn authorize(
             "error=invalid_request: code_challenge_method must be S256",
         );
     }
-    if challenge.is_none() && pkce_required {
+    if challenge.is_none() && app.pkce_required {
         return page(
             StatusCode::BAD_REQUEST,
             "error=invalid_request: missing required code challenge",
         );
     }
+    let client_id = app.client_id;
+    let consent = app.consent;
     let mut back = url::Url::parse(redirect).expect("checked above");
     match consent {
         Consent::Deny => {

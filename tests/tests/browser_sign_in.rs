@@ -55,36 +55,78 @@ fn form(crm: Crm, base_url: &str, client_id: &str, secret: Option<&str>) -> Sign
     }
 }
 
+/// A fake HubSpot whose registered app is `client_id` / `client_secret`, with `redirect_uri`
+/// registered when given.
+async fn hubspot_app(
+    client_id: &str,
+    client_secret: &str,
+    redirect_uri: Option<String>,
+) -> FakeHubSpot {
+    FakeHubSpot::start(hubspot::Config {
+        tokens: vec![],
+        oauth: Some(hubspot::OAuth {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            refresh_token: "issued-elsewhere".into(),
+            access_ttl_secs: 1800,
+            rotate_refresh_token: false,
+            redirect_uri,
+            consent: Consent::Approve,
+        }),
+        ..hubspot::Config::default()
+    })
+    .await
+}
+
+/// A fake Salesforce org whose connected app is `client_id` (no secret when empty).
+async fn salesforce_app(client_id: &str, client_secret: &str, consent: Consent) -> FakeSalesforce {
+    FakeSalesforce::start(salesforce::Config {
+        session_tokens: vec![],
+        oauth: Some(salesforce::OAuth {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            refresh_token: "issued-elsewhere".into(),
+            rotate_refresh_token: false,
+            redirect_uri: None,
+            consent,
+        }),
+        ..salesforce::Config::default()
+    })
+    .await
+}
+
 async fn accounts(r: &Rapport) -> usize {
     r.portfolio(r.today()).await.unwrap().rows.len()
 }
 
 #[tokio::test]
 async fn hubspot_sign_in_keeps_the_refresh_token_in_the_keychain_and_syncs() {
-    let fake = FakeHubSpot::start(hubspot::Config {
-        tokens: vec![],
-        oauth: Some(hubspot::OAuth {
-            client_id: "rapport-org-app".into(),
-            client_secret: "org-secret".into(),
-            refresh_token: "issued-elsewhere".into(),
-            access_ttl_secs: 1800,
-            rotate_refresh_token: false,
-            consent: Consent::Approve,
-        }),
-        ..hubspot::Config::default()
-    })
+    // The app is registered with one exact redirect address, port included, as both CRMs demand.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let fake = hubspot_app(
+        "rapport-org-app",
+        "org-secret",
+        Some(format!("http://localhost:{port}/callback")),
+    )
     .await;
     fake.seed(6, 3);
     let (dir, r) = common::store().await;
     let (open, landing) = browser();
     let conn = r
         .sign_in(
-            form(
-                Crm::Hubspot,
-                &fake.base_url,
-                " rapport-org-app ",
-                Some("org-secret"),
-            ),
+            SignInForm {
+                port,
+                ..form(
+                    Crm::Hubspot,
+                    &fake.base_url,
+                    " rapport-org-app ",
+                    Some("org-secret"),
+                )
+            },
             open,
             CancellationToken::new(),
         )
@@ -131,19 +173,8 @@ async fn hubspot_sign_in_keeps_the_refresh_token_in_the_keychain_and_syncs() {
 
 #[tokio::test]
 async fn a_salesforce_connected_app_without_a_secret_signs_in_with_pkce_alone() {
-    let sf = FakeSalesforce::start(salesforce::Config {
-        session_tokens: vec![],
-        oauth: Some(salesforce::OAuth {
-            client_id: "3MVG9-public".into(),
-            // No consumer secret: the connected app relies on PKCE (the fake then demands it).
-            client_secret: String::new(),
-            refresh_token: "issued-elsewhere".into(),
-            rotate_refresh_token: false,
-            consent: Consent::Approve,
-        }),
-        ..salesforce::Config::default()
-    })
-    .await;
+    // No consumer secret: the connected app relies on PKCE (the fake then demands it).
+    let sf = salesforce_app("3MVG9-public", "", Consent::Approve).await;
     sf.seed(5, 2);
     let (dir, r) = common::store().await;
     let (open, landing) = browser();
@@ -176,18 +207,7 @@ async fn a_salesforce_connected_app_without_a_secret_signs_in_with_pkce_alone() 
 
 #[tokio::test]
 async fn declining_in_the_browser_saves_nothing_and_says_so() {
-    let sf = FakeSalesforce::start(salesforce::Config {
-        session_tokens: vec![],
-        oauth: Some(salesforce::OAuth {
-            client_id: "ck".into(),
-            client_secret: "cs".into(),
-            refresh_token: "rt".into(),
-            rotate_refresh_token: false,
-            consent: Consent::Deny,
-        }),
-        ..salesforce::Config::default()
-    })
-    .await;
+    let sf = salesforce_app("ck", "cs", Consent::Deny).await;
     let (dir, r) = common::store().await;
     let (open, landing) = browser();
     let e = r
@@ -207,19 +227,7 @@ async fn declining_in_the_browser_saves_nothing_and_says_so() {
 
 #[tokio::test]
 async fn a_wrong_client_id_or_secret_is_reported_before_anything_is_saved() {
-    let fake = FakeHubSpot::start(hubspot::Config {
-        tokens: vec![],
-        oauth: Some(hubspot::OAuth {
-            client_id: "app".into(),
-            client_secret: "right".into(),
-            refresh_token: "rt".into(),
-            access_ttl_secs: 1800,
-            rotate_refresh_token: false,
-            consent: Consent::Approve,
-        }),
-        ..hubspot::Config::default()
-    })
-    .await;
+    let fake = hubspot_app("app", "right", None).await;
     let (_dir, r) = common::store().await;
     let (open, _landing) = browser();
     let e = r

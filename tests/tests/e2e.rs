@@ -242,7 +242,12 @@ async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
     d.quit().await.unwrap();
 
     // 5. Connect HubSpot by signing in through the browser, sync, and the CRM's accounts replace
-    // the demo.
+    // the demo. The app is registered with one exact redirect address, as both CRMs demand.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let fake = FakeHubSpot::start(hubspot::Config {
         tokens: vec![],
         oauth: Some(hubspot::OAuth {
@@ -251,17 +256,13 @@ async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
             refresh_token: "issued-elsewhere".into(),
             access_ttl_secs: 1800,
             rotate_refresh_token: false,
+            redirect_uri: Some(format!("http://localhost:{port}/callback")),
             consent: Default::default(),
         }),
         ..hubspot::Config::default()
     })
     .await;
     fake.seed(9, 5);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let d = driver.session(&app, data.path()).await;
     wait_for(&d, "[data-testid=portfolio-row]", 30).await;
     d.find(By::Css("[data-testid=open-connections]"))

@@ -393,6 +393,7 @@ async fn oauth_refreshes_on_expiry_and_once_after_a_revoked_access_token() {
             refresh_token: "rt-1".into(),
             access_ttl_secs: 1_800,
             rotate_refresh_token: false,
+            redirect_uri: None,
             consent: Default::default(),
         }),
         ..Config::default()

@@ -316,6 +316,7 @@ async fn a_refresh_token_the_crm_rotates_is_kept_for_the_next_sync() {
             refresh_token: "rt-original".into(),
             access_ttl_secs: 1_800,
             rotate_refresh_token: true,
+            redirect_uri: None,
             consent: Default::default(),
         }),
         ..Config::default()

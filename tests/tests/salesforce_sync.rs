@@ -137,6 +137,7 @@ async fn salesforce_oauth_uses_the_instance_url_and_refreshes_an_expired_session
                 client_secret: "cs".into(),
                 refresh_token: "rt".into(),
                 rotate_refresh_token: false,
+                redirect_uri: None,
                 consent: Default::default(),
             }),
             batch_size: 20,
@@ -186,6 +187,7 @@ async fn a_refresh_token_salesforce_rotates_is_kept_for_the_next_sync() {
             client_secret: "cs".into(),
             refresh_token: "rt-0".into(),
             rotate_refresh_token: true,
+            redirect_uri: None,
             consent: Default::default(),
         }),
         ..Config::default()

@@ -95,6 +95,7 @@ async fn no_crm_secret_reaches_the_database_files_logs_or_errors() {
             refresh_token: REFRESH.into(),
             access_ttl_secs: 1_800,
             rotate_refresh_token: true,
+            redirect_uri: None,
             consent: Default::default(),
         }),
         ..Config::default()

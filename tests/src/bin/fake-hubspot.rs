@@ -96,6 +96,7 @@ async fn main() {
             refresh_token,
             access_ttl_secs: args.access_ttl_secs,
             rotate_refresh_token: args.rotate_refresh_token,
+            redirect_uri: None,
             consent: if args.deny_consent {
                 rapport_tests::oauth_code::Consent::Deny
             } else {

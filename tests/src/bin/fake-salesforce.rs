@@ -60,6 +60,7 @@ async fn main() {
             client_secret,
             refresh_token,
             rotate_refresh_token: args.rotate_refresh_token,
+            redirect_uri: None,
             consent: if args.deny_consent {
                 rapport_tests::oauth_code::Consent::Deny
             } else {

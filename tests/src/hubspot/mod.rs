@@ -91,6 +91,9 @@ pub struct OAuth {
     pub access_ttl_secs: u64,
     /// Each refresh answers with a new refresh token and retires the one it was given.
     pub rotate_refresh_token: bool,
+    /// The redirect address registered with the app (matched exactly); `None` accepts any
+    /// loopback address.
+    pub redirect_uri: Option<String>,
     /// How the signed-in user answers the sign-in page (`/oauth/authorize`).
     pub consent: crate::oauth_code::Consent,
 }

@@ -71,6 +71,9 @@ pub struct OAuth {
     /// Each refresh answers with a new refresh token and retires the one it was given
     /// (Salesforce's refresh token rotation).
     pub rotate_refresh_token: bool,
+    /// The redirect address registered with the app (matched exactly); `None` accepts any
+    /// loopback address.
+    pub redirect_uri: Option<String>,
     /// How the signed-in user answers the sign-in page (`/services/oauth2/authorize`).
     pub consent: crate::oauth_code::Consent,
 }

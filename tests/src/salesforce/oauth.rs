@@ -30,11 +30,14 @@ pub(super) fn random_alnum(n: usize) -> String {
 
 pub(super) async fn authorize(State(sh): Sh, Query(q): Query<HashMap<String, String>>) -> Response {
     let mut st = sh.lock();
-    let Some(oauth) = st.cfg.oauth.clone() else {
-        return oauth_code::authorize(&mut st.codes, &q, "\u{0}no app", Default::default(), false);
-    };
-    let public = oauth.client_secret.is_empty();
-    oauth_code::authorize(&mut st.codes, &q, &oauth.client_id, oauth.consent, public)
+    let oauth = st.cfg.oauth.clone();
+    let app = oauth.as_ref().map(|o| oauth_code::App {
+        client_id: &o.client_id,
+        redirect_uri: o.redirect_uri.as_deref(),
+        consent: o.consent,
+        pkce_required: o.client_secret.is_empty(),
+    });
+    oauth_code::authorize(&mut st.codes, &q, app)
 }
 
 pub(super) async fn token(State(sh): Sh, body: Bytes) -> Response {

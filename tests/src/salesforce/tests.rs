@@ -308,6 +308,7 @@ async fn salesforce_oauth_refresh_then_expire_sessions() {
             client_secret: "secret".into(),
             refresh_token: "rt".into(),
             rotate_refresh_token: false,
+            redirect_uri: None,
             consent: Default::default(),
         }),
         ..Config::default()
