@@ -22,12 +22,24 @@ export function isFiltered(f: Filters): boolean {
   return f.bands.length > 0 || f.segment !== null || f.owner !== null || f.stage !== null || f.search.trim() !== '';
 }
 
-export function matches(row: PortfolioRow, f: Filters, needle: string): boolean {
+/** Lower-cased names of a row set, worked out once per set rather than on every keystroke. */
+const lowerBySet = new WeakMap<readonly PortfolioRow[], string[]>();
+
+function lowerNames(rows: readonly PortfolioRow[]): string[] {
+  let names = lowerBySet.get(rows);
+  if (!names) {
+    names = rows.map((r) => r.name.toLowerCase());
+    lowerBySet.set(rows, names);
+  }
+  return names;
+}
+
+export function matches(row: PortfolioRow, f: Filters, needle: string, lowerName = row.name.toLowerCase()): boolean {
   if (f.bands.length > 0 && !f.bands.includes(row.band ?? 'unscored')) return false;
   if (f.segment !== null && row.segment !== f.segment) return false;
   if (f.owner !== null && row.owner !== f.owner) return false;
   if (f.stage !== null && row.stage !== f.stage) return false;
-  if (needle !== '' && !row.name.toLowerCase().includes(needle)) return false;
+  if (needle !== '' && !lowerName.includes(needle)) return false;
   return true;
 }
 
@@ -35,7 +47,8 @@ export function matches(row: PortfolioRow, f: Filters, needle: string): boolean 
 export function filterRows(rows: readonly PortfolioRow[], f: Filters): PortfolioRow[] {
   const needle = f.search.trim().toLowerCase();
   if (!isFiltered(f)) return rows.slice();
-  return rows.filter((r) => matches(r, f, needle));
+  const names = lowerNames(rows);
+  return rows.filter((r, i) => matches(r, f, needle, names[i]));
 }
 
 /** Toggles a band in the band filter, keeping the order green, yellow, red, unscored. */
