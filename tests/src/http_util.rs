@@ -63,9 +63,34 @@ pub(crate) async fn serve<S: Send + 'static>(
         state: Mutex::new(state),
         base_url: base_url.clone(),
     });
-    let app = router(shared.clone());
-    let task = tokio::spawn(async move {
+    let task = serve_on(listener, shared.clone(), router);
+    (base_url, shared, task)
+}
+
+/// Serves `router` over an existing state on `listener`.
+pub(crate) fn serve_on<S: Send + 'static>(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared<S>>,
+    router: impl FnOnce(Arc<Shared<S>>) -> axum::Router,
+) -> Serving {
+    let app = router(shared);
+    Serving(tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
-    });
-    (base_url, shared, Serving(task))
+    }))
+}
+
+/// Binds the port of `base_url` again (retrying while the old socket lets go).
+pub(crate) async fn rebind(name: &str, base_url: &str) -> tokio::net::TcpListener {
+    let port: u16 = base_url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("a port");
+    for _ in 0..100 {
+        if let Ok(l) = tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            return l;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("fake {name} cannot bind 127.0.0.1:{port} again");
 }

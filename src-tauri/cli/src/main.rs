@@ -9,6 +9,7 @@ use rapport_core::domain::Clock;
 use rapport_core::health::Band;
 use rapport_core::portfolio::{self, OpenOptions, Rapport};
 
+mod capture;
 mod crm;
 
 /// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
@@ -74,6 +75,31 @@ enum Command {
         /// Read a replacement token from standard input.
         #[arg(long)]
         token_stdin: bool,
+    },
+    /// Log client feedback (it counts in the account's health at once and goes to the CRM).
+    Feedback {
+        #[command(subcommand)]
+        cmd: capture::FeedbackCmd,
+    },
+    /// Log meeting notes.
+    Note {
+        #[command(subcommand)]
+        cmd: capture::NoteCmd,
+    },
+    /// Record your own sentiment about an account (1 very negative … 5 very positive) and why.
+    Sentiment {
+        account: String,
+        value: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// What waits to be written to the CRMs: every entry with its state, attempts, CRM id and
+    /// last error; `send` delivers now.
+    Outbox {
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        cmd: Option<capture::OutboxCmd>,
     },
     /// Fetch what changed in the connected CRMs (everything with --full).
     Sync {
@@ -284,6 +310,22 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
             .disconnect(&name)
             .await
             .map(|()| emit(&format!("Disconnected {name:?}.\n"))),
+        Command::Feedback { cmd } => capture::feedback(&r, cmd).await.map(|s| emit(&s)),
+        Command::Note { cmd } => capture::note(&r, cmd).await.map(|s| emit(&s)),
+        Command::Sentiment {
+            account,
+            value,
+            reason,
+        } => capture::sentiment(&r, &account, value, reason)
+            .await
+            .map(|s| emit(&s)),
+        Command::Outbox { json, cmd } => match cmd {
+            None => capture::list(&r, json).await.map(|s| emit(&s)),
+            Some(capture::OutboxCmd::Send) => capture::send(&r).await.map(|s| emit(&s)),
+            Some(capture::OutboxCmd::Retry { id }) => {
+                capture::retry(&r, id).await.map(|s| emit(&s))
+            }
+        },
         Command::Sync { connection, full } => crm::sync(&r, connection.as_deref(), full)
             .await
             .map(|s| emit(&s)),
@@ -501,7 +543,7 @@ fn print_account(d: &portfolio::AccountDetail) {
     emit(&out);
 }
 
-fn truncate(s: &str, n: usize) -> String {
+pub(crate) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {

@@ -4,6 +4,10 @@
 
 use ts_rs::TS;
 
+use crate::domain::capture::{
+    CaptureForm, Captured, Channel, Draft, FeedbackForm, FieldError, NoteForm, OutboxEntryView,
+    OutboxState, SentimentForm, Speaker, WriteKind,
+};
 use crate::domain::{Crm, DealKind, DealStatus, LifecycleStage, SurveyKind};
 use crate::error::{ErrorCode, IpcError};
 use crate::health::{
@@ -52,6 +56,18 @@ fn generate() -> String {
         Budget::decl(),
         ObjectReport::decl(),
         SyncReport::decl(),
+        Channel::decl(),
+        Speaker::decl(),
+        FeedbackForm::decl(),
+        NoteForm::decl(),
+        SentimentForm::decl(),
+        CaptureForm::decl(),
+        FieldError::decl(),
+        WriteKind::decl(),
+        OutboxState::decl(),
+        OutboxEntryView::decl(),
+        Draft::decl(),
+        Captured::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport-core bindings` (ts-rs).\n// Do not edit by hand: a test fails when this file and the Rust types drift apart.\n",

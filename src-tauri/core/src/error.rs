@@ -24,6 +24,10 @@ pub enum ErrorCode {
     CrmRateLimited,
     /// The CRM answered something that is not what its API documents.
     CrmBadResponse,
+    /// The CRM lacks a field, object or scope Rapport writes to; an admin must add it.
+    CrmSetup,
+    /// The CRM refused a write for good (a value it does not accept).
+    CrmRejected,
     /// The user stopped it.
     Cancelled,
     Internal,

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 /// Each top-level module and the modules of this crate it may use.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("error", &[]),
-    ("domain", &["domain"]),
+    ("domain", &["domain", "error"]),
     ("secrets", &["error"]),
     ("store", &["domain", "error", "secrets"]),
     ("health", &["domain", "error"]),
     ("kpi", &["domain", "error"]),
+    ("feedback", &["domain", "error"]),
     ("lifecycle", &["domain", "error"]),
     ("charts", &["domain", "error"]),
     ("demo", &["domain", "error", "health"]),

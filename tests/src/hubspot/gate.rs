@@ -116,7 +116,12 @@ impl Limits {
 
 enum Decision {
     Respond(Response),
-    Pass { delay_ms: u64 },
+    /// Answer normally after `delay_ms`; with `drop`, do the work and close the connection
+    /// instead of answering.
+    Pass {
+        delay_ms: u64,
+        drop: bool,
+    },
 }
 
 fn rate_limited(policy: &str, retry_after: Option<u64>) -> Response {
@@ -255,8 +260,18 @@ fn decide(st: &mut St, token: Option<&str>, path: &str, now: Instant) -> (Decisi
             )
                 .into_response(),
         ),
-        Some(Fault::Delay { ms, .. }) => Decision::Pass { delay_ms: ms },
-        _ => Decision::Pass { delay_ms: 0 },
+        Some(Fault::Delay { ms, .. }) => Decision::Pass {
+            delay_ms: ms,
+            drop: false,
+        },
+        Some(Fault::CommitThenDrop { .. }) => Decision::Pass {
+            delay_ms: 0,
+            drop: true,
+        },
+        _ => Decision::Pass {
+            delay_ms: 0,
+            drop: false,
+        },
     };
     (decision, limits)
 }
@@ -281,11 +296,21 @@ pub(super) async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next
         };
         let mut resp = match decision {
             Decision::Respond(r) => r,
-            Decision::Pass { delay_ms } => {
+            Decision::Pass { delay_ms, drop } => {
                 if delay_ms > 0 {
                     tokio::time::sleep(Duration::from_millis(delay_ms)).await;
                 }
-                next.run(req).await
+                let resp = next.run(req).await;
+                if drop {
+                    {
+                        let mut st = sh.lock();
+                        st.stats.dropped_after_commit += 1;
+                    }
+                    // Unwinding out of the connection's task closes its socket with no answer
+                    // (resume_unwind skips the panic hook: nothing is printed).
+                    std::panic::resume_unwind(Box::new("commit-then-drop"));
+                }
+                resp
             }
         };
         limits.apply(resp.headers_mut());

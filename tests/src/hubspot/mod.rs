@@ -153,6 +153,9 @@ pub enum Fault {
     ExpireTokens,
     /// The next `count` data requests sleep `ms` before being answered normally.
     Delay { count: u32, ms: u64 },
+    /// The next `count` data requests are carried out (a write is stored) and then the
+    /// connection is closed before any answer: the client cannot know it landed.
+    CommitThenDrop { count: u32 },
 }
 
 impl Fault {
@@ -162,7 +165,8 @@ impl Fault {
             | Fault::RateLimited { count, .. }
             | Fault::Malformed { count }
             | Fault::Garbage { count }
-            | Fault::Delay { count, .. } => Some(count),
+            | Fault::Delay { count, .. }
+            | Fault::CommitThenDrop { count } => Some(count),
             Fault::ExpireTokens => None,
         }
     }
@@ -186,6 +190,8 @@ pub struct Stats {
     pub by_route: BTreeMap<String, u64>,
     /// Most accepted data requests seen inside any rolling rate-limit window (10 s when unlimited).
     pub max_in_any_window: u32,
+    /// Requests carried out and then cut off before their answer (`Fault::CommitThenDrop`).
+    pub dropped_after_commit: u64,
     pub first_request_ms: Option<i64>,
     pub last_request_ms: Option<i64>,
 }
@@ -305,7 +311,8 @@ pub struct FakeHubSpot {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub base_url: String,
     shared: Arc<Shared>,
-    _task: crate::http_util::Serving,
+    /// `None` while stopped.
+    task: Option<crate::http_util::Serving>,
 }
 
 fn ty_of(object_type: &str) -> Ty {
@@ -325,7 +332,25 @@ impl FakeHubSpot {
         FakeHubSpot {
             base_url,
             shared,
-            _task: task,
+            task: Some(task),
+        }
+    }
+
+    /// Stops answering (connections are refused), keeping every record: the network is gone.
+    pub async fn stop(&mut self) {
+        self.task = None;
+        tokio::task::yield_now().await;
+    }
+
+    /// Answers again on the same port, with the same records.
+    pub async fn resume(&mut self) {
+        if self.task.is_none() {
+            let listener = crate::http_util::rebind("HubSpot", &self.base_url).await;
+            self.task = Some(crate::http_util::serve_on(
+                listener,
+                self.shared.clone(),
+                routes::router,
+            ));
         }
     }
 

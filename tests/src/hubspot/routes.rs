@@ -269,6 +269,28 @@ async fn create(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res {
     }
     let now = now_ms();
     let mut st = sh.lock();
+    // HubSpot refuses a create that names a property the object does not define.
+    let defined: BTreeSet<String> = defined_properties(&st, ty)
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    let unknown: Vec<&String> = req
+        .properties
+        .keys()
+        .filter(|k| !defined.contains(*k))
+        .collect();
+    if !unknown.is_empty() {
+        let details: Vec<String> = unknown
+            .iter()
+            .map(|k| format!("{{\"isValid\":false,\"message\":\"Property \\\"{k}\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"{k}\"}}"))
+            .collect();
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            &format!("Property values were not valid: [{}]", details.join(",")),
+            Value::Null,
+        ));
+    }
     for (target, to_id) in &links {
         if st.types[target.idx()]
             .objs

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport-core bindings` (ts-rs).
 // Do not edit by hand: a test fails when this file and the Rust types drift apart.
 
-export type ErrorCode = "not_found" | "invalid_input" | "keychain_unavailable" | "passphrase_required" | "wrong_key" | "corrupt_database" | "storage" | "crm_auth" | "crm_scope" | "crm_unreachable" | "crm_rate_limited" | "crm_bad_response" | "cancelled" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "keychain_unavailable" | "passphrase_required" | "wrong_key" | "corrupt_database" | "storage" | "crm_auth" | "crm_scope" | "crm_unreachable" | "crm_rate_limited" | "crm_bad_response" | "crm_setup" | "crm_rejected" | "cancelled" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -117,7 +117,11 @@ key_source: string, data_dir: string,
 /**
  * Accounts on the books (churned ones excluded).
  */
-accounts: number, };
+accounts: number, 
+/**
+ * Captured entries not yet delivered to their CRM.
+ */
+outbox_waiting: number, };
 
 export type HealthDistribution = { green: number, yellow: number, red: number, unscored: number, };
 
@@ -269,3 +273,59 @@ export type SyncReport = { connection: string, objects: Array<ObjectReport>, bud
  * What the connection's mapping could not find, in sentences (e.g. a missing property).
  */
 notes: Array<string>, };
+
+export type Channel = "meeting" | "call" | "email" | "qbr" | "site_visit" | "chat" | "other";
+
+export type Speaker = { "kind": "unknown" } | { "kind": "contact", id: number, } | { "kind": "new", name: string, email: string, };
+
+export type FeedbackForm = { account_id: number, kind: SurveyKind, 
+/**
+ * `None` until a score is picked.
+ */
+score: number | null, verbatim: string, speaker: Speaker, channel: Channel, 
+/**
+ * When it was said; `None` means now.
+ */
+at: string | null, tags: Array<string>, };
+
+export type NoteForm = { account_id: number, body: string, 
+/**
+ * Contact ids of the account's people who attended.
+ */
+attendees: Array<number>, at: string | null, };
+
+export type SentimentForm = { account_id: number, 
+/**
+ * 1 (very negative) to 5 (very positive); `None` until picked.
+ */
+value: number | null, reason: string, };
+
+export type CaptureForm = { "form": "feedback" } & FeedbackForm | { "form": "note" } & NoteForm | { "form": "sentiment" } & SentimentForm;
+
+export type FieldError = { 
+/**
+ * The form field's name (`score`, `speaker`, `email`, `at`, `verbatim`, `tags`, `body`, ...).
+ */
+field: string, message: string, };
+
+export type WriteKind = "feedback" | "note" | "sentiment";
+
+export type OutboxState = "pending" | "sending" | "delivered" | "unconfirmed" | "failed";
+
+export type OutboxEntryView = { id: number, key: string, connection: string, account_id: number, account: string, kind: WriteKind, summary: string, state: OutboxState, attempts: number, next_attempt_at: string, last_error: IpcError | null, crm_id: string | null, 
+/**
+ * Opens the record in the CRM, once delivered.
+ */
+crm_url: string | null, created_at: string, delivered_at: string | null, };
+
+export type Draft = { form: CaptureForm, saved_at: string, };
+
+export type Captured = { 
+/**
+ * Why the form could not be saved (nothing was saved); empty when it was.
+ */
+errors: Array<FieldError>, 
+/**
+ * The outbox entry carrying it to the CRM; `None` for demo accounts (no CRM to tell).
+ */
+outbox: OutboxEntryView | null, };

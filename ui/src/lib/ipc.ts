@@ -30,6 +30,8 @@ const ERROR_CODE_SET = {
   crm_unreachable: true,
   crm_rate_limited: true,
   crm_bad_response: true,
+  crm_setup: true,
+  crm_rejected: true,
   cancelled: true,
   internal: true,
 } as const satisfies Record<ErrorCode, true>;

@@ -63,7 +63,7 @@ describe('UnlockView', () => {
     expect(target.querySelector('#again-error')?.textContent).toBe('The two passphrases are not the same. Type it again.');
     expect(target.querySelector<HTMLInputElement>('[data-testid="passphrase"]')!.value).toBe('a long passphrase');
     expect(target.querySelector<HTMLInputElement>('[data-testid="passphrase-again"]')!.value).toBe('a long passphrass');
-    unlock.mockResolvedValue({ demo: true, demo_seed: '2026', data_as_of: null, key_source: 'passphrase', data_dir: '/d', accounts: 3 });
+    unlock.mockResolvedValue({ demo: true, demo_seed: '2026', data_as_of: null, key_source: 'passphrase', data_dir: '/d', accounts: 3, outbox_waiting: 0 });
     await submit(target, 'a long passphrase', 'a long passphrase');
     expect(unlock).toHaveBeenCalledWith('a long passphrase', 'a long passphrase');
     expect(onunlocked).toHaveBeenCalledOnce();
@@ -87,7 +87,7 @@ describe('UnlockView', () => {
   });
 
   it('unlocks with the right passphrase', async () => {
-    unlock.mockResolvedValue({ demo: true, demo_seed: '2026', data_as_of: null, key_source: 'passphrase', data_dir: '/d', accounts: 3 });
+    unlock.mockResolvedValue({ demo: true, demo_seed: '2026', data_as_of: null, key_source: 'passphrase', data_dir: '/d', accounts: 3, outbox_waiting: 0 });
     const { target, onunlocked } = render();
     await submit(target, 'correct horse');
     expect(onunlocked).toHaveBeenCalledOnce();

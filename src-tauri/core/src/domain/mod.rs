@@ -2,6 +2,7 @@
 //! writes, shared by the demo generator, the store, sync and analytics. Depends on nothing else
 //! in the crate.
 
+pub mod capture;
 pub mod clock;
 pub mod dataset;
 pub mod health;

@@ -44,7 +44,7 @@ pub fn check_address(url: &str) -> Result<bool> {
 }
 
 /// A keychain writer for a refresh token the CRM rotates, and the newest one it wrote.
-fn rotation(
+pub(super) fn rotation(
     data_dir: &std::path::Path,
     name: &str,
     secret: &CrmSecret,

@@ -1,6 +1,7 @@
 //! The application service: opens the encrypted store, keeps the demo portfolio, rescores, and
 //! builds what the screens and the CLI show. The Tauri commands and the CLI both call this.
 
+mod capture;
 mod crm;
 mod kpis;
 mod scoring;
@@ -65,6 +66,8 @@ pub struct Rapport {
     clock: Clock,
     /// One scoring at a time: two would claim and score the same accounts twice.
     scoring: tokio::sync::Mutex<()>,
+    /// One outbox send at a time: two would send the same entries.
+    sending: tokio::sync::Mutex<()>,
 }
 
 /// How ARR was arrived at, when not from the CRM's own field.
@@ -148,6 +151,7 @@ impl Rapport {
             key_source: source,
             clock: opts.clock.clone(),
             scoring: Default::default(),
+            sending: Default::default(),
         })
     }
 
@@ -164,6 +168,7 @@ impl Rapport {
             key_source: source,
             clock,
             scoring: Default::default(),
+            sending: Default::default(),
         })
     }
 
@@ -249,6 +254,7 @@ impl Rapport {
             key_source: self.key_source.as_str().to_string(),
             data_dir: self.data_dir.display().to_string(),
             accounts: self.store.active_account_count().await?,
+            outbox_waiting: self.store.outbox_waiting().await?,
         })
     }
 

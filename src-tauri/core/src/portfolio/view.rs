@@ -23,6 +23,8 @@ pub struct AppStatus {
     pub data_dir: String,
     /// Accounts on the books (churned ones excluded).
     pub accounts: i64,
+    /// Captured entries not yet delivered to their CRM.
+    pub outbox_waiting: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, TS)]

@@ -1,6 +1,7 @@
 //! The encrypted local cache: SQLCipher through sqlx, migrations, and every query the app runs.
 //! No SQL lives outside this module.
 
+mod capture;
 mod current;
 mod health;
 mod inputs;
@@ -24,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::secrets::DbKey;
 
 pub use crate::domain::views::RetentionInputs;
+pub use capture::{AccountTarget, NewCapture, OutboxUpdate};
 pub use current::{TableRecord, TREND_DAYS};
 pub use health::SnapshotRow;
 pub use read::AccountRecord;

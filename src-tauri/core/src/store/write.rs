@@ -10,6 +10,8 @@ use crate::error::Result;
 
 /// Tables holding synced or generated client data, children first.
 pub(super) const DATA_TABLES: &[&str] = &[
+    "outbox",
+    "capture_draft",
     "health_current",
     "health_snapshot",
     "alert",

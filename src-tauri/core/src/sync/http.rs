@@ -106,6 +106,49 @@ pub fn bad_response(crm_name: &str, detail: &str) -> Error {
     )
 }
 
+/// Why a single write got no answer.
+#[derive(Debug)]
+pub enum SendError {
+    /// It never left (no connection, no budget, no token): certainly not applied.
+    Unsent(Error),
+    /// It was sent and the answer was lost (timeout, dropped connection): it may have been applied.
+    Lost(Error),
+}
+
+/// A write's answer: status, JSON body (`null` when empty or unreadable) and any `Retry-After`.
+pub struct Answer {
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub retry_after: Option<Duration>,
+}
+
+/// Sends a built request once and reads its answer, telling a request that never left from
+/// one whose answer was lost.
+pub async fn send_once(
+    crm_name: &str,
+    req: reqwest::RequestBuilder,
+) -> std::result::Result<Answer, SendError> {
+    let resp = match req.send().await {
+        Ok(r) => r,
+        Err(e) if e.is_connect() || e.is_builder() => {
+            return Err(SendError::Unsent(unreachable(crm_name, e)))
+        }
+        Err(e) => return Err(SendError::Lost(unreachable(crm_name, e))),
+    };
+    let status = resp.status().as_u16();
+    let wait = retry_after(resp.headers());
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|e| SendError::Lost(unreachable(crm_name, e)))?;
+    let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    Ok(Answer {
+        status,
+        body,
+        retry_after: wait,
+    })
+}
+
 /// An OAuth client's credentials and the refresh token to use next. CRMs that rotate refresh
 /// tokens answer each refresh with a new one and retire the old: it is kept here and handed to
 /// `on_rotate` (which keeps it in the keychain) before anything else happens.

@@ -7,6 +7,7 @@ pub mod engine;
 pub mod http;
 pub mod hubspot;
 pub mod oauth;
+pub mod outbox;
 pub mod salesforce;
 
 pub use crate::domain::sync::{AuthKind, Connection, NewConnection, Settings, SyncPhase};

@@ -197,6 +197,7 @@ export function status(w: MockWorld): AppStatus {
     key_source: 'keychain',
     data_dir: '/home/demo/.local/share/rapport',
     accounts: w.accounts.length,
+    outbox_waiting: 0,
   };
 }
 

@@ -17,7 +17,8 @@ use super::wire::{AccountDetails, AssocPage, ObjectPage, OwnerPage, PropertyPage
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
 use crate::sync::http::{
-    crm, http_client, pacer, retry_after, with_retries, Attempt, Counters, OAuthGrant, RotateFn,
+    crm, http_client, pacer, retry_after, send_once, with_retries, Answer, Attempt, Counters,
+    OAuthGrant, RotateFn, SendError,
 };
 
 /// Refresh an OAuth access token this long before HubSpot says it expires.
@@ -289,6 +290,69 @@ impl Client {
                 None => return Ok(out),
             }
         }
+    }
+
+    /// One write sent once, after waiting for budget (the outbox decides about retries). A
+    /// 401 for an expired OAuth token is answered before anything is stored, so the write is
+    /// sent again once with a fresh token.
+    pub async fn write_once(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> std::result::Result<Answer, SendError> {
+        let url = format!("{}{path}", self.base);
+        let mut refreshed = false;
+        loop {
+            let limiter = self
+                .limiter
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .0
+                .clone();
+            limiter.until_ready().await;
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let token = self
+                .access_token(refreshed)
+                .await
+                .map_err(SendError::Unsent)?;
+            let a = send_once(
+                "HubSpot",
+                self.http
+                    .request(method.clone(), &url)
+                    .bearer_auth(&token)
+                    .json(body),
+            )
+            .await?;
+            let expired = a.status == 401
+                && a.body.get("category").and_then(|c| c.as_str())
+                    == Some("EXPIRED_AUTHENTICATION");
+            if expired && !refreshed && matches!(self.auth, Auth::OAuth { .. }) {
+                refreshed = true;
+                continue;
+            }
+            if a.status == 429 {
+                self.counters.rate_limited.fetch_add(1, Ordering::Relaxed);
+            }
+            return Ok(a);
+        }
+    }
+
+    /// The id of the note whose body holds `token` as a word, if HubSpot's search shows one.
+    pub async fn find_note(&self, token: &str) -> Result<Option<String>> {
+        let url = format!("{}/crm/v3/objects/notes/search", self.base);
+        let body = serde_json::json!({
+            "filterGroups": [{"filters": [{"propertyName": "hs_note_body", "operator": "CONTAINS_TOKEN", "value": token}]}],
+            "properties": ["hs_note_body"],
+            "limit": 10,
+        });
+        let page: ObjectPage = self.call(|http, _| http.post(&url).json(&body)).await?;
+        // The search matches words; the body is checked for the whole marker too.
+        Ok(page
+            .results
+            .into_iter()
+            .find(|o| o.prop("hs_note_body").is_some_and(|b| b.contains(token)))
+            .map(|o| o.id))
     }
 
     /// Checks the credentials and the companies scope with the smallest possible read.

@@ -12,7 +12,8 @@ use tokio::sync::Mutex;
 use crate::error::{Error, ErrorCode, Result};
 use crate::secrets::CrmSecret;
 use crate::sync::http::{
-    crm, http_client, pacer, retry_after, with_retries, Attempt, Counters, OAuthGrant, RotateFn,
+    crm, http_client, pacer, retry_after, send_once, with_retries, Answer, Attempt, Counters,
+    OAuthGrant, RotateFn, SendError,
 };
 
 /// The REST API version Rapport speaks.
@@ -187,6 +188,55 @@ impl Client {
                 "a batch that does not match the REST API's shape ({e})"
             ))
         })
+    }
+
+    /// One write to `path` under the instance's REST API, sent once after waiting for budget
+    /// (the outbox decides about retries); a 401 is answered before anything is stored, so the
+    /// write is sent again once with a refreshed session.
+    pub async fn write_once(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> std::result::Result<Answer, SendError> {
+        let oauth = matches!(self.auth, Auth::OAuth { .. });
+        let mut refreshed = false;
+        loop {
+            self.limiter.until_ready().await;
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let (token, instance) = self.session(refreshed).await.map_err(SendError::Unsent)?;
+            let a = send_once(
+                "Salesforce",
+                self.http
+                    .request(method.clone(), format!("{instance}{API}{path}"))
+                    .bearer_auth(&token)
+                    .json(body),
+            )
+            .await?;
+            if a.status == 401 && oauth && !refreshed {
+                refreshed = true;
+                continue;
+            }
+            return Ok(a);
+        }
+    }
+
+    /// The Id of the `sobject` record whose `field` is `value`, if any (after a write whose
+    /// answer carried no id).
+    pub async fn find_by(&self, sobject: &str, field: &str, value: &str) -> Result<Option<String>> {
+        let quoted = value.replace('\\', "\\\\").replace('\'', "\\'");
+        let page = self
+            .query(
+                &format!("SELECT Id FROM {sobject} WHERE {field} = '{quoted}' LIMIT 2"),
+                false,
+            )
+            .await?;
+        Ok(page
+            .records
+            .first()
+            .and_then(|r| r.get("Id"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string))
     }
 
     pub async fn query(&self, soql: &str, all: bool) -> Result<QueryPage> {

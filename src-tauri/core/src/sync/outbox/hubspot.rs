@@ -1,0 +1,201 @@
+//! Writing captures to HubSpot. HubSpot has no idempotency header and `feedback_submissions` is
+//! read-only, so every capture becomes a note on the company (and its contacts), carrying a
+//! marker with the capture's key. A note whose answer was lost is looked up by that marker,
+//! once the search index has caught up, before it is ever sent again (DESIGN §5).
+
+use super::plan::Outcome;
+use crate::domain::capture::OutboxRecord;
+use crate::error::ErrorCode;
+use crate::sync::http::{crm, Answer, SendError};
+use crate::sync::hubspot::client::Client;
+
+/// HubSpot-defined association types (confirmed with `GET /crm/v4/associations/notes/{to}/labels`).
+const NOTE_TO_COMPANY: u32 = 190;
+const NOTE_TO_CONTACT: u32 = 202;
+
+/// The word put in each note so it can be found again: the key is letters and digits only,
+/// so HubSpot's search indexes it as one token.
+pub fn marker(key: &str) -> String {
+    format!("rapportref{key}")
+}
+
+/// CRM text is data: HubSpot renders a note body as HTML, so every character that could start
+/// markup is escaped, and line breaks become `<br>`.
+pub fn note_html(text: &str, key: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push_str(&format!(
+        "<br><br><span style=\"color:#999\">Logged in Rapport · {}</span>",
+        marker(key)
+    ));
+    out
+}
+
+/// The create request's body.
+pub fn note_body(e: &OutboxRecord) -> serde_json::Value {
+    let assoc = |id: &str, type_id: u32| {
+        serde_json::json!({
+            "to": {"id": id},
+            "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}],
+        })
+    };
+    let mut associations = vec![assoc(&e.payload.account_crm_id, NOTE_TO_COMPANY)];
+    associations.extend(
+        e.payload
+            .contact_crm_ids
+            .iter()
+            .map(|c| assoc(c, NOTE_TO_CONTACT)),
+    );
+    serde_json::json!({
+        "properties": {
+            "hs_timestamp": e.payload.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "hs_note_body": note_html(&e.payload.body, &e.key),
+        },
+        "associations": associations,
+    })
+}
+
+fn message(a: &Answer) -> String {
+    let m = a.body.get("message").and_then(|m| m.as_str()).unwrap_or("");
+    if m.is_empty() {
+        format!("error {}", a.status)
+    } else {
+        m.to_string()
+    }
+}
+
+/// What HubSpot's answer to a note create means. The create is not idempotent: anything that
+/// may have stored it (a lost answer, a server error) is ambiguous.
+pub fn outcome(answer: std::result::Result<Answer, SendError>) -> Outcome {
+    let a = match answer {
+        Ok(a) => a,
+        Err(SendError::Unsent(error)) => return Outcome::Retry { error, after: None },
+        Err(SendError::Lost(error)) => return Outcome::Ambiguous { error },
+    };
+    let category = a
+        .body
+        .get("category")
+        .and_then(|c| c.as_str())
+        .unwrap_or("")
+        .to_string();
+    match a.status {
+        200 | 201 => match a.body.get("id").and_then(|i| i.as_str()) {
+            Some(id) => Outcome::Delivered { crm_id: id.to_string() },
+            None => Outcome::Ambiguous {
+                error: crm(ErrorCode::CrmBadResponse, "HubSpot accepted the note but sent no id back; Rapport looks it up before sending it again."),
+            },
+        },
+        429 => Outcome::Retry {
+            error: crm(ErrorCode::CrmRateLimited, "HubSpot answered \u{201c}too many requests\u{201d}; the note waits for the next window."),
+            after: a.retry_after.or(Some(std::time::Duration::from_secs(10))),
+        },
+        401 => Outcome::NotReady {
+            error: crm(ErrorCode::CrmAuth, "HubSpot rejected the token. Connect the account again; the note stays queued."),
+        },
+        403 => Outcome::NotReady {
+            error: crm(
+                ErrorCode::CrmSetup,
+                format!("HubSpot refused to create notes ({}): the private app or sign-in needs the crm.objects.contacts.write scope. Add it and connect again; the note stays queued.", message(&a)),
+            ),
+        },
+        400 | 404 | 409 | 422 => Outcome::Rejected {
+            error: crm(
+                ErrorCode::CrmRejected,
+                format!("HubSpot refused the note: {}{}. Fix it and send it again.", message(&a), if category.is_empty() { String::new() } else { format!(" ({category})") }),
+            ),
+        },
+        s => Outcome::Ambiguous {
+            error: crm(ErrorCode::CrmUnreachable, format!("HubSpot had a server error ({s}) while creating the note; it may have been stored, so Rapport looks it up before sending it again.")),
+        },
+    }
+}
+
+/// Sends the note (once).
+pub async fn deliver(client: &Client, e: &OutboxRecord) -> Outcome {
+    outcome(
+        client
+            .write_once(
+                reqwest::Method::POST,
+                "/crm/v3/objects/notes",
+                &note_body(e),
+            )
+            .await,
+    )
+}
+
+/// Looks for a note an earlier attempt may have created: `Some` outcome when found (or the
+/// lookup failed), `None` when HubSpot holds no such note and it can be sent.
+pub async fn look_up(client: &Client, e: &OutboxRecord) -> Option<Outcome> {
+    match client.find_note(&marker(&e.key)).await {
+        Ok(Some(id)) => Some(Outcome::Delivered { crm_id: id }),
+        Ok(None) => None,
+        Err(error) => Some(Outcome::Retry { error, after: None }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_text_cannot_become_markup() {
+        let html = note_html("<script>alert('x')</script> & \"quotes\"\nline two", "k1");
+        assert!(html.starts_with("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;<br>line two"), "{html}");
+        assert!(!html.contains("<script"));
+        assert!(html.ends_with("rapportrefk1</span>"));
+    }
+
+    fn answer(status: u16, body: serde_json::Value) -> std::result::Result<Answer, SendError> {
+        Ok(Answer {
+            status,
+            body,
+            retry_after: None,
+        })
+    }
+
+    #[test]
+    fn answers_are_read_as_hubspot_means_them() {
+        assert!(
+            matches!(outcome(answer(201, serde_json::json!({"id": "5"}))), Outcome::Delivered { crm_id } if crm_id == "5")
+        );
+        assert!(matches!(
+            outcome(answer(429, serde_json::json!({"errorType": "RATE_LIMIT"}))),
+            Outcome::Retry { after: Some(_), .. }
+        ));
+        assert!(
+            matches!(outcome(answer(400, serde_json::json!({"message": "Property values were not valid", "category": "VALIDATION_ERROR"}))), Outcome::Rejected { error } if error.to_string().contains("Property values were not valid (VALIDATION_ERROR)"))
+        );
+        assert!(matches!(
+            outcome(answer(
+                403,
+                serde_json::json!({"category": "MISSING_SCOPES"})
+            )),
+            Outcome::NotReady { .. }
+        ));
+        // A server error may come after the note was stored.
+        assert!(matches!(
+            outcome(answer(502, serde_json::Value::Null)),
+            Outcome::Ambiguous { .. }
+        ));
+        let lost = crm(ErrorCode::CrmUnreachable, "timed out");
+        assert!(matches!(
+            outcome(Err(SendError::Lost(lost.clone()))),
+            Outcome::Ambiguous { .. }
+        ));
+        assert!(matches!(
+            outcome(Err(SendError::Unsent(lost))),
+            Outcome::Retry { .. }
+        ));
+    }
+}

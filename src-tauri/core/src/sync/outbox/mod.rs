@@ -1,0 +1,159 @@
+//! The outbox sender: carries captured entries to their CRM, in the order they were captured,
+//! exactly once whatever the network does. The decisions are pure (`plan`); each CRM's wire
+//! format and answers are in its own module; this loop is the I/O between them and the store.
+
+pub mod hubspot;
+pub mod plan;
+pub mod salesforce;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use crate::domain::capture::{OutboxState, WriteKind};
+use crate::domain::Clock;
+use crate::error::{Error, ErrorCode, Result};
+use crate::store::Store;
+use plan::Outcome;
+
+/// The CRM client an outbox flush writes through.
+pub enum Writer {
+    HubSpot(Arc<crate::sync::hubspot::client::Client>),
+    Salesforce(Arc<crate::sync::salesforce::client::Client>),
+}
+
+impl Writer {
+    fn counters(&self) -> &crate::sync::http::Counters {
+        match self {
+            Writer::HubSpot(c) => &c.counters,
+            Writer::Salesforce(c) => &c.counters,
+        }
+    }
+}
+
+/// What one flush of a connection did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct FlushReport {
+    pub connection: String,
+    pub delivered: u32,
+    /// Found in the CRM by their marker after an attempt whose answer was lost.
+    pub confirmed: u32,
+    /// Still on their way after this flush (pending or unconfirmed).
+    pub waiting: u32,
+    /// Refused for good by the CRM, until fixed and retried.
+    pub failed: u32,
+    pub requests: u64,
+    pub rate_limited: u64,
+    /// Why entries remain, one sentence per distinct reason.
+    pub reasons: Vec<String>,
+}
+
+/// The flush stops at the first sign that the CRM cannot take more now: the others would only
+/// fail the same way and spend attempts.
+fn stops_the_flush(o: &Outcome) -> bool {
+    let code = match o {
+        Outcome::Retry { error, .. } | Outcome::Ambiguous { error } => error.code(),
+        _ => return false,
+    };
+    matches!(code, ErrorCode::CrmUnreachable | ErrorCode::CrmRateLimited)
+}
+
+/// Sends every due entry of `connection_id` through `writer`.
+pub async fn flush(
+    store: &Store,
+    connection: (&str, i64),
+    writer: &Writer,
+    clock: &Clock,
+    cancel: &CancellationToken,
+) -> Result<FlushReport> {
+    let (name, connection_id) = connection;
+    let mut report = FlushReport {
+        connection: name.to_string(),
+        ..FlushReport::default()
+    };
+    // Salesforce: whether the org has the objects and fields, asked once per kind and flush.
+    let mut setup: HashMap<WriteKind, Option<Error>> = HashMap::new();
+    let mut stopped = false;
+    for e in store.outbox_open(connection_id).await? {
+        let now = clock.now();
+        if stopped || cancel.is_cancelled() || e.next_attempt_at > now {
+            continue;
+        }
+        let outcome = match writer {
+            Writer::HubSpot(c) => {
+                // An entry that may already be in HubSpot is looked up, once the search shows
+                // recent writes, before it is ever sent again.
+                let looked = if e.state == OutboxState::Pending {
+                    None
+                } else if plan::lookup_due(&e, now) {
+                    hubspot::look_up(c, &e).await
+                } else {
+                    continue;
+                };
+                match looked {
+                    Some(o) => {
+                        if matches!(o, Outcome::Delivered { .. }) {
+                            report.confirmed += 1;
+                        }
+                        o
+                    }
+                    None => {
+                        store.outbox_sending(e.id, now).await?;
+                        hubspot::deliver(c, &e).await
+                    }
+                }
+            }
+            Writer::Salesforce(c) => {
+                if let std::collections::hash_map::Entry::Vacant(v) = setup.entry(e.kind) {
+                    let missing = match salesforce::describe(c, e.kind).await {
+                        Ok(d) => {
+                            let m = salesforce::missing_fields(e.kind, d.as_ref());
+                            (!m.is_empty()).then(|| salesforce::setup_error(e.kind, &m))
+                        }
+                        Err(err) => {
+                            report.reasons.push(err.to_string());
+                            stopped = true;
+                            continue;
+                        }
+                    };
+                    v.insert(missing);
+                }
+                match setup.get(&e.kind).cloned().flatten() {
+                    Some(error) => Outcome::NotReady { error },
+                    None => {
+                        store.outbox_sending(e.id, now).await?;
+                        salesforce::deliver(c, &e).await
+                    }
+                }
+            }
+        };
+        let update = plan::after(&e, &outcome, clock.now(), rand::random::<f64>());
+        store.outbox_update(e.id, &update, clock.now()).await?;
+        match &outcome {
+            Outcome::Delivered { .. } => report.delivered += 1,
+            Outcome::Retry { error, .. }
+            | Outcome::Ambiguous { error }
+            | Outcome::Rejected { error }
+            | Outcome::NotReady { error } => {
+                let why = error.to_string();
+                if !report.reasons.contains(&why) {
+                    report.reasons.push(why);
+                }
+            }
+        }
+        stopped |= stops_the_flush(&outcome);
+    }
+    report.waiting = store.outbox_open(connection_id).await?.len() as u32;
+    report.failed = store.outbox_failed(connection_id).await? as u32;
+    let counters = writer.counters();
+    report.requests = counters.requests.load(std::sync::atomic::Ordering::Relaxed);
+    report.rate_limited = counters
+        .rate_limited
+        .load(std::sync::atomic::Ordering::Relaxed);
+    // Delivered entries' "Delivered" count excludes those found by lookup.
+    report.delivered = report.delivered.saturating_sub(report.confirmed);
+    Ok(report)
+}

@@ -1,0 +1,247 @@
+//! Writing captures to Salesforce by upsert on an external id, exactly-once by construction:
+//! the same key always lands on the same record (DESIGN §5). Feedback goes to the custom object
+//! `Customer_Feedback__c`, notes and sentiment to `Task`; both carry `Rapport_Key__c`. When the
+//! org lacks them the entries stay queued: a plain create could duplicate.
+
+use std::collections::HashSet;
+
+use super::plan::Outcome;
+use crate::domain::capture::{OutboxRecord, WriteKind};
+use crate::error::{Error, ErrorCode};
+use crate::sync::http::{crm, Answer, SendError};
+use crate::sync::salesforce::client::Client;
+
+pub const FEEDBACK_OBJECT: &str = "Customer_Feedback__c";
+pub const KEY_FIELD: &str = "Rapport_Key__c";
+/// The custom object's fields Rapport writes, with the type an admin creates them as.
+pub const FEEDBACK_FIELDS: &[(&str, &str)] = &[
+    (KEY_FIELD, "Text(40), External ID, Unique"),
+    ("Account__c", "Lookup(Account)"),
+    ("Contact__c", "Lookup(Contact)"),
+    ("Kind__c", "Text(10)"),
+    ("Score__c", "Number(2, 0)"),
+    ("Channel__c", "Text(20)"),
+    ("Given_At__c", "Date/Time"),
+    ("Verbatim__c", "Long Text Area(32768)"),
+    ("Tags__c", "Text(255)"),
+    ("Said_By__c", "Text(255)"),
+];
+
+/// What the org is missing for `kind`, from the fields `describe` lists (`None`: no such object).
+pub fn missing_fields(kind: WriteKind, described: Option<&HashSet<String>>) -> Vec<String> {
+    let Some(fields) = described else {
+        return match kind {
+            WriteKind::Feedback => vec![format!("the custom object {FEEDBACK_OBJECT}")],
+            _ => vec!["the Task object".into()],
+        };
+    };
+    let wanted: Vec<&str> = match kind {
+        WriteKind::Feedback => FEEDBACK_FIELDS.iter().map(|f| f.0).collect(),
+        _ => vec![KEY_FIELD],
+    };
+    wanted
+        .into_iter()
+        .filter(|f| !fields.contains(*f))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The sentence an admin reads: exactly what to create.
+pub fn setup_error(kind: WriteKind, missing: &[String]) -> Error {
+    let what = if kind == WriteKind::Feedback {
+        let fields: Vec<String> = FEEDBACK_FIELDS
+            .iter()
+            .map(|(n, t)| format!("{n} ({t})"))
+            .collect();
+        format!(
+            "the custom object {FEEDBACK_OBJECT} with the fields {}",
+            fields.join(", ")
+        )
+    } else {
+        format!("the Task field {KEY_FIELD} (Text(40), External ID, Unique)")
+    };
+    crm(
+        ErrorCode::CrmSetup,
+        format!("Salesforce is missing {} that Rapport writes to. An admin must create {what}. The entry stays queued and is sent once they exist.", missing.join(", ")),
+    )
+}
+
+/// The sObject and body of the upsert.
+pub fn upsert_body(e: &OutboxRecord) -> (&'static str, serde_json::Value) {
+    let p = &e.payload;
+    match (e.kind, &p.feedback) {
+        (WriteKind::Feedback, Some(f)) => {
+            let mut body = serde_json::json!({
+                "Account__c": p.account_crm_id,
+                "Kind__c": f.kind.as_str().to_uppercase(),
+                "Score__c": f.score,
+                "Channel__c": f.channel.as_str(),
+                "Given_At__c": p.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                "Verbatim__c": f.verbatim,
+                "Tags__c": f.tags.join(";"),
+                "Said_By__c": p.new_contact.as_ref().map(|(n, m)| format!("{n} <{m}>")).unwrap_or_default(),
+            });
+            if let Some(c) = p.contact_crm_ids.first() {
+                body["Contact__c"] = serde_json::json!(c);
+            }
+            (FEEDBACK_OBJECT, body)
+        }
+        _ => {
+            let mut body = serde_json::json!({
+                "WhatId": p.account_crm_id,
+                "Subject": p.subject.chars().take(255).collect::<String>(),
+                "Description": p.body,
+                "ActivityDate": p.at.date_naive().to_string(),
+                "Status": "Completed",
+                "Priority": "Normal",
+            });
+            if let Some(c) = p.contact_crm_ids.first() {
+                body["WhoId"] = serde_json::json!(c);
+            }
+            ("Task", body)
+        }
+    }
+}
+
+fn first_error(a: &Answer) -> (String, String) {
+    let e = a.body.as_array().and_then(|v| v.first()).or(Some(&a.body));
+    let get = |k: &str| {
+        e.and_then(|e| e.get(k))
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    (get("errorCode"), get("message"))
+}
+
+/// What Salesforce's answer to an upsert means. An upsert on the key is idempotent, so a lost
+/// answer is simply sent again.
+pub fn outcome(answer: std::result::Result<Answer, SendError>) -> Outcome {
+    let a = match answer {
+        Ok(a) => a,
+        Err(SendError::Unsent(error) | SendError::Lost(error)) => {
+            return Outcome::Retry { error, after: None }
+        }
+    };
+    let (code, msg) = first_error(&a);
+    match a.status {
+        200 | 201 => match a.body.get("id").and_then(|i| i.as_str()) {
+            Some(id) => Outcome::Delivered { crm_id: id.to_string() },
+            None => Outcome::Retry {
+                error: crm(ErrorCode::CrmBadResponse, "Salesforce accepted the record but sent no id back; it is upserted again to read it."),
+                after: None,
+            },
+        },
+        // Racing upserts on one key: the retry updates (DESIGN §5).
+        400 if code == "DUPLICATE_VALUE" => Outcome::Retry { error: crm(ErrorCode::CrmRejected, msg), after: Some(std::time::Duration::from_secs(1)) },
+        404 if msg.contains("external ID field") || code == "NOT_FOUND" => Outcome::NotReady {
+            error: crm(ErrorCode::CrmSetup, format!("Salesforce: {msg}. An admin must create the field {KEY_FIELD} (Text(40), External ID, Unique); the entry stays queued.")),
+        },
+        300 => Outcome::Rejected {
+            error: crm(ErrorCode::CrmRejected, format!("Several Salesforce records carry this entry's key ({KEY_FIELD} must be unique). Remove the extra records, then send it again.")),
+        },
+        401 => Outcome::NotReady { error: crm(ErrorCode::CrmAuth, "Salesforce rejected the session. Connect again; the entry stays queued.") },
+        403 if code == "REQUEST_LIMIT_EXCEEDED" => Outcome::NotReady { error: crm(ErrorCode::CrmRateLimited, "The Salesforce org has used its daily API allowance; the entry is sent once it renews.") },
+        403 => Outcome::NotReady { error: crm(ErrorCode::CrmSetup, format!("Salesforce refused the write ({msg}). The user needs create and edit rights on the object.")) },
+        429 | 500..=599 => Outcome::Retry { error: crm(ErrorCode::CrmUnreachable, format!("Salesforce had a server error ({}); the entry is sent again.", a.status)), after: a.retry_after },
+        s => Outcome::Rejected {
+            error: crm(ErrorCode::CrmRejected, format!("Salesforce refused the record ({s}{}): {msg}. Fix it and send it again.", if code.is_empty() { String::new() } else { format!(", {code}") })),
+        },
+    }
+}
+
+/// Upserts the entry on its key (once).
+pub async fn deliver(client: &Client, e: &OutboxRecord) -> Outcome {
+    let (object, body) = upsert_body(e);
+    let path = format!("/sobjects/{object}/{KEY_FIELD}/{}", e.key);
+    outcome(
+        client
+            .write_once(reqwest::Method::PATCH, &path, &body)
+            .await,
+    )
+}
+
+/// The fields `describe` lists for the objects the entries write to (`None`: no such object),
+/// or the error that kept Salesforce from answering.
+pub async fn describe(client: &Client, kind: WriteKind) -> Result<Option<HashSet<String>>, Error> {
+    let object = if kind == WriteKind::Feedback {
+        FEEDBACK_OBJECT
+    } else {
+        "Task"
+    };
+    match client.describe(object).await {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.code() == ErrorCode::CrmBadResponse => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_admin_is_told_exactly_what_to_create() {
+        let have: HashSet<String> = ["Id", "Subject"].into_iter().map(String::from).collect();
+        assert_eq!(missing_fields(WriteKind::Note, Some(&have)), [KEY_FIELD]);
+        assert_eq!(
+            missing_fields(WriteKind::Feedback, None),
+            ["the custom object Customer_Feedback__c"]
+        );
+        let all: HashSet<String> = FEEDBACK_FIELDS.iter().map(|f| f.0.to_string()).collect();
+        assert!(missing_fields(WriteKind::Feedback, Some(&all)).is_empty());
+        let msg = setup_error(WriteKind::Note, &[KEY_FIELD.into()]).to_string();
+        assert!(
+            msg.contains("Task field Rapport_Key__c (Text(40), External ID, Unique)"),
+            "{msg}"
+        );
+    }
+
+    fn answer(status: u16, body: serde_json::Value) -> std::result::Result<Answer, SendError> {
+        Ok(Answer {
+            status,
+            body,
+            retry_after: None,
+        })
+    }
+
+    #[test]
+    fn answers_are_read_as_salesforce_means_them() {
+        assert!(
+            matches!(outcome(answer(201, serde_json::json!({"id": "00T1", "success": true, "created": true}))), Outcome::Delivered { crm_id } if crm_id == "00T1")
+        );
+        assert!(matches!(
+            outcome(answer(
+                200,
+                serde_json::json!({"id": "00T1", "created": false})
+            )),
+            Outcome::Delivered { .. }
+        ));
+        let missing = serde_json::json!([{"errorCode": "NOT_FOUND", "message": "Provided external ID field does not exist or is not accessible: Rapport_Key__c"}]);
+        assert!(matches!(
+            outcome(answer(404, missing)),
+            Outcome::NotReady { .. }
+        ));
+        let bad = serde_json::json!([{"errorCode": "INVALID_CROSS_REFERENCE_KEY", "message": "invalid cross reference id", "fields": ["WhatId"]}]);
+        assert!(
+            matches!(outcome(answer(400, bad)), Outcome::Rejected { error } if error.to_string().contains("INVALID_CROSS_REFERENCE_KEY"))
+        );
+        assert!(matches!(
+            outcome(answer(
+                400,
+                serde_json::json!([{"errorCode": "DUPLICATE_VALUE", "message": "dup"}])
+            )),
+            Outcome::Retry { .. }
+        ));
+        // Idempotent: a lost answer is sent again, never left unconfirmed.
+        let lost = crm(ErrorCode::CrmUnreachable, "timed out");
+        assert!(matches!(
+            outcome(Err(SendError::Lost(lost))),
+            Outcome::Retry { .. }
+        ));
+        assert!(matches!(
+            outcome(answer(503, serde_json::Value::Null)),
+            Outcome::Retry { .. }
+        ));
+    }
+}
