@@ -45,6 +45,9 @@ struct Args {
     /// A stock org: none of the custom fields (ARR__c, Role__c...), stock opportunity types.
     #[arg(long)]
     no_custom_fields: bool,
+    /// The org lacks Customer_Feedback__c and Task.Rapport_Key__c (what Rapport writes to).
+    #[arg(long)]
+    no_rapport_fields: bool,
     /// The org's default currency.
     #[arg(long, default_value = "USD")]
     currency: String,
@@ -74,6 +77,7 @@ async fn main() {
         batch_size: args.batch_size,
         custom_fields: !args.no_custom_fields,
         currency: args.currency,
+        rapport_fields: !args.no_rapport_fields,
     };
     let sf = FakeSalesforce::start_on(cfg, args.port).await;
     sf.seed(args.accounts, args.seed);

@@ -19,6 +19,7 @@ mod seed;
 mod soql;
 #[cfg(test)]
 mod tests;
+mod writes;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
@@ -48,6 +49,10 @@ pub struct Config {
     pub custom_fields: bool,
     /// The org's default currency (`Organization.DefaultCurrencyIsoCode`).
     pub currency: String,
+    /// An admin created what Rapport writes to: the custom object `Customer_Feedback__c` and the
+    /// external-id field `Rapport_Key__c` on it and on Task. Without them upserts on the key
+    /// fail as Salesforce fails them.
+    pub rapport_fields: bool,
 }
 
 impl Default for Config {
@@ -59,6 +64,7 @@ impl Default for Config {
             batch_size: 2000,
             custom_fields: true,
             currency: "USD".into(),
+            rapport_fields: true,
         }
     }
 }
@@ -89,6 +95,11 @@ pub enum Fault {
     Malformed { count: u32 },
     /// Every OAuth access token issued so far becomes invalid at once (applied at injection).
     ExpireSessions,
+    /// The next `count` writes (reads pass by) are carried out and then the connection is
+    /// closed before any answer.
+    CommitThenDrop { count: u32 },
+    /// The next `count` writes answer `status` as [`Fault::ServerErrors`] does.
+    WriteErrors { count: u32, status: u16 },
 }
 
 /// What the fake saw. Every request (OAuth ones too) counts in `requests` and `by_route`.
@@ -377,6 +388,11 @@ pub(crate) struct State {
     pub refresh_tokens_issued: u64,
     /// Authorization codes the sign-in page issued and the token endpoint has not redeemed.
     pub codes: crate::oauth_code::Codes,
+    /// `Customer_Feedback__c` records by id (only with `rapport_fields`).
+    pub feedback: BTreeMap<String, Rec>,
+    pub next_feedback: u64,
+    /// The request being answered is to be cut off after it is carried out.
+    pub drop_answer: bool,
 }
 
 /// Open cursors kept at most; older ones answer INVALID_QUERY_LOCATOR.
@@ -398,8 +414,14 @@ impl State {
             refresh_token: cfg.oauth.as_ref().map(|o| o.refresh_token.clone()),
             refresh_tokens_issued: 0,
             codes: Default::default(),
+            feedback: BTreeMap::new(),
+            next_feedback: 1,
+            drop_answer: false,
             cfg,
         };
+        if st.cfg.rapport_fields {
+            st.extra_fields[SObj::Task.idx()].insert(writes::KEY_FIELD.into(), Str);
+        }
         seed::users(&mut st);
         st
     }
@@ -458,7 +480,10 @@ impl State {
     pub fn take_fault(&mut self) -> Option<Fault> {
         while let Some(front) = self.faults.front_mut() {
             let count = match front {
-                Fault::ServerErrors { count, .. } | Fault::Malformed { count } => count,
+                Fault::ServerErrors { count, .. }
+                | Fault::Malformed { count }
+                | Fault::CommitThenDrop { count }
+                | Fault::WriteErrors { count, .. } => count,
                 Fault::ExpireSessions => {
                     self.faults.pop_front();
                     continue;
@@ -619,6 +644,31 @@ impl FakeSalesforce {
             .values()
             .filter(|r| !r.deleted)
             .map(|r| r.id.clone())
+            .collect()
+    }
+
+    /// An admin creates (or removes) what Rapport writes to.
+    pub fn set_rapport_fields(&self, on: bool) {
+        let mut st = self.shared.lock();
+        st.cfg.rapport_fields = on;
+        let task = &mut st.extra_fields[SObj::Task.idx()];
+        if on {
+            task.insert(writes::KEY_FIELD.into(), Str);
+        } else {
+            task.remove(writes::KEY_FIELD);
+        }
+    }
+
+    /// `Customer_Feedback__c` records, each as its fields.
+    pub fn feedback_records(&self) -> Vec<Map<String, Value>> {
+        let st = self.shared.lock();
+        st.feedback
+            .values()
+            .map(|r| {
+                let mut m: Map<String, Value> = r.fields.clone().into_iter().collect();
+                m.insert("Id".into(), Value::String(r.id.clone()));
+                m
+            })
             .collect()
     }
 

@@ -33,6 +33,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/services/data/{ver}/sobjects/{name}/describe",
             get(describe),
         )
+        .route(
+            "/services/data/{ver}/sobjects/{name}/{field}/{key}",
+            axum::routing::patch(super::writes::upsert),
+        )
         .route("/services/oauth2/authorize", get(super::oauth::authorize))
         .route("/services/oauth2/token", post(super::oauth::token))
         .fallback(not_found)
@@ -126,12 +130,12 @@ fn fault_response(f: Fault) -> Option<Response> {
             )
                 .into_response(),
         ),
-        Fault::ExpireSessions => None,
+        Fault::ExpireSessions | Fault::CommitThenDrop { .. } | Fault::WriteErrors { .. } => None,
     }
 }
 
 /// Authentication, then the API limit, then faults. `None` = let the handler answer.
-fn decide(st: &mut St, token: Option<&str>) -> Option<Response> {
+fn decide(st: &mut St, token: Option<&str>, is_write: bool) -> Option<Response> {
     let valid = token.is_some_and(|t| {
         st.cfg.session_tokens.iter().any(|s| s == t) || st.access.get(t) == Some(&true)
     });
@@ -152,7 +156,25 @@ fn decide(st: &mut St, token: Option<&str>) -> Option<Response> {
             "TotalRequests Limit exceeded.",
         ));
     }
-    st.take_fault().and_then(fault_response)
+    // Write faults wait for a write; reads pass them by.
+    if !is_write
+        && matches!(
+            st.faults.front(),
+            Some(Fault::CommitThenDrop { .. } | Fault::WriteErrors { .. })
+        )
+    {
+        return None;
+    }
+    match st.take_fault() {
+        Some(Fault::WriteErrors { status, count }) => {
+            fault_response(Fault::ServerErrors { status, count })
+        }
+        Some(Fault::CommitThenDrop { .. }) => {
+            st.drop_answer = true;
+            None
+        }
+        f => f.and_then(fault_response),
+    }
 }
 
 async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Response {
@@ -163,7 +185,8 @@ async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         st.stats.requests += 1;
         *st.stats.by_route.entry(key).or_default() += 1;
         if is_data {
-            decide(&mut st, bearer(req.headers()).as_deref())
+            let is_write = req.method() != Method::GET;
+            decide(&mut st, bearer(req.headers()).as_deref(), is_write)
         } else {
             None
         }
@@ -173,6 +196,12 @@ async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         None => next.run(req).await,
     };
     let mut st = sh.lock();
+    if std::mem::take(&mut st.drop_answer) {
+        drop(st);
+        // Unwinding out of the connection's task closes its socket with no answer
+        // (resume_unwind skips the panic hook: nothing is printed).
+        std::panic::resume_unwind(Box::new("commit-then-drop"));
+    }
     let status = resp.status();
     if status.is_success() {
         st.stats.ok += 1;
@@ -294,6 +323,9 @@ async fn limits(State(sh): Sh, Path(ver): Path<String>) -> Res {
 /// `GET /services/data/vNN.N/sobjects/{name}/describe`: the object's fields as this org has them.
 async fn describe(State(sh): Sh, Path((ver, name)): Path<(String, String)>) -> Res {
     check_version(&ver)?;
+    if name.eq_ignore_ascii_case(super::writes::FEEDBACK_OBJECT) {
+        return super::writes::describe_feedback(&sh.lock());
+    }
     let Some(o) = super::SObj::parse(&name) else {
         return Err(sf_error(
             StatusCode::NOT_FOUND,

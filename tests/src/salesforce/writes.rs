@@ -1,0 +1,232 @@
+//! The write side Rapport uses: upsert by external id (`PATCH /sobjects/{object}/{field}/{key}`)
+//! on Task and on the custom object `Customer_Feedback__c`, answered and refused as Salesforce
+//! does (201 created / 200 updated with `created: false`; a missing external-id field is 404
+//! NOT_FOUND; an unknown field 400 INVALID_FIELD; a bad lookup 400 INVALID_CROSS_REFERENCE_KEY).
+
+// Handlers answer `Result<Response, Response>`; boxing the error side would buy nothing here.
+#![allow(clippy::result_large_err)]
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+use super::{Rec, SObj, Shared, State as St};
+use crate::http_util::{json_resp, now_ms};
+
+pub(crate) const KEY_FIELD: &str = "Rapport_Key__c";
+pub(crate) const FEEDBACK_OBJECT: &str = "Customer_Feedback__c";
+/// The custom object's fields besides Id, with their describe types.
+const FEEDBACK_FIELDS: &[(&str, &str)] = &[
+    (KEY_FIELD, "string"),
+    ("Account__c", "reference"),
+    ("Contact__c", "reference"),
+    ("Kind__c", "string"),
+    ("Score__c", "double"),
+    ("Channel__c", "string"),
+    ("Given_At__c", "datetime"),
+    ("Verbatim__c", "textarea"),
+    ("Tags__c", "string"),
+    ("Said_By__c", "string"),
+];
+/// Task fields a write may set (stock ones plus the key).
+const TASK_WRITABLE: &[&str] = &[
+    "WhatId",
+    "WhoId",
+    "OwnerId",
+    "Subject",
+    "Description",
+    "ActivityDate",
+    "Status",
+    "Priority",
+];
+
+type Res = Result<Response, Response>;
+
+fn sf_error(status: StatusCode, code: &str, message: &str, fields: &[&str]) -> Response {
+    json_resp(
+        status,
+        json!([{"message": message, "errorCode": code, "fields": fields}]),
+    )
+}
+
+/// `describe` of the custom object, or 404 when the org does not have it.
+pub(crate) fn describe_feedback(st: &St) -> Res {
+    if !st.cfg.rapport_fields {
+        return Err(sf_error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The requested resource does not exist",
+            &[],
+        ));
+    }
+    let fields: Vec<Value> = std::iter::once(("Id", "id"))
+        .chain(FEEDBACK_FIELDS.iter().copied())
+        .map(|(n, t)| json!({"name": n, "label": n.trim_end_matches("__c").replace('_', " "), "type": t, "custom": n.ends_with("__c"), "nillable": n != "Id", "externalId": n == KEY_FIELD, "unique": n == KEY_FIELD}))
+        .collect();
+    Ok(json_resp(
+        StatusCode::OK,
+        json!({"name": FEEDBACK_OBJECT, "label": "Customer Feedback", "keyPrefix": "a0F", "custom": true, "fields": fields}),
+    ))
+}
+
+fn exists(st: &St, o: SObj, id: &str) -> bool {
+    st.store(o).get(id).is_some_and(|r| !r.deleted)
+}
+
+/// The body's fields, refused as Salesforce refuses them.
+fn check_body(st: &St, object: &str, body: &Map<String, Value>) -> Result<(), Response> {
+    for k in body.keys() {
+        if k == "Id" || k == KEY_FIELD {
+            return Err(sf_error(StatusCode::BAD_REQUEST, "INVALID_FIELD", &format!("Unable to create/update fields: {k}. Please check the security settings of this field and verify that it is read/write for your profile or permission set."), &[k]));
+        }
+        let known = if object == FEEDBACK_OBJECT {
+            FEEDBACK_FIELDS.iter().any(|f| f.0 == k)
+        } else {
+            TASK_WRITABLE.contains(&k.as_str())
+        };
+        if !known {
+            return Err(sf_error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                &format!("No such column '{k}' on sobject of type {object}"),
+                &[],
+            ));
+        }
+    }
+    let lookups: &[(&str, SObj)] = if object == FEEDBACK_OBJECT {
+        &[("Account__c", SObj::Account), ("Contact__c", SObj::Contact)]
+    } else {
+        &[("WhatId", SObj::Account), ("WhoId", SObj::Contact)]
+    };
+    for (field, o) in lookups {
+        if let Some(v) = body.get(*field).and_then(Value::as_str) {
+            if !exists(st, *o, v) {
+                return Err(sf_error(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_CROSS_REFERENCE_KEY",
+                    &format!("invalid cross reference id: {v}"),
+                    &[field],
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `PATCH /services/data/vXX.X/sobjects/{object}/{field}/{key}`.
+pub(crate) async fn upsert(
+    State(sh): State<std::sync::Arc<Shared>>,
+    Path((_ver, object, field, key)): Path<(String, String, String, String)>,
+    body: Bytes,
+) -> Res {
+    let mut st = sh.lock();
+    let feedback = object.eq_ignore_ascii_case(FEEDBACK_OBJECT);
+    if feedback && !st.cfg.rapport_fields {
+        return Err(sf_error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The requested resource does not exist",
+            &[],
+        ));
+    }
+    if !feedback && !object.eq_ignore_ascii_case("Task") {
+        return Err(sf_error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The requested resource does not exist",
+            &[],
+        ));
+    }
+    let key_known = field == KEY_FIELD && st.cfg.rapport_fields;
+    if !key_known {
+        return Err(sf_error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            &format!("Provided external ID field does not exist or is not accessible: {field}"),
+            &[],
+        ));
+    }
+    let fields: Map<String, Value> = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(m)) => m,
+        _ => {
+            return Err(sf_error(
+                StatusCode::BAD_REQUEST,
+                "JSON_PARSER_ERROR",
+                "The request body is not a JSON object.",
+                &[],
+            ))
+        }
+    };
+    let object = if feedback { FEEDBACK_OBJECT } else { "Task" };
+    check_body(&st, object, &fields)?;
+    let now = now_ms();
+    let key_value = Value::String(key.clone());
+    let found: Vec<String> = if feedback {
+        st.feedback
+            .values()
+            .filter(|r| r.fields.get(KEY_FIELD) == Some(&key_value))
+            .map(|r| r.id.clone())
+            .collect()
+    } else {
+        st.store(SObj::Task)
+            .values()
+            .filter(|r| !r.deleted && r.fields.get(KEY_FIELD) == Some(&key_value))
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    if found.len() > 1 {
+        return Err(json_resp(
+            StatusCode::MULTIPLE_CHOICES,
+            json!(found
+                .iter()
+                .map(|id| format!("/services/data/v59.0/sobjects/{object}/{id}"))
+                .collect::<Vec<_>>()),
+        ));
+    }
+    let created = found.is_empty();
+    let id = match found.into_iter().next() {
+        Some(id) => id,
+        None if feedback => {
+            let n = st.next_feedback;
+            st.next_feedback += 1;
+            super::id18(&format!("a0F{n:012}"))
+        }
+        None => st.new_id(SObj::Task),
+    };
+    let mut rec = if feedback {
+        st.feedback.remove(&id)
+    } else {
+        st.objects[SObj::Task.idx()].remove(&id)
+    }
+    .unwrap_or_else(|| Rec::new(id.clone(), now, now));
+    rec.fields.insert(KEY_FIELD.into(), key_value);
+    for (k, v) in fields {
+        rec.fields.insert(k, v);
+    }
+    if !feedback {
+        // Task's AccountId follows its WhatId when that is an account.
+        if let Some(w) = rec.fields.get("WhatId").cloned() {
+            rec.fields.insert("AccountId".into(), w);
+        }
+        rec.fields
+            .entry("TaskSubtype".to_string())
+            .or_insert(json!("Task"));
+    }
+    rec.modstamp_ms = now;
+    if feedback {
+        st.feedback.insert(id.clone(), rec);
+    } else {
+        st.insert(SObj::Task, rec);
+    }
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(json_resp(
+        status,
+        json!({"id": id, "success": true, "errors": [], "created": created}),
+    ))
+}
