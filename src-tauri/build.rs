@@ -18,6 +18,15 @@ fn main() {
             "sign_in_defaults",
             "sign_in_crm",
             "cancel_sign_in",
+            "capture_contacts",
+            "capture",
+            "save_draft",
+            "drafts",
+            "discard_draft",
+            "outbox",
+            "retry_outbox",
+            "open_in_crm",
+            "watch_outbox",
         ]),
     ))
     .expect("tauri build script failed");

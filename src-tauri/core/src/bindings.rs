@@ -5,8 +5,8 @@
 use ts_rs::TS;
 
 use crate::domain::capture::{
-    CaptureForm, Captured, Channel, Draft, FeedbackForm, FieldError, NoteForm, OutboxEntryView,
-    OutboxState, SentimentForm, Speaker, WriteKind,
+    CaptureForm, Captured, Channel, ContactFacts, Draft, FeedbackForm, FieldError, NoteForm,
+    OutboxEntryView, OutboxState, SentimentForm, Speaker, WriteKind,
 };
 use crate::domain::{Crm, DealKind, DealStatus, LifecycleStage, SurveyKind};
 use crate::error::{ErrorCode, IpcError};
@@ -57,6 +57,8 @@ fn generate() -> String {
         ObjectReport::decl(),
         SyncReport::decl(),
         Channel::decl(),
+        ContactFacts::decl(),
+        crate::sync::outbox::FlushReport::decl(),
         Speaker::decl(),
         FeedbackForm::decl(),
         NoteForm::decl(),

@@ -4,6 +4,9 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::AppState;
+use rapport_core::domain::capture::{
+    CaptureForm, Captured, ContactFacts, Draft, OutboxEntryView, WriteKind,
+};
 use rapport_core::domain::Crm;
 use rapport_core::error::IpcError;
 use rapport_core::portfolio::{
@@ -192,5 +195,87 @@ pub async fn sign_in_crm(
 #[tauri::command]
 pub async fn cancel_sign_in(state: State<'_, AppState>) -> Result<(), IpcError> {
     state.cancel_sign_in().await;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn capture_contacts(
+    state: State<'_, AppState>,
+    account_id: i64,
+) -> Result<Vec<ContactFacts>, IpcError> {
+    state
+        .with(async |r| r.capture_contacts(account_id).await)
+        .await
+}
+
+/// Saves a capture (never waiting for the CRM) and wakes the sender.
+#[tauri::command]
+pub async fn capture(state: State<'_, AppState>, form: CaptureForm) -> Result<Captured, IpcError> {
+    let captured = state.with(async |r| r.capture(&form).await).await?;
+    if captured.outbox.is_some() {
+        state.send_now.notify_one();
+    }
+    Ok(captured)
+}
+
+#[tauri::command]
+pub async fn save_draft(state: State<'_, AppState>, form: CaptureForm) -> Result<(), IpcError> {
+    state.with(async |r| r.save_draft(&form).await).await
+}
+
+#[tauri::command]
+pub async fn drafts(state: State<'_, AppState>, account_id: i64) -> Result<Vec<Draft>, IpcError> {
+    state.with(async |r| r.drafts(account_id).await).await
+}
+
+#[tauri::command]
+pub async fn discard_draft(
+    state: State<'_, AppState>,
+    account_id: i64,
+    kind: WriteKind,
+) -> Result<(), IpcError> {
+    state
+        .with(async |r| r.discard_draft(account_id, kind).await)
+        .await
+}
+
+#[tauri::command]
+pub async fn outbox(
+    state: State<'_, AppState>,
+    account_id: Option<i64>,
+) -> Result<Vec<OutboxEntryView>, IpcError> {
+    state.with(async |r| r.outbox(account_id).await).await
+}
+
+/// Puts a refused entry back in the queue and wakes the sender.
+#[tauri::command]
+pub async fn retry_outbox(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<OutboxEntryView, IpcError> {
+    let entry = state.with(async |r| r.retry_outbox(id).await).await?;
+    state.send_now.notify_one();
+    Ok(entry)
+}
+
+/// Opens a delivered entry's record in the CRM, in the system browser. The address comes from
+/// the store (the CRM's own host and id), never from the window.
+#[tauri::command]
+pub async fn open_in_crm(state: State<'_, AppState>, id: i64) -> Result<(), IpcError> {
+    let entry = state.with(async |r| r.outbox_entry(id).await).await?;
+    let url = entry.crm_url.ok_or_else(|| IpcError {
+        code: rapport_core::ErrorCode::NotFound,
+        message: "This entry is not in the CRM yet.".into(),
+    })?;
+    rapport_core::sync::oauth::open_in_browser(&url).map_err(IpcError::from)
+}
+
+/// Subscribes the window to outbox changes (an entry delivered, refused, or waiting again).
+#[tauri::command]
+pub async fn watch_outbox(
+    state: State<'_, AppState>,
+    on_change: Channel<()>,
+) -> Result<(), IpcError> {
+    *state.outbox_watch.lock().await = Some(on_change);
     Ok(())
 }

@@ -25,6 +25,10 @@ pub struct AppState {
     score_now: tokio::sync::Notify,
     /// The browser sign-in waiting for its redirect, if any; a new one replaces it.
     sign_in: tokio::sync::Mutex<Option<CancellationToken>>,
+    /// Wakes the outbox sender before its period is up (after a capture or a retry).
+    send_now: tokio::sync::Notify,
+    /// Where to say that outbox entries changed (the window's subscription).
+    outbox_watch: tokio::sync::Mutex<Option<Channel<()>>>,
 }
 
 impl AppState {
@@ -155,6 +159,44 @@ async fn scorer(handle: tauri::AppHandle) {
     }
 }
 
+/// How often the sender tries waiting entries (each entry's own backoff still applies).
+const SENDER_PERIOD: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Delivers the outbox in the background while the app runs: after each capture, and every
+/// 30 s while entries wait. Tells the window when entries changed.
+async fn sender(handle: tauri::AppHandle) {
+    use tauri::Manager;
+    let state = handle.state::<AppState>();
+    let mut ready = state.ready.clone();
+    let _ = ready.wait_for(|r| *r).await;
+    loop {
+        let changed = {
+            let guard = state.rapport.read().await;
+            match &*guard {
+                Ok(r) if r.store().outbox_waiting().await.unwrap_or(0) > 0 => {
+                    match r.send_outbox(CancellationToken::new()).await {
+                        Ok(reports) => !reports.is_empty(),
+                        Err(e) => {
+                            tracing::warn!(code = ?e.code(), "sending the outbox failed: {e}");
+                            false
+                        }
+                    }
+                }
+                _ => false,
+            }
+        };
+        if changed {
+            if let Some(ch) = &*state.outbox_watch.lock().await {
+                let _ = ch.send(());
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(SENDER_PERIOD) => {}
+            _ = state.send_now.notified() => {}
+        }
+    }
+}
+
 /// Starts the desktop app on the data directory `data_dir`.
 pub fn run(data_dir: PathBuf) -> Result<(), Error> {
     let (tx, rx) = watch::channel(false);
@@ -169,6 +211,8 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
         scores_watch: tokio::sync::Mutex::new(None),
         score_now: tokio::sync::Notify::new(),
         sign_in: tokio::sync::Mutex::new(None),
+        send_now: tokio::sync::Notify::new(),
+        outbox_watch: tokio::sync::Mutex::new(None),
     };
     tauri::Builder::default()
         .manage(state)
@@ -188,6 +232,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
                 let _ = tx.send(true);
             });
             tauri::async_runtime::spawn(scorer(app.handle().clone()));
+            tauri::async_runtime::spawn(sender(app.handle().clone()));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -207,6 +252,15 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             commands::sign_in_defaults,
             commands::sign_in_crm,
             commands::cancel_sign_in,
+            commands::capture_contacts,
+            commands::capture,
+            commands::save_draft,
+            commands::drafts,
+            commands::discard_draft,
+            commands::outbox,
+            commands::retry_outbox,
+            commands::open_in_crm,
+            commands::watch_outbox,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

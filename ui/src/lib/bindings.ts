@@ -169,9 +169,17 @@ export type DealView = { id: number, name: string, kind: DealKind, amount: numbe
 
 export type TicketView = { id: number, subject: string, priority: string, status: string, opened_on: string, closed_on: string | null, csat: number | null, };
 
-export type ActivityView = { id: number, kind: string, direction: string, team: string, at: string, summary: string, contact: string | null, };
+export type ActivityView = { id: number, kind: string, direction: string, team: string, at: string, summary: string, contact: string | null, 
+/**
+ * Logged in Rapport (and sent, or on its way, to the CRM).
+ */
+captured_here: boolean, };
 
-export type FeedbackView = { kind: SurveyKind, score: number, verbatim: string, channel: string, captured_at: string, contact: string | null, };
+export type FeedbackView = { kind: SurveyKind, score: number, verbatim: string, channel: string, captured_at: string, contact: string | null, 
+/**
+ * Logged in Rapport rather than read from the CRM.
+ */
+captured_here: boolean, };
 
 export type AccountDetail = { header: AccountHeader, health: HealthExplanation | null, 
 /**
@@ -275,6 +283,26 @@ export type SyncReport = { connection: string, objects: Array<ObjectReport>, bud
 notes: Array<string>, };
 
 export type Channel = "meeting" | "call" | "email" | "qbr" | "site_visit" | "chat" | "other";
+
+export type ContactFacts = { id: number, name: string, email: string, crm_id: string | null, };
+
+export type FlushReport = { connection: string, delivered: number, 
+/**
+ * Found in the CRM by their marker after an attempt whose answer was lost.
+ */
+confirmed: number, 
+/**
+ * Still on their way after this flush (pending or unconfirmed).
+ */
+waiting: number, 
+/**
+ * Refused for good by the CRM, until fixed and retried.
+ */
+failed: number, requests: number, rate_limited: number, 
+/**
+ * Why entries remain, one sentence per distinct reason.
+ */
+reasons: Array<string>, };
 
 export type Speaker = { "kind": "unknown" } | { "kind": "contact", id: number, } | { "kind": "new", name: string, email: string, };
 

@@ -1,6 +1,12 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  CaptureForm,
+  Captured,
+  ContactFacts,
+  Draft,
+  OutboxEntryView,
+  WriteKind,
   AccountDetail,
   AppStatus,
   ConnectionView,
@@ -116,6 +122,22 @@ export const ipc = {
     return call<ConnectionView[]>('sign_in_crm', { form, onAddress: channel });
   },
   cancelSignIn: (): Promise<void> => call<void>('cancel_sign_in'),
+  /** The account's contacts, for "who said it" and "attendees". */
+  captureContacts: (accountId: number): Promise<ContactFacts[]> => call<ContactFacts[]>('capture_contacts', { accountId }),
+  /** Saves a capture locally (never waiting for the CRM); field errors come back in `errors`. */
+  capture: (form: CaptureForm): Promise<Captured> => call<Captured>('capture', { form }),
+  saveDraft: (form: CaptureForm): Promise<void> => call<void>('save_draft', { form }),
+  drafts: (accountId: number): Promise<Draft[]> => call<Draft[]>('drafts', { accountId }),
+  discardDraft: (accountId: number, kind: WriteKind): Promise<void> => call<void>('discard_draft', { accountId, kind }),
+  outbox: (accountId: number | null): Promise<OutboxEntryView[]> => call<OutboxEntryView[]>('outbox', { accountId }),
+  retryOutbox: (id: number): Promise<OutboxEntryView> => call<OutboxEntryView>('retry_outbox', { id }),
+  openInCrm: (id: number): Promise<void> => call<void>('open_in_crm', { id }),
+  /** Subscribes to the background sender: `onChange` is called when entries were sent or refused. */
+  watchOutbox: (onChange: () => void): Promise<void> => {
+    const channel = new Channel<null>();
+    channel.onmessage = onChange;
+    return call<void>('watch_outbox', { onChange: channel });
+  },
   /** Subscribes to background scoring: `onChange` is called whenever scores change. */
   watchScores: (onChange: () => void): Promise<void> => {
     const channel = new Channel<null>();

@@ -9,7 +9,7 @@ use super::SurveyKind;
 use crate::error::IpcError;
 
 /// One of the account's contacts, as the forms need them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ContactFacts {
     pub id: i64,
     pub name: String,

@@ -77,6 +77,8 @@ pub struct ActivityView {
     pub at: DateTime<Utc>,
     pub summary: String,
     pub contact: Option<String>,
+    /// Logged in Rapport (and sent, or on its way, to the CRM).
+    pub captured_here: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -88,6 +90,8 @@ pub struct FeedbackView {
     #[ts(type = "string")]
     pub captured_at: DateTime<Utc>,
     pub contact: Option<String>,
+    /// Logged in Rapport rather than read from the CRM.
+    pub captured_here: bool,
 }
 
 /// What the retention KPIs need: every account's start and churn, and every closed deal.

@@ -96,6 +96,10 @@ impl Rapport {
         self.store.outbox_entries(account_id).await
     }
 
+    pub async fn outbox_entry(&self, id: i64) -> Result<OutboxEntryView> {
+        self.store.outbox_entry(id).await
+    }
+
     /// Puts a refused entry back in the queue, to go with the next send.
     pub async fn retry_outbox(&self, id: i64) -> Result<OutboxEntryView> {
         self.store.outbox_retry(id, self.clock.now()).await?;

@@ -205,7 +205,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ActivityView>> {
         sqlx::query(
-            "SELECT a.id, a.kind, a.direction, a.team, a.occurred_at, a.summary, c.name
+            "SELECT a.id, a.kind, a.direction, a.team, a.occurred_at, a.summary, c.name, a.origin = 'local'
              FROM activity a LEFT JOIN contact c ON c.id = a.contact_id
              WHERE a.account_id = ? AND a.deleted = 0 ORDER BY a.occurred_at DESC LIMIT ?",
         )
@@ -223,6 +223,7 @@ impl Store {
                 at: parse_ts(r.get(4))?,
                 summary: r.get(5),
                 contact: r.get(6),
+                captured_here: r.get(7),
             })
         })
         .collect()
@@ -230,7 +231,7 @@ impl Store {
 
     pub async fn recent_feedback(&self, account_id: i64, limit: i64) -> Result<Vec<FeedbackView>> {
         sqlx::query(
-            "SELECT s.kind, s.score, s.verbatim, s.channel, s.captured_at, c.name
+            "SELECT s.kind, s.score, s.verbatim, s.channel, s.captured_at, coalesce(c.name, nullif(s.speaker, '')), s.origin = 'local'
              FROM survey_response s LEFT JOIN contact c ON c.id = s.contact_id
              WHERE s.account_id = ? AND s.deleted = 0 AND (s.kind = 'nps' OR s.verbatim != '')
              ORDER BY s.captured_at DESC LIMIT ?",
@@ -248,6 +249,7 @@ impl Store {
                 channel: r.get(3),
                 captured_at: parse_ts(r.get(4))?,
                 contact: r.get(5),
+                captured_here: r.get(6),
             })
         })
         .collect()

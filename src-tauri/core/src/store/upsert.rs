@@ -126,8 +126,11 @@ pub(super) async fn rows(
                     .push_bind(ts(t.updated_at)).push_bind(now);
             }),
         PageRows::Activities(v) => batch!(v, "INSERT INTO activity (connection_id, crm, crm_id, account_crm_id, kind, direction, occurred_at, summary, two_way, updated_at, synced_at) ",
-            format!(" ON CONFLICT (connection_id, crm_id) DO UPDATE SET account_crm_id = excluded.account_crm_id, kind = excluded.kind,
-              direction = excluded.direction, occurred_at = excluded.occurred_at, summary = excluded.summary, two_way = excluded.two_way, {CHANGED}
+            format!(" ON CONFLICT (connection_id, crm_id) DO UPDATE SET account_crm_id = excluded.account_crm_id,
+              kind = CASE WHEN activity.origin = 'local' THEN activity.kind ELSE excluded.kind END,
+              direction = CASE WHEN activity.origin = 'local' THEN activity.direction ELSE excluded.direction END,
+              occurred_at = excluded.occurred_at, summary = excluded.summary,
+              two_way = CASE WHEN activity.origin = 'local' THEN activity.two_way ELSE excluded.two_way END, {CHANGED}
               WHERE excluded.updated_at > activity.updated_at{any}"),
             |b, a| {
                 b.push_bind(conn.id).push_bind(crm).push_bind(&a.crm_id).push_bind(&a.account_crm_id).push_bind(a.kind).push_bind(&a.direction)

@@ -113,6 +113,7 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
       channel: pick(r, ['in-app', 'email survey', 'QBR', 'phone']),
       captured_at: isoAt(w.now, -int(r, 1, 120) * DAY_MS),
       contact: r() < 0.7 ? contacts[0]!.name : null,
+      captured_here: false,
     };
   });
 
@@ -126,6 +127,7 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
       at: isoAt(w.now, -(i * 3 + int(r, 0, 2)) * DAY_MS - int(r, 1, 20) * 3_600_000),
       summary: pick(r, SUMMARIES[kind]!),
       contact: r() < 0.6 ? pick(r, contacts).name : null,
+      captured_here: false,
     };
   });
 

@@ -44,6 +44,16 @@ export function installMock(): void {
       }
       case 'connections':
         return delay(30, []);
+      case 'capture_contacts':
+      case 'drafts':
+      case 'outbox':
+        return delay(20, []);
+      case 'save_draft':
+      case 'discard_draft':
+        return delay(10, null);
+      case 'capture':
+        // The mock keeps nothing: demo accounts save locally only, with no outbox entry.
+        return delay(80, { errors: [], outbox: null });
       case 'connect_crm':
       case 'edit_connection':
       case 'test_connection':

@@ -299,12 +299,15 @@ pub fn rows(spec: &ObjectSpec, objects: &[Object], ctx: &MapContext) -> PageRows
                             .prop("hs_timestamp")
                             .and_then(parse_time)
                             .unwrap_or_else(|| updated(spec, o)),
-                        summary: o
-                            .prop(summary_prop)
-                            .unwrap_or_default()
-                            .chars()
-                            .take(500)
-                            .collect(),
+                        summary: {
+                            let raw = o.prop(summary_prop).unwrap_or_default();
+                            let text = if kind == "note" {
+                                note_text(raw)
+                            } else {
+                                raw.to_string()
+                            };
+                            text.chars().take(500).collect()
+                        },
                         two_way: matches!(kind, "meeting" | "call")
                             || (kind == "email" && direction == "inbound"),
                         updated_at: updated(spec, o),
@@ -313,4 +316,38 @@ pub fn rows(spec: &ObjectSpec, objects: &[Object], ctx: &MapContext) -> PageRows
                 .collect(),
         ),
     }
+}
+
+/// A note body as text: HubSpot stores notes as HTML. Tags go (line breaks and paragraphs become
+/// new lines), the few entities HubSpot writes are decoded, and the marker line Rapport adds to
+/// the notes it writes is dropped. Written here because only this much of HTML is needed.
+pub fn note_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('>') else {
+            rest = &rest[start..];
+            break;
+        };
+        let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
+        if tag.starts_with("br") || tag == "/p" || tag == "/div" || tag == "/li" {
+            out.push('\n');
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    let text = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !(l.starts_with("Logged in Rapport") && l.contains("rapportref")))
+        .collect();
+    lines.join("\n").trim().to_string()
 }

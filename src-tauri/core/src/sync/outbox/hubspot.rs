@@ -156,6 +156,19 @@ mod tests {
         assert!(html.ends_with("rapportrefk1</span>"));
     }
 
+    #[test]
+    fn a_written_note_reads_back_as_the_text_that_was_sent() {
+        let text = "Pricing <objection> & \"renewal\"\nNext: roadmap";
+        let back = crate::sync::hubspot::map::note_text(&note_html(text, "abc123"));
+        assert_eq!(back, text);
+        assert_eq!(
+            crate::sync::hubspot::map::note_text(
+                "<p>Spoke to <b>finance</b></p><p>Budget&nbsp;ok</p>"
+            ),
+            "Spoke to finance\nBudget ok"
+        );
+    }
+
     fn answer(status: u16, body: serde_json::Value) -> std::result::Result<Answer, SendError> {
         Ok(Answer {
             status,
