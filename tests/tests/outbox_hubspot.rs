@@ -218,6 +218,29 @@ async fn captured_offline_delivered_once_when_the_network_returns() {
         .filter(|a| a.summary.contains("Renewal call"))
         .count();
     assert_eq!(renewal_rows, 1);
+    let note_row = detail
+        .timeline
+        .iter()
+        .find(|a| a.summary.contains("Renewal call"))
+        .unwrap();
+    assert_eq!(
+        note_row.summary, "Renewal call: pricing objections, wants a roadmap review",
+        "read back as text, marker gone"
+    );
+    // Feedback and sentiment went to HubSpot as notes; they come back as feedback, not activity.
+    assert!(!detail
+        .timeline
+        .iter()
+        .any(|a| a.summary.starts_with("NPS 3")
+            || a.summary.starts_with("Account manager sentiment")));
+    assert_eq!(
+        detail
+            .feedback
+            .iter()
+            .filter(|f| f.verbatim.starts_with("Support takes"))
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]

@@ -238,7 +238,7 @@ impl Store {
                 .bind(f.attendees.first())
                 .bind(format!("local:{}", c.key))
                 .bind(if met { "meeting" } else { "note" })
-                .bind(if met { "two_way" } else { "outbound" })
+                .bind(if met { "two_way" } else { "internal" })
                 .bind(&at)
                 .bind(&c.payload.body)
                 .bind(met)

@@ -207,7 +207,12 @@ impl Store {
         sqlx::query(
             "SELECT a.id, a.kind, a.direction, a.team, a.occurred_at, a.summary, c.name, a.origin = 'local'
              FROM activity a LEFT JOIN contact c ON c.id = a.contact_id
-             WHERE a.account_id = ? AND a.deleted = 0 ORDER BY a.occurred_at DESC LIMIT ?",
+             WHERE a.account_id = ? AND a.deleted = 0
+               -- Feedback and sentiment written to a CRM as notes come back through the sync;
+               -- they show as feedback, not a second time as activity.
+               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.connection_id = a.connection_id
+                   AND o.crm_id = a.crm_id AND o.kind != 'note')
+             ORDER BY a.occurred_at DESC LIMIT ?",
         )
         .bind(account_id)
         .bind(limit)

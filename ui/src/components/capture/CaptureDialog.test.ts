@@ -98,6 +98,10 @@ describe('CaptureDialog', () => {
     expect(capture.open).toBe(true);
     // The invalid form is kept as a draft too.
     expect(saveDraft.mock.calls.at(-1)![0]).toMatchObject({ verbatim: 'Half a thought' });
+    // Fixing a field takes its message away; the others stay until fixed.
+    target.querySelector<HTMLInputElement>('[data-testid="score-8"]')!.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+    expect([...target.querySelectorAll('[role="alert"]')].map((a) => a.textContent)).toEqual(['Say who gave this feedback.']);
   });
 
   it('sends the score, the contact and a new person as typed', async () => {

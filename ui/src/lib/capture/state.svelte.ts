@@ -4,6 +4,8 @@ import type { CaptureForm, ContactFacts, Draft, FeedbackForm, NoteForm, OutboxEn
 import { ipc, normaliseError } from '../ipc';
 import { banner } from '../app/errors.svelte';
 import { appStatus } from '../app/status.svelte';
+import { account } from '../account/state.svelte';
+import { portfolio } from '../portfolio/state.svelte';
 import { byField, emptyFeedback, emptyNote, emptySentiment, isBlank, tagged } from './forms';
 
 /** Typing pauses this long before the draft is written (a crash loses at most this much). */
@@ -70,8 +72,12 @@ class CaptureState {
     if (form === this.tab) this.draftSavedAt = new Date(d.saved_at);
   }
 
-  /** Something was typed: the draft is kept shortly after. */
-  changed(): void {
+  /** Something was typed (in `field`, whose old error goes): the draft is kept shortly after. */
+  changed(field?: string): void {
+    if (field && field in this.errors) {
+      const { [field]: _gone, ...rest } = this.errors;
+      this.errors = rest;
+    }
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.keepDraft(), DRAFT_DELAY_MS);
   }
@@ -127,18 +133,19 @@ class CaptureState {
       if (saved.errors.length > 0) {
         this.errors = byField(saved.errors);
         // What was typed is kept, valid or not.
-        await ipc.saveDraft(form).catch(() => {});
+        if (!isBlank(form)) await ipc.saveDraft(form).catch(() => {});
         return false;
       }
       this.errors = {};
       this.open = false;
       this.draftSavedAt = null;
       this.drafts = this.drafts.filter((d) => d.form.form !== form.form);
-      await Promise.all([this.loadAccount(form.account_id), appStatus.refresh()]);
+      // The capture counts at once: the account's score, feedback and timeline, and the table.
+      await Promise.all([this.loadAccount(form.account_id), appStatus.refresh(), account.load(form.account_id), portfolio.load()]);
       return true;
     } catch (e) {
       // Nothing was saved; the draft keeps what was typed.
-      await ipc.saveDraft(form).catch(() => {});
+      if (!isBlank(form)) await ipc.saveDraft(form).catch(() => {});
       banner.show(normaliseError(e));
       return false;
     } finally {

@@ -26,6 +26,8 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_account ON outbox (account_id, created_at);
+-- Finds the CRM records the outbox wrote, when their synced copies come back.
+CREATE INDEX outbox_crm ON outbox (connection_id, crm_id) WHERE crm_id IS NOT NULL;
 
 -- Feedback captured here keeps its tags and, for someone not among the contacts, "Name <email>".
 ALTER TABLE survey_response ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
