@@ -119,7 +119,7 @@ impl World {
 
 #[tokio::test]
 async fn captured_offline_delivered_once_when_the_network_returns() {
-    let mut w = world().await;
+    let w = world().await;
     w.fake.stop().await;
     let nps = w
         .capture(CaptureForm::Feedback(FeedbackForm {

@@ -207,6 +207,8 @@ pub(crate) struct Owner {
 
 pub(crate) struct State {
     pub cfg: Config,
+    /// Stopped: requests on connections still open get no answer.
+    pub down: bool,
     pub types: Vec<TypeStore>,
     pub assocs: Assocs,
     pub owners: Vec<Owner>,
@@ -241,6 +243,7 @@ impl State {
             window: VecDeque::new(),
             daily_used: 0,
             stats: Stats::default(),
+            down: false,
         }
     }
 
@@ -312,7 +315,7 @@ pub struct FakeHubSpot {
     pub base_url: String,
     shared: Arc<Shared>,
     /// `None` while stopped.
-    task: Option<crate::http_util::Serving>,
+    task: std::sync::Mutex<Option<crate::http_util::Serving>>,
 }
 
 fn ty_of(object_type: &str) -> Ty {
@@ -332,26 +335,32 @@ impl FakeHubSpot {
         FakeHubSpot {
             base_url,
             shared,
-            task: Some(task),
+            task: std::sync::Mutex::new(Some(task)),
         }
     }
 
     /// Stops answering (connections are refused), keeping every record: the network is gone.
-    pub async fn stop(&mut self) {
-        self.task = None;
+    pub async fn stop(&self) {
+        // Connections already open are cut too: their next request gets no answer.
+        self.shared.lock().down = true;
+        self.task.lock().unwrap_or_else(|e| e.into_inner()).take();
         tokio::task::yield_now().await;
     }
 
     /// Answers again on the same port, with the same records.
-    pub async fn resume(&mut self) {
-        if self.task.is_none() {
-            let listener = crate::http_util::rebind("HubSpot", &self.base_url).await;
-            self.task = Some(crate::http_util::serve_on(
-                listener,
-                self.shared.clone(),
-                routes::router,
-            ));
+    pub async fn resume(&self) {
+        if self
+            .task
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+        {
+            return;
         }
+        let listener = crate::http_util::rebind("HubSpot", &self.base_url).await;
+        self.shared.lock().down = false;
+        let serving = crate::http_util::serve_on(listener, self.shared.clone(), routes::router);
+        *self.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(serving);
     }
 
     /// The port the server listens on.
