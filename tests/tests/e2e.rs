@@ -348,5 +348,96 @@ async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+
+    // 6. Log feedback from the portfolio (f on a row): a field error first, then it is saved at
+    // once, counted, and the background sender delivers it to HubSpot.
+    d.action_chain()
+        .send_keys("j")
+        .send_keys("f")
+        .perform()
+        .await
+        .unwrap();
+    let dialog = wait_for(&d, "[data-testid=capture-dialog][open]", 20).await;
+    dialog
+        .find(By::Css("[data-testid=capture-save]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let error = wait_for(&d, "[data-testid=capture-dialog] [role=alert]", 10).await;
+    assert_eq!(error.text().await.unwrap(), "Pick a score from 0 to 10.");
+    dialog
+        .find(By::Css("[data-testid=score-2]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    d.execute(
+        "const s = document.querySelector('[data-testid=speaker]'); s.selectedIndex = 1; s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    dialog
+        .find(By::Css("[data-testid=verbatim]"))
+        .await
+        .unwrap()
+        .send_keys("Invoices are wrong <again> & nobody answers")
+        .await
+        .unwrap();
+    shot(&d, "08-capture-form.png").await;
+    dialog
+        .find(By::Css("[data-testid=capture-save]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&d, "[data-testid=outbox-entry]", 20).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let state = d
+            .find(By::Css("[data-testid=outbox-entry] [data-testid=delivery]"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if state == "Delivered" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still {state:?}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let feedback = wait_for(&d, "[data-testid=account-view]", 5)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        feedback.contains("Invoices are wrong <again> & nobody answers"),
+        "{feedback}"
+    );
+    assert!(
+        d.find(By::Css("[data-testid=outbox-waiting]"))
+            .await
+            .is_err(),
+        "nothing waits"
+    );
+    shot(&d, "09-captured-delivered.png").await;
+    let delivered: Vec<String> = fake
+        .ids("notes")
+        .into_iter()
+        .filter_map(|id| fake.get("notes", id)?.get("hs_note_body").cloned())
+        .filter(|b| b.contains("Invoices are wrong"))
+        .collect();
+    assert_eq!(delivered.len(), 1, "in HubSpot once");
+    assert!(
+        delivered[0].contains("Invoices are wrong &lt;again&gt; &amp; nobody answers"),
+        "{}",
+        delivered[0]
+    );
     d.quit().await.unwrap();
 }
