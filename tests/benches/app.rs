@@ -207,21 +207,34 @@ async fn measure(size: usize, app: &Path, cli: &Path) {
     let driver = Driver::start(PORT).await;
     let (d, first_wall, first_page) = start(&driver, app, dir).await;
     d.quit().await.unwrap();
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let (d, wall, page) = start(&driver, app, dir).await;
+    // Later starts vary with the webview's own start-up: three of them, median and max.
+    let (mut walls, mut pages) = (Vec::new(), Vec::new());
+    let mut session = None;
+    for i in 0..3 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let (d, wall, page) = start(&driver, app, dir).await;
+        walls.push(wall);
+        pages.push(page);
+        if i < 2 {
+            d.quit().await.unwrap();
+        } else {
+            session = Some(d);
+        }
+    }
+    let d = session.unwrap();
     row(
         "first start to a drawn portfolio (session → rows)",
         format!("{first_wall:.0} ms"),
         "",
     );
     row(
-        "second start to a drawn portfolio (session → rows)",
-        format!("{wall:.0} ms"),
+        "later starts to a drawn portfolio (median / max of 3)",
+        format!("{:.0} / {:.0} ms", median(walls.clone()), max(&walls)),
         "target < 1.5 s",
     );
     row(
-        "  of which page load → rows drawn (first, second)",
-        format!("{first_page:.0} / {page:.0} ms"),
+        "  of which page load → rows drawn (first; later median)",
+        format!("{first_page:.0} / {:.0} ms", median(pages)),
         "",
     );
 

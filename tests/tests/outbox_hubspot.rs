@@ -403,3 +403,55 @@ async fn invalid_input_saves_nothing_and_keeps_the_draft() {
     assert!(c.errors.is_empty());
     assert!(w.r.drafts(w.account).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_sync_and_a_send_together_stay_within_the_connection_budget() {
+    // Each paces itself to 30 requests / 10 s; running side by side they would spend up to twice.
+    let fake = FakeHubSpot::start(Config::default()).await;
+    fake.seed(2, 4);
+    let (dir, r) = common::store().await;
+    let mut c = r
+        .connect(
+            "hs",
+            Crm::Hubspot,
+            Some(&fake.base_url),
+            common::token("pat-fake-token"),
+        )
+        .await
+        .unwrap();
+    c.settings.requests_per_10s = 30;
+    r.store().update_connection(&c).await.unwrap();
+    r.sync(None, false, CancellationToken::new(), Arc::new(|_| {}))
+        .await
+        .unwrap();
+    let account = r.portfolio(r.today()).await.unwrap().rows[0].id;
+    for i in 0..12 {
+        let form = CaptureForm::Note(NoteForm {
+            account_id: account,
+            body: format!("n{i}"),
+            attendees: vec![],
+            at: None,
+        });
+        assert!(r.capture(&form).await.unwrap().errors.is_empty());
+    }
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    fake.reset_stats();
+    let (synced, sent) = tokio::join!(
+        r.sync(None, true, CancellationToken::new(), Arc::new(|_| {})),
+        r.send_outbox(CancellationToken::new())
+    );
+    synced.unwrap();
+    assert_eq!(sent.unwrap()[0].delivered, 12);
+    let stats = fake.stats();
+    assert!(
+        stats.requests > 30,
+        "enough requests to overflow one budget ({})",
+        stats.requests
+    );
+    assert!(
+        stats.max_in_any_window <= 31,
+        "{} requests in one 10 s window",
+        stats.max_in_any_window
+    );
+    drop(dir);
+}

@@ -110,6 +110,7 @@ impl Rapport {
     /// One send at a time: two would send the same entries.
     pub async fn send_outbox(&self, cancel: CancellationToken) -> Result<Vec<FlushReport>> {
         let _one = self.sending.lock().await;
+        let _turn = self.crm_io.lock().await;
         // Entries left "sending" by a process that stopped mid-attempt may have landed.
         self.store.outbox_recover().await?;
         let mut reports = Vec::new();

@@ -295,12 +295,14 @@ impl Rapport {
             ));
         }
         let mut reports = Vec::new();
+        let turn = self.crm_io.lock().await;
         for c in conns {
             reports.push(
                 self.sync_one(c, full, cancel.clone(), progress.clone())
                     .await?,
             );
         }
+        drop(turn);
         if reports.iter().all(|r| r.first_error().is_none()) {
             let now = self
                 .clock

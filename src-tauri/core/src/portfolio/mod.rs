@@ -68,6 +68,9 @@ pub struct Rapport {
     scoring: tokio::sync::Mutex<()>,
     /// One outbox send at a time: two would send the same entries.
     sending: tokio::sync::Mutex<()>,
+    /// Syncs and outbox sends take turns: each paces itself to the connection's request budget,
+    /// so together they would spend up to twice it.
+    crm_io: tokio::sync::Mutex<()>,
 }
 
 /// How ARR was arrived at, when not from the CRM's own field.
@@ -152,6 +155,7 @@ impl Rapport {
             clock: opts.clock.clone(),
             scoring: Default::default(),
             sending: Default::default(),
+            crm_io: Default::default(),
         })
     }
 
@@ -169,6 +173,7 @@ impl Rapport {
             clock,
             scoring: Default::default(),
             sending: Default::default(),
+            crm_io: Default::default(),
         })
     }
 
