@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboxEntryView } from '../bindings';
-import { byField, delivery, emptyFeedback, fromLocalInput, isBlank, parseTags, scale, scoreTone, tagged, toLocalInput } from './forms';
+import type { OutboxEntryView, PortfolioRow } from '../bindings';
+import { byField, delivery, pickAccounts, emptyFeedback, fromLocalInput, isBlank, parseTags, scale, scoreTone, tagged, toLocalInput } from './forms';
 
 function entry(over: Partial<OutboxEntryView>): OutboxEntryView {
   return {
@@ -65,5 +65,18 @@ describe('capture forms', () => {
     expect(delivery(entry({ state: 'unconfirmed' }), 'HubSpot').tone).toBe('checking');
     const failed = delivery(entry({ state: 'failed', last_error: { code: 'crm_rejected', message: 'HubSpot refused the note: bad.' } }), 'HubSpot');
     expect([failed.label, failed.detail]).toEqual(['Needs attention', 'HubSpot refused the note: bad.']);
+  });
+});
+
+describe('account picker', () => {
+  const row = (id: number, name: string) => ({ id, name }) as PortfolioRow;
+  const rows = [row(1, 'Northwind Labs'), row(2, 'Acme North'), row(3, 'Nordic Rail'), row(4, 'Beacon'), row(5, 'northstar')];
+  it('puts names that start with the query first, then those containing it', () => {
+    expect(pickAccounts(rows, 'nor', 8).map((r) => r.id)).toEqual([3, 5, 1, 2]);
+    expect(pickAccounts(rows, ' NORTH ', 8).map((r) => r.id)).toEqual([5, 1, 2]);
+  });
+  it('lists accounts by name with no query, and at most the limit', () => {
+    expect(pickAccounts(rows, '', 3).map((r) => r.id)).toEqual([2, 4, 3]);
+    expect(pickAccounts(rows, 'zzz', 8)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The capture forms' pure parts: empty forms, score scales, how an outbox entry's state reads.
 import type {
   CaptureForm,
+  PortfolioRow,
   Channel,
   FeedbackForm,
   FieldError,
@@ -140,4 +141,22 @@ export function delivery(e: OutboxEntryView, crmName: string): { label: string; 
     case 'failed':
       return { label: 'Needs attention', tone: 'attention', detail: e.last_error?.message ?? `${crmName} refused it.` };
   }
+}
+
+/**
+ * Accounts for the picker: names starting with the query first, then names containing it, each
+ * in name order; at most `limit`. An empty query lists the first accounts by name.
+ */
+export function pickAccounts(rows: readonly PortfolioRow[], query: string, limit: number): PortfolioRow[] {
+  const q = query.trim().toLowerCase();
+  const byName = (a: PortfolioRow, b: PortfolioRow) => a.name.localeCompare(b.name, 'en');
+  if (q === '') return [...rows].sort(byName).slice(0, limit);
+  const starts: PortfolioRow[] = [];
+  const contains: PortfolioRow[] = [];
+  for (const r of rows) {
+    const n = r.name.toLowerCase();
+    if (n.startsWith(q)) starts.push(r);
+    else if (n.includes(q)) contains.push(r);
+  }
+  return [...starts.sort(byName), ...contains.sort(byName)].slice(0, limit);
 }
