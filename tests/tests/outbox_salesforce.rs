@@ -236,7 +236,8 @@ async fn an_org_without_the_fields_keeps_entries_queued_and_says_what_to_create(
     assert!(fb_err.message.contains("Customer_Feedback__c with the fields Rapport_Key__c (Text(40), External ID, Unique), Account__c (Lookup(Account))"), "{}", fb_err.message);
     let note_err = w.entry(note.id).await.last_error.unwrap();
     assert!(
-        note_err.message.contains("Task field Rapport_Key__c"),
+        note_err.message.contains("activity field Rapport_Key__c")
+            && note_err.message.contains("rapport outbox salesforce-setup"),
         "{}",
         note_err.message
     );

@@ -64,6 +64,9 @@ pub enum OutboxCmd {
     Send,
     /// Put an entry the CRM refused back in the queue (after fixing the cause), then send.
     Retry { id: i64 },
+    /// Write the Salesforce metadata Rapport writes to (Customer_Feedback__c and the activity
+    /// field Rapport_Key__c) into DIR, as a package an admin deploys.
+    SalesforceSetup { dir: std::path::PathBuf },
 }
 
 /// A moment typed on the command line, read in local time unless it says otherwise.
@@ -295,4 +298,20 @@ pub async fn send(r: &Rapport) -> Result<String> {
 pub async fn retry(r: &Rapport, id: i64) -> Result<String> {
     r.retry_outbox(id).await?;
     send(r).await
+}
+
+/// Writes the Salesforce package into `dir` and says how to deploy it.
+pub fn salesforce_setup(dir: &std::path::Path) -> Result<String> {
+    for (path, text) in rapport_core::sync::outbox::sf_metadata::package() {
+        let file = dir.join(path);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&file, text)?;
+    }
+    Ok(format!(
+        "Wrote the Salesforce package to {}. An admin deploys it with the Salesforce CLI: sf project deploy start --metadata-dir {} --target-org ORG (or Workbench: Migration → Deploy, as a zip).\n",
+        dir.display(),
+        dir.display()
+    ))
 }

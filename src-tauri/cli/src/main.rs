@@ -241,6 +241,14 @@ async fn open(data_dir: Option<PathBuf>) -> rapport_core::Result<Rapport> {
 }
 
 async fn run(cli: Cli) -> rapport_core::Result<()> {
+    // Writing the Salesforce package needs no data: no keychain, no store.
+    if let Command::Outbox {
+        cmd: Some(capture::OutboxCmd::SalesforceSetup { dir }),
+        ..
+    } = &cli.command
+    {
+        return capture::salesforce_setup(dir).map(|s| emit(&s));
+    }
     let r = open(cli.data_dir).await?;
     let now = r.clock().now();
     let result = match cli.command {
@@ -324,6 +332,9 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
             Some(capture::OutboxCmd::Send) => capture::send(&r).await.map(|s| emit(&s)),
             Some(capture::OutboxCmd::Retry { id }) => {
                 capture::retry(&r, id).await.map(|s| emit(&s))
+            }
+            Some(capture::OutboxCmd::SalesforceSetup { dir }) => {
+                capture::salesforce_setup(&dir).map(|s| emit(&s))
             }
         },
         Command::Sync { connection, full } => crm::sync(&r, connection.as_deref(), full)

@@ -5,6 +5,7 @@
 pub mod hubspot;
 pub mod plan;
 pub mod salesforce;
+pub mod sf_metadata;
 
 use std::collections::HashMap;
 use std::sync::Arc;

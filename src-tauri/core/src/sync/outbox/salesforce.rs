@@ -58,11 +58,11 @@ pub fn setup_error(kind: WriteKind, missing: &[String]) -> Error {
             fields.join(", ")
         )
     } else {
-        format!("the Task field {KEY_FIELD} (Text(40), External ID, Unique)")
+        format!("the activity field {KEY_FIELD} (Text(40), External ID, Unique; Task's custom fields are made on Activity)")
     };
     crm(
         ErrorCode::CrmSetup,
-        format!("Salesforce is missing {} that Rapport writes to. An admin must create {what}. The entry stays queued and is sent once they exist.", missing.join(", ")),
+        format!("Salesforce is missing {} that Rapport writes to. An admin must create {what} (`rapport outbox salesforce-setup DIR` writes them as a package to deploy). The entry stays queued and is sent once they exist.", missing.join(", ")),
     )
 }
 
@@ -192,7 +192,7 @@ mod tests {
         assert!(missing_fields(WriteKind::Feedback, Some(&all)).is_empty());
         let msg = setup_error(WriteKind::Note, &[KEY_FIELD.into()]).to_string();
         assert!(
-            msg.contains("Task field Rapport_Key__c (Text(40), External ID, Unique)"),
+            msg.contains("activity field Rapport_Key__c (Text(40), External ID, Unique"),
             "{msg}"
         );
     }
