@@ -33,6 +33,21 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    /// The code as it crosses IPC and as the store keeps it (`crm_unreachable`, ...).
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| "internal".into())
+    }
+
+    /// A stored code; one this version does not know reads as `internal`.
+    pub fn parse(s: &str) -> ErrorCode {
+        serde_json::from_value(serde_json::Value::String(s.into())).unwrap_or(ErrorCode::Internal)
+    }
+}
+
 /// An error as it crosses IPC: a code and a sentence a person can read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct IpcError {

@@ -39,17 +39,6 @@ pub struct OutboxUpdate {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
-fn code_str(code: ErrorCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "internal".into())
-}
-
-fn code_of(s: &str) -> ErrorCode {
-    serde_json::from_value(serde_json::Value::String(s.into())).unwrap_or(ErrorCode::Internal)
-}
-
 const VIEW_COLUMNS: &str = "o.id, o.idempotency_key, c.name, o.account_id, a.name, o.kind, o.payload, o.state,
     o.attempts, o.next_attempt_at, o.error_code, o.last_error, o.crm_id, o.created_at, o.delivered_at, c.crm, c.base_url, a.crm_id";
 
@@ -73,12 +62,12 @@ fn view_of(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntryView> {
         attempts: r.get(8),
         next_attempt_at: parse_ts(r.get(9))?,
         last_error: code.map(|c| IpcError {
-            code: code_of(&c),
+            code: ErrorCode::parse(&c),
             message: r.get::<Option<String>, _>(11).unwrap_or_default(),
         }),
         crm_url: crm_id
             .as_deref()
-            .map(|id| crm_record_url(&crm, &base, kind, id, r.get(17))),
+            .map(|id| crm_record_url(&crm, &base, id, r.get(17))),
         crm_id,
         created_at: parse_ts(r.get(13))?,
         delivered_at: r
@@ -90,13 +79,7 @@ fn view_of(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntryView> {
 }
 
 /// Where a delivered record opens in the CRM's own screens.
-fn crm_record_url(
-    crm: &str,
-    base: &str,
-    kind: WriteKind,
-    id: &str,
-    account_crm_id: String,
-) -> String {
+fn crm_record_url(crm: &str, base: &str, id: &str, account_crm_id: String) -> String {
     let base = base.trim_end_matches('/');
     if crm == "salesforce" {
         // The instance's Lightning address serves /{id} for any record.
@@ -108,7 +91,6 @@ fn crm_record_url(
         } else {
             base.to_string()
         };
-        let _ = kind;
         format!("{app}/contacts/_/record/0-2/{account_crm_id}/view/1?engagement={id}")
     }
 }
@@ -127,7 +109,7 @@ fn record_of(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxRecord> {
         attempts: r.get(7),
         next_attempt_at: parse_ts(r.get(8))?,
         last_error: code.map(|c| IpcError {
-            code: code_of(&c),
+            code: ErrorCode::parse(&c),
             message: r.get::<Option<String>, _>(10).unwrap_or_default(),
         }),
         last_attempt_at: r
@@ -193,7 +175,7 @@ impl Store {
         c: NewCapture<'_>,
         target: &AccountTarget,
     ) -> Result<Option<i64>> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let now = ts(c.now);
         let at = ts(c.payload.at);
         let account_id = c.form.account_id();
@@ -421,7 +403,7 @@ impl Store {
     /// Records how an attempt ended. On delivery the local row takes the CRM's id, so the next
     /// sync updates that row instead of adding the same record a second time.
     pub async fn outbox_update(&self, id: i64, u: &OutboxUpdate, now: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, error_code = ?, last_error = ?,
                 crm_id = coalesce(?, crm_id), delivered_at = ?, updated_at = ? WHERE id = ?",
@@ -429,7 +411,7 @@ impl Store {
         .bind(u.state.as_str())
         .bind(u.attempts)
         .bind(ts(u.next_attempt_at))
-        .bind(u.last_error.as_ref().map(|e| code_str(e.code)))
+        .bind(u.last_error.as_ref().map(|e| e.code.as_str()))
         .bind(u.last_error.as_ref().map(|e| e.message.clone()))
         .bind(&u.crm_id)
         .bind(u.delivered_at.map(ts))

@@ -184,16 +184,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        let code = error.map(|e| {
-            serde_json::to_value(e.code)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-        });
+        let code = error.map(|e| e.code.as_str());
         sqlx::query("UPDATE sync_run SET finished_at = ?, errors = errors + ?, error_message = ?, error_code = ? WHERE id = ? ")
             .bind(ts(now))
             .bind(error.is_some() as i64)
             .bind(error.map(|e| e.message.as_str()))
-            .bind(code.flatten())
+            .bind(code)
             .bind(run_id)
             .execute(&mut *tx)
             .await?;
@@ -232,8 +228,7 @@ impl Store {
                 error: r.get::<Option<String>, _>(8).map(|message| IpcError {
                     code: r
                         .get::<Option<String>, _>(9)
-                        .and_then(|c| serde_json::from_value(serde_json::Value::String(c)).ok())
-                        .unwrap_or(ErrorCode::Internal),
+                        .map_or(ErrorCode::Internal, |c| ErrorCode::parse(&c)),
                     message,
                 }),
             })

@@ -83,7 +83,8 @@ pub async fn flush(
         if stopped || cancel.is_cancelled() || e.next_attempt_at > now {
             continue;
         }
-        let outcome = match writer {
+        // With whether the outcome came from looking the entry up rather than sending it.
+        let (outcome, looked_up) = match writer {
             Writer::HubSpot(c) => {
                 // An entry that may already be in HubSpot is looked up, once the search shows
                 // recent writes, before it is ever sent again.
@@ -95,15 +96,10 @@ pub async fn flush(
                     continue;
                 };
                 match looked {
-                    Some(o) => {
-                        if matches!(o, Outcome::Delivered { .. }) {
-                            report.confirmed += 1;
-                        }
-                        o
-                    }
+                    Some(o) => (o, true),
                     None => {
                         store.outbox_sending(e.id, now).await?;
-                        hubspot::deliver(c, &e).await
+                        (hubspot::deliver(c, &e).await, false)
                     }
                 }
             }
@@ -123,10 +119,10 @@ pub async fn flush(
                     v.insert(missing);
                 }
                 match setup.get(&e.kind).cloned().flatten() {
-                    Some(error) => Outcome::NotReady { error },
+                    Some(error) => (Outcome::NotReady { error }, false),
                     None => {
                         store.outbox_sending(e.id, now).await?;
-                        salesforce::deliver(c, &e).await
+                        (salesforce::deliver(c, &e).await, false)
                     }
                 }
             }
@@ -134,6 +130,7 @@ pub async fn flush(
         let update = plan::after(&e, &outcome, clock.now(), rand::random::<f64>());
         store.outbox_update(e.id, &update, clock.now()).await?;
         match &outcome {
+            Outcome::Delivered { .. } if looked_up => report.confirmed += 1,
             Outcome::Delivered { .. } => report.delivered += 1,
             Outcome::Retry { error, .. }
             | Outcome::Ambiguous { error }
@@ -154,7 +151,5 @@ pub async fn flush(
     report.rate_limited = counters
         .rate_limited
         .load(std::sync::atomic::Ordering::Relaxed);
-    // Delivered entries' "Delivered" count excludes those found by lookup.
-    report.delivered = report.delivered.saturating_sub(report.confirmed);
     Ok(report)
 }
