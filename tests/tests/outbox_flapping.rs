@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,30 +26,7 @@ mod common;
 
 const ENTRIES: usize = 1_000;
 
-fn cli() -> PathBuf {
-    let p = PathBuf::from(std::env::var("RAPPORT_CLI_BIN").unwrap_or_else(|_| {
-        let exe = std::env::current_exe().unwrap();
-        exe.parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("rapport")
-            .display()
-            .to_string()
-    }));
-    assert!(
-        p.exists(),
-        "{} missing: build the workspace first",
-        p.display()
-    );
-    p
-}
-
-fn rapport(dir: &Path) -> Command {
-    let mut c = Command::new(cli());
-    c.arg("--data-dir").arg(dir).env_remove("RAPPORT_DATA_DIR");
-    c
-}
+use common::rapport;
 
 async fn open(dir: &Path, clock: &Clock) -> Rapport {
     Rapport::open(&OpenOptions::new(dir.to_path_buf(), clock.clone()))

@@ -46,24 +46,18 @@ async fn world() -> World {
     r.sync(None, false, CancellationToken::new(), Arc::new(|_| {}))
         .await
         .unwrap();
-    let rows = r.portfolio(r.today()).await.unwrap().rows;
-    for row in rows {
-        let contacts = r.capture_contacts(row.id).await.unwrap();
-        if let Some(c) = contacts.into_iter().find(|c| c.crm_id.is_some()) {
-            let detail = r.account_detail(row.id, r.today()).await.unwrap();
-            return World {
-                account: row.id,
-                account_crm_id: detail.header.crm_id.parse().unwrap(),
-                contact: c.id,
-                contact_crm_id: c.crm_id.unwrap().parse().unwrap(),
-                fake,
-                r,
-                ahead_ms,
-                _dir: dir,
-            };
-        }
+    let (account, account_crm_id, contact, contact_crm_id) =
+        common::account_with_crm_contact(&r).await;
+    World {
+        account,
+        account_crm_id: account_crm_id.parse().unwrap(),
+        contact,
+        contact_crm_id: contact_crm_id.parse().unwrap(),
+        fake,
+        r,
+        ahead_ms,
+        _dir: dir,
     }
-    panic!("the seeded portal has an account with a contact");
 }
 
 impl World {

@@ -43,28 +43,18 @@ async fn world(cfg: Config) -> World {
     r.sync(None, false, CancellationToken::new(), Arc::new(|_| {}))
         .await
         .unwrap();
-    for row in r.portfolio(r.today()).await.unwrap().rows {
-        if let Some(c) = r
-            .capture_contacts(row.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.crm_id.is_some())
-        {
-            let header = r.account_detail(row.id, r.today()).await.unwrap().header;
-            return World {
-                account: row.id,
-                account_sf_id: header.crm_id,
-                contact: c.id,
-                contact_sf_id: c.crm_id.unwrap(),
-                sf,
-                r,
-                ahead_ms,
-                _dir: dir,
-            };
-        }
+    let (account, account_sf_id, contact, contact_sf_id) =
+        common::account_with_crm_contact(&r).await;
+    World {
+        account,
+        account_sf_id,
+        contact,
+        contact_sf_id,
+        sf,
+        r,
+        ahead_ms,
+        _dir: dir,
     }
-    panic!("the seeded org has an account with a contact");
 }
 
 impl World {

@@ -5,8 +5,8 @@
 //! `RAPPORT_CLI_BIN`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use rapport_core::domain::Clock;
@@ -22,31 +22,8 @@ const TABLES: [&str; 6] = [
     "survey_response",
 ];
 
-fn cli() -> PathBuf {
-    let p = PathBuf::from(std::env::var("RAPPORT_CLI_BIN").unwrap_or_else(|_| {
-        // target/debug/deps/<this test> → target/debug/rapport
-        let exe = std::env::current_exe().unwrap();
-        exe.parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("rapport")
-            .display()
-            .to_string()
-    }));
-    assert!(
-        p.exists(),
-        "{} missing: build the workspace first",
-        p.display()
-    );
-    p
-}
-
-fn rapport(dir: &Path) -> Command {
-    let mut c = Command::new(cli());
-    c.arg("--data-dir").arg(dir).env_remove("RAPPORT_DATA_DIR");
-    c
-}
+mod common;
+use common::rapport;
 
 fn connect(dir: &Path, url: &str) {
     let mut child = rapport(dir)

@@ -126,75 +126,79 @@ async fn open_and_prepare(opts: OpenOptions) -> rapport_core::Result<Rapport> {
 /// How often the scorer looks for a new day.
 const SCORER_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Keeps scores current while the app runs: once after start, then on every new local day.
-/// Tells the window when they changed.
-async fn scorer(handle: tauri::AppHandle) {
+/// A background job: once the store is open, runs `work` on it, then again every `period` or
+/// when `wake` fires; when `work` says something changed, tells the window through `watch`.
+async fn background(
+    handle: tauri::AppHandle,
+    period: std::time::Duration,
+    wake: fn(&AppState) -> &tokio::sync::Notify,
+    watch: fn(&AppState) -> &tokio::sync::Mutex<Option<Channel<()>>>,
+    work: impl AsyncFn(&Rapport) -> bool,
+) {
     use tauri::Manager;
     let state = handle.state::<AppState>();
     let mut ready = state.ready.clone();
     let _ = ready.wait_for(|r| *r).await;
     loop {
-        let changed = {
-            let guard = state.rapport.read().await;
-            match &*guard {
-                Ok(r) => match r.score_changes(r.today()).await {
-                    Ok(s) => s != rapport_core::portfolio::Scored::Nothing,
-                    Err(e) => {
-                        tracing::warn!(code = ?e.code(), "scoring failed: {e}");
-                        false
-                    }
-                },
-                Err(_) => false,
-            }
+        let changed = match &*state.rapport.read().await {
+            Ok(r) => work(r).await,
+            Err(_) => false,
         };
         if changed {
-            if let Some(ch) = &*state.scores_watch.lock().await {
+            if let Some(ch) = &*watch(&state).lock().await {
                 let _ = ch.send(());
             }
         }
         tokio::select! {
-            _ = tokio::time::sleep(SCORER_PERIOD) => {}
-            _ = state.score_now.notified() => {}
+            _ = tokio::time::sleep(period) => {}
+            _ = wake(&state).notified() => {}
         }
     }
+}
+
+/// Keeps scores current while the app runs: once after start, then on every new local day.
+async fn scorer(handle: tauri::AppHandle) {
+    background(
+        handle,
+        SCORER_PERIOD,
+        |s| &s.score_now,
+        |s| &s.scores_watch,
+        async |r| match r.score_changes(r.today()).await {
+            Ok(s) => s != rapport_core::portfolio::Scored::Nothing,
+            Err(e) => {
+                tracing::warn!(code = ?e.code(), "scoring failed: {e}");
+                false
+            }
+        },
+    )
+    .await
 }
 
 /// How often the sender tries waiting entries (each entry's own backoff still applies).
 const SENDER_PERIOD: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Delivers the outbox in the background while the app runs: after each capture, and every
-/// 30 s while entries wait. Tells the window when entries changed.
+/// 30 s while entries wait.
 async fn sender(handle: tauri::AppHandle) {
-    use tauri::Manager;
-    let state = handle.state::<AppState>();
-    let mut ready = state.ready.clone();
-    let _ = ready.wait_for(|r| *r).await;
-    loop {
-        let changed = {
-            let guard = state.rapport.read().await;
-            match &*guard {
-                Ok(r) if r.store().outbox_waiting().await.unwrap_or(0) > 0 => {
-                    match r.send_outbox(CancellationToken::new()).await {
-                        Ok(reports) => !reports.is_empty(),
-                        Err(e) => {
-                            tracing::warn!(code = ?e.code(), "sending the outbox failed: {e}");
-                            false
-                        }
-                    }
+    background(
+        handle,
+        SENDER_PERIOD,
+        |s| &s.send_now,
+        |s| &s.outbox_watch,
+        async |r| {
+            if r.store().outbox_waiting().await.unwrap_or(0) == 0 {
+                return false;
+            }
+            match r.send_outbox(CancellationToken::new()).await {
+                Ok(reports) => !reports.is_empty(),
+                Err(e) => {
+                    tracing::warn!(code = ?e.code(), "sending the outbox failed: {e}");
+                    false
                 }
-                _ => false,
             }
-        };
-        if changed {
-            if let Some(ch) = &*state.outbox_watch.lock().await {
-                let _ = ch.send(());
-            }
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(SENDER_PERIOD) => {}
-            _ = state.send_now.notified() => {}
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// Starts the desktop app on the data directory `data_dir`.

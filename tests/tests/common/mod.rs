@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
@@ -43,4 +45,45 @@ pub async fn store_with(clock: Clock) -> (tempfile::TempDir, Rapport) {
 /// A fresh encrypted store on the system clock.
 pub async fn store() -> (tempfile::TempDir, Rapport) {
     store_with(Clock::system()).await
+}
+
+/// The `rapport` binary: `RAPPORT_CLI_BIN`, else the one beside this test's build
+/// (target/debug/deps/<test> → target/debug/rapport).
+pub fn cli() -> PathBuf {
+    let p = PathBuf::from(std::env::var("RAPPORT_CLI_BIN").unwrap_or_else(|_| {
+        let exe = std::env::current_exe().unwrap();
+        exe.parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("rapport")
+            .display()
+            .to_string()
+    }));
+    assert!(
+        p.exists(),
+        "{} missing: build the workspace first",
+        p.display()
+    );
+    p
+}
+
+/// `rapport --data-dir DIR`, ignoring any `RAPPORT_DATA_DIR` of the environment.
+pub fn rapport(dir: &Path) -> Command {
+    let mut c = Command::new(cli());
+    c.arg("--data-dir").arg(dir).env_remove("RAPPORT_DATA_DIR");
+    c
+}
+
+/// One synced account with a contact the CRM knows:
+/// `(account id, its CRM id, contact id, the contact's CRM id)`.
+pub async fn account_with_crm_contact(r: &Rapport) -> (i64, String, i64, String) {
+    for row in r.portfolio(r.today()).await.unwrap().rows {
+        let contacts = r.capture_contacts(row.id).await.unwrap();
+        if let Some(c) = contacts.into_iter().find(|c| c.crm_id.is_some()) {
+            let header = r.account_detail(row.id, r.today()).await.unwrap().header;
+            return (row.id, header.crm_id, c.id, c.crm_id.unwrap());
+        }
+    }
+    panic!("the seeded CRM has an account with a contact");
 }

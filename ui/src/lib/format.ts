@@ -1,6 +1,6 @@
 // Number, money, date and relative-time formatting. Pure and locale-independent (en style), so the
 // figures read the same on every machine and tests can pin exact strings.
-import type { Band, LifecycleStage } from './bindings';
+import type { Band, Crm, LifecycleStage } from './bindings';
 
 export const MINUS = '\u2212';
 const NBSP = '\u00a0';
@@ -191,4 +191,9 @@ export function humanize(word: string): string {
   if (word.length <= 2) return word.toUpperCase();
   const w = word.replace(/_/g, ' ');
   return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
+/** A CRM's name as people write it (the Rust side's `Crm::label`). */
+export function crmLabel(crm: Crm): string {
+  return { demo: 'Demo data', hubspot: 'HubSpot', salesforce: 'Salesforce' }[crm];
 }

@@ -1,17 +1,11 @@
 // @vitest-environment jsdom
+import { stubDialogs } from '../../test/dialog';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import type { PortfolioRow } from '../../lib/bindings';
 import AccountPicker from './AccountPicker.svelte';
 
-beforeAll(() => {
-  HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close = function (this: HTMLDialogElement) {
-    this.open = false;
-  };
-});
+beforeAll(stubDialogs);
 
 let app: ReturnType<typeof mount> | null = null;
 afterEach(() => {

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { stubDialogs } from '../../test/dialog';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import type { CaptureForm, Captured } from '../../lib/bindings';
@@ -24,15 +25,7 @@ vi.mock('../../lib/ipc', async (importOriginal) => {
 import CaptureDialog from './CaptureDialog.svelte';
 import { capture } from '../../lib/capture/state.svelte';
 
-beforeAll(() => {
-  // jsdom has no modal dialogs.
-  HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close = function (this: HTMLDialogElement) {
-    this.open = false;
-  };
-});
+beforeAll(stubDialogs);
 
 let app: ReturnType<typeof mount> | null = null;
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxEntryView, PortfolioRow } from '../bindings';
-import { byField, delivery, pickAccounts, emptyFeedback, fromLocalInput, isBlank, parseTags, scale, scoreTone, tagged, toLocalInput } from './forms';
+import { byField, channelLabel, delivery, pickAccounts, emptyFeedback, fromLocalInput, isBlank, parseTags, scale, scoreTone, tagged, toLocalInput } from './forms';
 
 function entry(over: Partial<OutboxEntryView>): OutboxEntryView {
   return {
@@ -43,6 +43,12 @@ describe('capture forms', () => {
 
   it('the first error of each field is shown beside it', () => {
     expect(byField([{ field: 'score', message: 'a' }, { field: 'score', message: 'b' }, { field: 'email', message: 'c' }])).toEqual({ score: 'a', email: 'c' });
+  });
+
+  it('channels Rapport captured read as words; a CRM’s own text stays as it is', () => {
+    expect(channelLabel('site_visit')).toBe('Site visit');
+    expect(channelLabel('qbr')).toBe('QBR');
+    expect(channelLabel('email survey')).toBe('email survey');
   });
 
   it('tags split on commas and semicolons', () => {

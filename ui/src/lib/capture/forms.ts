@@ -23,6 +23,11 @@ export const CHANNELS: Array<{ value: Channel; label: string }> = [
   { value: 'other', label: 'Other' },
 ];
 
+/** A channel as written: one Rapport captured (`site_visit` → "Site visit"), or a CRM's own text as is. */
+export function channelLabel(channel: string): string {
+  return CHANNELS.find((c) => c.value === channel)?.label ?? channel;
+}
+
 export const QUESTIONS: Record<SurveyKind, string> = {
   nps: 'How likely is it that you would recommend us to a friend or colleague?',
   csat: 'How satisfied are you with our product and service?',
