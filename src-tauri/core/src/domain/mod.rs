@@ -6,6 +6,7 @@ pub mod capture;
 pub mod clock;
 pub mod dataset;
 pub mod health;
+pub mod insights;
 pub mod sync;
 pub mod views;
 

@@ -9,6 +9,8 @@ use crate::domain::capture::{
 };
 use crate::domain::SurveyKind;
 
+pub mod text;
+
 /// The longest text any capture may carry: Salesforce's Task description holds 32,000
 /// characters (HubSpot's note body 65,536), so nothing is cut off in either CRM.
 pub const MAX_TEXT: usize = 32_000;
