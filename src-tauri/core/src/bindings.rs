@@ -8,6 +8,10 @@ use crate::domain::capture::{
     CaptureForm, Captured, Channel, ContactFacts, Draft, FeedbackForm, FieldError, NoteForm,
     OutboxEntryView, OutboxState, SentimentForm, Speaker, WriteKind,
 };
+use crate::domain::insights::{
+    FeedbackOverride, FeedbackRow, GroupFigures, Insights, InsightsFilter, KindSeries, MonthPoint,
+    Polarity, ResponseRate, Taxonomy, Theme, ThemeSummary,
+};
 use crate::domain::{Crm, DealKind, DealStatus, LifecycleStage, SurveyKind};
 use crate::error::{ErrorCode, IpcError};
 use crate::health::{
@@ -70,6 +74,19 @@ fn generate() -> String {
         OutboxEntryView::decl(),
         Draft::decl(),
         Captured::decl(),
+        Theme::decl(),
+        Taxonomy::decl(),
+        Polarity::decl(),
+        FeedbackRow::decl(),
+        InsightsFilter::decl(),
+        FeedbackOverride::decl(),
+        MonthPoint::decl(),
+        KindSeries::decl(),
+        GroupFigures::decl(),
+        ThemeSummary::decl(),
+        ResponseRate::decl(),
+        Insights::decl(),
+        ExportReport::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport-core bindings` (ts-rs).\n// Do not edit by hand: a test fails when this file and the Rust types drift apart.\n",

@@ -12,7 +12,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("store", &["domain", "error", "secrets"]),
     ("health", &["domain", "error"]),
     ("kpi", &["domain", "error"]),
-    ("feedback", &["domain", "error"]),
+    ("feedback", &["domain", "error", "kpi"]),
     ("lifecycle", &["domain", "error"]),
     ("charts", &["domain", "error"]),
     ("demo", &["domain", "error", "health"]),

@@ -357,3 +357,102 @@ errors: Array<FieldError>,
  * The outbox entry carrying it to the CRM; `None` for demo accounts (no CRM to tell).
  */
 outbox: OutboxEntryView | null, };
+
+export type Theme = { 
+/**
+ * Lower-case letters, digits and `_`; what responses store.
+ */
+key: string, label: string, 
+/**
+ * Words or phrases, matched on whole words ignoring case; a trailing `*` matches any ending
+ * (`integrat*` matches "integration" and "integrations").
+ */
+keywords: Array<string>, };
+
+export type Taxonomy = { version: number, themes: Array<Theme>, };
+
+export type Polarity = "positive" | "neutral" | "negative";
+
+export type FeedbackRow = { id: number, account_id: number, account: string, segment: string, owner: string, arr: number, kind: SurveyKind, score: number, verbatim: string, channel: string, contact: string | null, captured_at: string, captured_here: boolean, 
+/**
+ * Theme keys, the AM's override when there is one.
+ */
+themes: Array<string>, 
+/**
+ * −1 (negative) to 1 (positive); none for a response without text.
+ */
+sentiment: number | null, 
+/**
+ * The AM set the themes (the text no longer decides them).
+ */
+themes_overridden: boolean, sentiment_overridden: boolean, };
+
+export type InsightsFilter = { 
+/**
+ * First day, inclusive; none = from the first response.
+ */
+from: string | null, 
+/**
+ * Last day, inclusive; none = up to today.
+ */
+to: string | null, segment: string | null, owner: string | null, 
+/**
+ * A theme key.
+ */
+theme: string | null, account_id: number | null, };
+
+export type FeedbackOverride = { id: number, themes: Array<string> | null, sentiment: Polarity | null, };
+
+export type MonthPoint = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, count: number, 
+/**
+ * NPS −100..100, CSAT share 0..100, CES mean 1..7; none without responses.
+ */
+value: number | null, };
+
+export type KindSeries = { kind: SurveyKind, count: number, value: number | null, months: Array<MonthPoint>, };
+
+export type GroupFigures = { group: string, responses: number, nps: number | null, csat: number | null, ces: number | null, };
+
+export type ThemeSummary = { key: string, label: string, count: number, 
+/**
+ * Of this theme's NPS responses, the share of detractors (0..100); none without NPS.
+ */
+detractor_share: number | null, 
+/**
+ * Mean sentiment of its responses with text.
+ */
+sentiment: number | null, 
+/**
+ * ARR of the distinct accounts that raised it.
+ */
+arr: number, accounts: number, };
+
+export type ResponseRate = { account_id: number, account: string, contacts: number, responded: number, 
+/**
+ * 0..100; none for an account without active contacts.
+ */
+rate: number | null, };
+
+export type Insights = { filter: InsightsFilter, 
+/**
+ * The first and last day the figures cover.
+ */
+from: string, to: string, 
+/**
+ * The newest response counted; the figures' freshness.
+ */
+newest: string | null, kinds: Array<KindSeries>, by_segment: Array<GroupFigures>, by_owner: Array<GroupFigures>, by_account: Array<GroupFigures>, themes: Array<ThemeSummary>, positive: number, neutral: number, negative: number, response_rates: Array<ResponseRate>, 
+/**
+ * The newest responses with text, newest first (at most 200).
+ */
+verbatims: Array<FeedbackRow>, taxonomy: Taxonomy, 
+/**
+ * The monthly series as a chart (plotters SVG), light and dark.
+ */
+chart_svg: string, chart_svg_dark: string, };
+
+export type ExportReport = { rows: number, files: Array<string>, };

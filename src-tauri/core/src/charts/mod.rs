@@ -9,6 +9,9 @@ use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
 
+mod satisfaction;
+pub use satisfaction::satisfaction_svg;
+
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();
 

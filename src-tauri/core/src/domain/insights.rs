@@ -207,6 +207,7 @@ pub struct Insights {
     /// The newest responses with text, newest first (at most 200).
     pub verbatims: Vec<FeedbackRow>,
     pub taxonomy: Taxonomy,
-    /// Charts of the monthly series (plotters SVG) in the requested theme.
+    /// The monthly series as a chart (plotters SVG), light and dark.
     pub chart_svg: String,
+    pub chart_svg_dark: String,
 }

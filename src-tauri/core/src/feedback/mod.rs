@@ -9,6 +9,8 @@ use crate::domain::capture::{
 };
 use crate::domain::SurveyKind;
 
+pub mod analysis;
+pub mod export;
 pub mod text;
 
 /// The longest text any capture may carry: Salesforce's Task description holds 32,000

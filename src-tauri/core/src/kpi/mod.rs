@@ -1,7 +1,7 @@
 //! Book-level KPIs of DESIGN §4 (NPS, CSAT, GRR, NRR, logo retention, expansion, time-to-value). Pure.
 
 mod retention;
-mod satisfaction;
+pub mod satisfaction;
 mod tiles;
 mod ttv;
 

@@ -3,6 +3,7 @@
 
 mod capture;
 mod crm;
+mod feedback;
 mod kpis;
 mod scoring;
 mod sign_in;
@@ -20,6 +21,7 @@ use crate::secrets::{self, KeySource};
 use crate::store::{Store, DB_FILE, META_DATA_AS_OF, META_DEMO_SEED, META_SOURCE};
 
 pub use crm::HUBSPOT_API;
+pub use feedback::ExportReport;
 pub use scoring::Scored;
 pub use view::*;
 

@@ -3,6 +3,7 @@
 
 mod capture;
 mod current;
+mod feedback;
 mod health;
 mod inputs;
 mod read;
@@ -27,6 +28,7 @@ use crate::secrets::DbKey;
 pub use crate::domain::views::RetentionInputs;
 pub use capture::{AccountTarget, NewCapture, OutboxUpdate};
 pub use current::{TableRecord, TREND_DAYS};
+pub use feedback::Tags;
 pub use health::SnapshotRow;
 pub use read::AccountRecord;
 pub use scoring::ScoredFor;

@@ -1,0 +1,179 @@
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::*;
+use crate::domain::capture::{CaptureForm, Channel, FeedbackForm, Speaker};
+use crate::domain::insights::Polarity;
+use crate::domain::{Clock, SurveyKind};
+use crate::secrets::DbKey;
+use crate::secrets::KeySource;
+
+async fn demo() -> (tempfile::TempDir, Rapport, DateTime<Utc>) {
+    let dir = tempfile::tempdir().unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+    let r = Rapport::open_with_key(
+        dir.path(),
+        &DbKey::random(),
+        KeySource::Keychain,
+        Clock::fixed(at, 0),
+    )
+    .await
+    .unwrap();
+    r.generate_demo(30, 7, at).await.unwrap();
+    (dir, r, at)
+}
+
+async fn log_nps(r: &Rapport, account: i64, score: i64, verbatim: &str) {
+    let form = CaptureForm::Feedback(FeedbackForm {
+        account_id: account,
+        kind: SurveyKind::Nps,
+        score: Some(score),
+        verbatim: verbatim.into(),
+        speaker: Speaker::New {
+            name: "Dana Wu".into(),
+            email: "dana@example.com".into(),
+        },
+        channel: Channel::Meeting,
+        at: None,
+        tags: vec![],
+    });
+    let c = r.capture(&form).await.unwrap();
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+}
+
+#[tokio::test]
+async fn every_response_is_read_once_and_the_figures_match_the_stored_scores() {
+    let (_d, r, _) = demo().await;
+    let n = r.tag_feedback().await.unwrap();
+    assert!(n > 100, "{n} responses read");
+    assert_eq!(r.tag_feedback().await.unwrap(), 0, "nothing left to read");
+
+    let today = r.today();
+    let i = r.insights(&InsightsFilter::default(), today).await.unwrap();
+    // Twelve months up to today: from the first of the month eleven months back.
+    assert_eq!(i.from, NaiveDate::from_ymd_opt(2025, 12, 1).unwrap());
+    assert_eq!(i.kinds[0].months.len(), 12);
+    // The same responses counted through the store's other path (the KPI tiles' query).
+    for k in &i.kinds {
+        let scores = r.store().survey_scores(k.kind, i.from, i.to).await.unwrap();
+        assert_eq!(k.count as usize, scores.len(), "{:?}", k.kind);
+        let mine: Vec<i64> = scores.iter().map(|(_, s)| *s).collect();
+        assert_eq!(k.value, analysis::figure(k.kind, &mine));
+    }
+    assert!(i.chart_svg.starts_with("<svg") && i.chart_svg_dark.contains("#161920"));
+}
+
+#[tokio::test]
+async fn a_captured_verbatim_is_read_at_once_and_the_ams_override_wins_over_later_readings() {
+    let (_d, r, _) = demo().await;
+    let account = r.portfolio_table(r.today()).await.unwrap().rows[0].id;
+    log_nps(
+        &r,
+        account,
+        3,
+        "Not happy with support, tickets sit for days without a reply.",
+    )
+    .await;
+    let mine = InsightsFilter {
+        account_id: Some(account),
+        ..Default::default()
+    };
+    let i = r.insights(&mine, r.today()).await.unwrap();
+    let v = &i.verbatims[0];
+    assert!(v.verbatim.starts_with("Not happy with support"));
+    assert!(v.captured_here);
+    assert_eq!(v.themes, vec!["support"]);
+    assert_eq!(Polarity::of(v.sentiment.unwrap()), Polarity::Negative);
+
+    let id = v.id;
+    r.set_feedback_override(&FeedbackOverride {
+        id,
+        themes: Some(vec!["pricing".into()]),
+        sentiment: Some(Polarity::Neutral),
+    })
+    .await
+    .unwrap();
+    // A new taxonomy reads every response again; the override still wins.
+    let mut themes = r.taxonomy().await.unwrap().themes;
+    themes[1].keywords.push("tickets".into());
+    let saved = r.save_taxonomy(&themes).await.unwrap();
+    assert_eq!(saved.version, 2);
+    let pricing = InsightsFilter {
+        theme: Some("pricing".into()),
+        ..mine.clone()
+    };
+    let i = r.insights(&pricing, r.today()).await.unwrap();
+    let v = i.verbatims.iter().find(|v| v.id == id).unwrap();
+    assert_eq!(v.themes, vec!["pricing"]);
+    assert_eq!(
+        (v.sentiment, v.themes_overridden, v.sentiment_overridden),
+        (Some(0.0), true, true)
+    );
+
+    // Cleared: the text decides again.
+    r.set_feedback_override(&FeedbackOverride {
+        id,
+        themes: None,
+        sentiment: None,
+    })
+    .await
+    .unwrap();
+    let i = r.insights(&mine, r.today()).await.unwrap();
+    let v = i.verbatims.iter().find(|v| v.id == id).unwrap();
+    assert_eq!(v.themes, vec!["support"]);
+    assert!(!v.themes_overridden);
+
+    let unknown = FeedbackOverride {
+        id,
+        themes: Some(vec!["nope".into()]),
+        sentiment: None,
+    };
+    assert_eq!(
+        r.set_feedback_override(&unknown).await.unwrap_err().code(),
+        crate::ErrorCode::InvalidInput
+    );
+    let gone = FeedbackOverride {
+        id: 999_999_999,
+        themes: None,
+        sentiment: None,
+    };
+    assert_eq!(
+        r.set_feedback_override(&gone).await.unwrap_err().code(),
+        crate::ErrorCode::NotFound
+    );
+}
+
+#[tokio::test]
+async fn the_export_holds_every_response_of_the_filter() {
+    let (d, r, _) = demo().await;
+    let account = r.portfolio_table(r.today()).await.unwrap().rows[0].id;
+    log_nps(&r, account, 2, "=1+1 </a:t> & <script>x</script> 😀").await;
+    let f = InsightsFilter::default();
+    let i = r.insights(&f, r.today()).await.unwrap();
+    let total: i64 = i.kinds.iter().map(|k| k.count).sum();
+    let (csv, xlsx) = (d.path().join("out.csv"), d.path().join("out.xlsx"));
+    let rep = r
+        .export_insights(&f, r.today(), Some(&csv), Some(&xlsx))
+        .await
+        .unwrap();
+    assert_eq!(rep.rows, total);
+    assert_eq!(rep.files.len(), 2);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let recs: Vec<csv::StringRecord> = rd.records().map(|x| x.unwrap()).collect();
+    assert_eq!(recs.len() as i64, total);
+    assert!(recs
+        .iter()
+        .any(|rec| &rec[10] == "'=1+1 </a:t> & <script>x</script> 😀"));
+    assert!(std::fs::metadata(&xlsx).unwrap().len() > 2_000);
+    assert!(!d.path().join("out.rapport-partial").exists());
+
+    let bad = InsightsFilter {
+        from: NaiveDate::from_ymd_opt(2026, 12, 1),
+        to: NaiveDate::from_ymd_opt(2026, 1, 1),
+        ..Default::default()
+    };
+    let e = r.insights(&bad, r.today()).await.unwrap_err();
+    assert!(e
+        .to_string()
+        .contains("starts (2026-12-01) after it ends (2026-01-01)"));
+}
