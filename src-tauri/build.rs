@@ -27,6 +27,12 @@ fn main() {
             "retry_outbox",
             "open_in_crm",
             "watch_outbox",
+            "feedback_insights",
+            "taxonomy",
+            "save_taxonomy",
+            "set_feedback_override",
+            "export_insights",
+            "open_export",
         ]),
     ))
     .expect("tauri build script failed");

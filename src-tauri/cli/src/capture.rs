@@ -42,6 +42,8 @@ pub enum FeedbackCmd {
         #[arg(long = "tag")]
         tags: Vec<String>,
     },
+    #[command(flatten)]
+    Analysis(crate::insights::InsightsCmd),
 }
 
 #[derive(Subcommand)]
@@ -119,18 +121,23 @@ async fn save(r: &Rapport, form: CaptureForm) -> Result<String> {
 }
 
 pub async fn feedback(r: &Rapport, cmd: FeedbackCmd) -> Result<String> {
-    let FeedbackCmd::Add {
-        account,
-        nps,
-        csat,
-        ces,
-        verbatim,
-        contact,
-        name,
-        channel,
-        at,
-        tags,
-    } = cmd;
+    let (account, nps, csat, ces, verbatim, contact, name, channel, at, tags) = match cmd {
+        FeedbackCmd::Analysis(c) => return crate::insights::run(r, c).await,
+        FeedbackCmd::Add {
+            account,
+            nps,
+            csat,
+            ces,
+            verbatim,
+            contact,
+            name,
+            channel,
+            at,
+            tags,
+        } => (
+            account, nps, csat, ces, verbatim, contact, name, channel, at, tags,
+        ),
+    };
     let account_id = r.resolve_account(&account).await?;
     let (kind, score) = match (nps, csat, ces) {
         (Some(s), _, _) => (SurveyKind::Nps, s),

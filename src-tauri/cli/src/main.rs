@@ -11,6 +11,7 @@ use rapport_core::portfolio::{self, OpenOptions, Rapport};
 
 mod capture;
 mod crm;
+mod insights;
 
 /// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
 /// of a 10,000-account demo load in malloc/free (perf).
@@ -76,7 +77,8 @@ enum Command {
         #[arg(long)]
         token_stdin: bool,
     },
-    /// Log client feedback (it counts in the account's health at once and goes to the CRM).
+    /// Log client feedback (it counts in the account's health at once and goes to the CRM), and
+    /// analyse it: insights, export, themes, override.
     Feedback {
         #[command(subcommand)]
         cmd: capture::FeedbackCmd,

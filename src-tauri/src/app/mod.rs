@@ -1,6 +1,7 @@
 //! The desktop shell: Tauri setup and state. The only module that imports tauri.
 
 mod commands;
+mod insights;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     send_now: tokio::sync::Notify,
     /// Where to say that outbox entries changed (the window's subscription).
     outbox_watch: tokio::sync::Mutex<Option<Channel<()>>>,
+    /// Files exported in this session: the only ones the window may ask to open.
+    exported: tokio::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl AppState {
@@ -163,11 +166,17 @@ async fn scorer(handle: tauri::AppHandle) {
         SCORER_PERIOD,
         |s| &s.score_now,
         |s| &s.scores_watch,
-        async |r| match r.score_changes(r.today()).await {
-            Ok(s) => s != rapport_core::portfolio::Scored::Nothing,
-            Err(e) => {
-                tracing::warn!(code = ?e.code(), "scoring failed: {e}");
-                false
+        async |r| {
+            // Verbatims read ahead of the first look at the feedback view.
+            if let Err(e) = r.tag_feedback().await {
+                tracing::warn!(code = ?e.code(), "reading verbatims failed: {e}");
+            }
+            match r.score_changes(r.today()).await {
+                Ok(s) => s != rapport_core::portfolio::Scored::Nothing,
+                Err(e) => {
+                    tracing::warn!(code = ?e.code(), "scoring failed: {e}");
+                    false
+                }
             }
         },
     )
@@ -217,8 +226,10 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
         sign_in: tokio::sync::Mutex::new(None),
         send_now: tokio::sync::Notify::new(),
         outbox_watch: tokio::sync::Mutex::new(None),
+        exported: tokio::sync::Mutex::new(Vec::new()),
     };
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .setup(move |app| {
             use tauri::Manager;
@@ -265,6 +276,12 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             commands::retry_outbox,
             commands::open_in_crm,
             commands::watch_outbox,
+            insights::feedback_insights,
+            insights::taxonomy,
+            insights::save_taxonomy,
+            insights::set_feedback_override,
+            insights::export_insights,
+            insights::open_export,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

@@ -1,6 +1,12 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  ExportReport,
+  FeedbackOverride,
+  Insights,
+  InsightsFilter,
+  Taxonomy,
+  Theme,
   CaptureForm,
   Captured,
   ContactFacts,
@@ -138,6 +144,17 @@ export const ipc = {
     channel.onmessage = onChange;
     return call<void>('watch_outbox', { onChange: channel });
   },
+  /** The feedback analysis over a filter (themes and sentiment read on the device). */
+  feedbackInsights: (filter: InsightsFilter): Promise<Insights> => call<Insights>('feedback_insights', { filter }),
+  taxonomy: (): Promise<Taxonomy> => call<Taxonomy>('taxonomy'),
+  /** Saves the themes as a new taxonomy version; every response is read again under it. */
+  saveTaxonomy: (themes: Theme[]): Promise<Taxonomy> => call<Taxonomy>('save_taxonomy', { themes }),
+  setFeedbackOverride: (change: FeedbackOverride): Promise<void> => call<void>('set_feedback_override', { change }),
+  /** Asks where to save (native dialog) and writes the export; null when the user cancels. */
+  exportInsights: (filter: InsightsFilter, format: 'xlsx' | 'csv'): Promise<ExportReport | null> =>
+    call<ExportReport | null>('export_insights', { filter, format }),
+  /** Opens a file exported this session, or its folder. */
+  openExport: (path: string, folder: boolean): Promise<void> => call<void>('open_export', { path, folder }),
   /** Subscribes to background scoring: `onChange` is called whenever scores change. */
   watchScores: (onChange: () => void): Promise<void> => {
     const channel = new Channel<null>();

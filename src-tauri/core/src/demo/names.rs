@@ -210,12 +210,22 @@ pub const PROMOTER_VERBATIMS: &[&str] = &[
     "Support is quick and the roadmap matches what we need.",
     "Rolled it out to two more departments, everyone is happy.",
     "Best vendor relationship we have; the QBRs are genuinely useful.",
+    "Onboarding was well run and we were live in a month.",
+    "The HubSpot integration just works, our sales team loves it.",
+    "Clean interface, new people are productive on day one.",
+    "Our account manager knows our business and brings real ideas.",
+    "Fast, stable, and the new dashboards are excellent.",
+    "Worth every cent: it paid for itself in the first year.",
 ];
 pub const PASSIVE_VERBATIMS: &[&str] = &[
     "Works well, but the admin settings are hard to find.",
     "Good product; we still use only part of it.",
     "Fine overall, the mobile experience could be better.",
     "Useful, though the price increase was hard to justify internally.",
+    "Solid, but we are waiting for the bulk editing feature.",
+    "The API is decent; the documentation could use more examples.",
+    "Training helped, but a few teams still need more onboarding.",
+    "Reports are a bit slow at month end.",
 ];
 pub const DETRACTOR_VERBATIMS: &[&str] = &[
     "Too many outages this quarter, the team lost trust.",
@@ -223,6 +233,11 @@ pub const DETRACTOR_VERBATIMS: &[&str] = &[
     "Tickets take far too long to resolve.",
     "Adoption stalled; we are reviewing alternatives before renewal.",
     "The reporting is unreliable and we export everything to spreadsheets.",
+    "The Salesforce sync breaks every week and creates duplicates.",
+    "Too expensive for the handful of features we actually use.",
+    "The new navigation is confusing and people have stopped logging in.",
+    "Implementation dragged on for months and we are still not fully live.",
+    "We have not heard from our account manager since the contract was signed.",
 ];
 
 pub const ACTIVITY_SUMMARIES: &[(&str, &str)] = &[

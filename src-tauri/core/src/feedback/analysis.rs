@@ -130,7 +130,8 @@ fn theme_summaries(rows: &[&FeedbackRow], taxonomy: &Taxonomy) -> Vec<ThemeSumma
                 }),
                 sentiment: (!sentiments.is_empty())
                     .then(|| sentiments.iter().sum::<f64>() / sentiments.len() as f64),
-                arr: arr_by_account.values().sum(),
+                // Folded from +0: an empty sum of f64 is −0, which prints as "-0".
+                arr: arr_by_account.values().fold(0.0, |a, b| a + b),
                 accounts: arr_by_account.len() as i64,
                 key,
                 label,

@@ -1,6 +1,6 @@
 // Which screen is shown. The portfolio's sort, filters, selection and scroll live in its own state,
 // so going to an account and back keeps them.
-export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' };
+export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' };
 
 class Nav {
   route = $state<Route>({ name: 'portfolio' });
@@ -11,6 +11,10 @@ class Nav {
 
   openConnections(): void {
     this.route = { name: 'connections' };
+  }
+
+  openFeedback(): void {
+    this.route = { name: 'feedback' };
   }
 
   back(): void {
