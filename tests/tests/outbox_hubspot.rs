@@ -449,3 +449,117 @@ async fn a_sync_and_a_send_together_stay_within_the_connection_budget() {
     );
     drop(dir);
 }
+
+#[tokio::test]
+async fn an_accepted_follow_up_becomes_open_tasks_once_even_when_the_answer_is_lost() {
+    use rapport_core::domain::followup::{AcceptFollowUp, Escalation};
+    let w = world().await;
+    w.capture(CaptureForm::Feedback(FeedbackForm {
+        account_id: w.account,
+        kind: SurveyKind::Csat,
+        score: Some(1),
+        verbatim: "Nobody <b>answered</b> our ticket & we're stuck".into(),
+        speaker: Speaker::Contact { id: w.contact },
+        channel: Channel::Call,
+        at: None,
+        tags: vec![],
+    }))
+    .await;
+    assert_eq!(w.send().await.delivered, 1, "the feedback note");
+    let f =
+        w.r.followups(Some(w.account))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|f| f.verbatim.starts_with("Nobody <b>answered</b>"))
+            .expect("a CSAT of 1 proposes a follow-up");
+    let due = w.r.today() + chrono::Duration::days(3);
+    let got =
+        w.r.accept_followup(&AcceptFollowUp {
+            response_id: f.response_id,
+            title: "Call back about the stuck ticket".into(),
+            due_on: due,
+            escalation: Escalation::Support,
+            note: "Ticket open since Monday.".into(),
+        })
+        .await
+        .unwrap();
+    assert!(got.errors.is_empty());
+    assert_eq!(got.outbox.len(), 2);
+    let keys: Vec<String> = {
+        let all = w.r.outbox(Some(w.account)).await.unwrap();
+        got.outbox
+            .iter()
+            .map(|id| all.iter().find(|e| e.id == *id).unwrap().key.clone())
+            .collect()
+    };
+
+    // The first task lands but its answer is lost: looked up by marker, never created twice.
+    w.fake.inject(Fault::CommitThenDrop { count: 1 });
+    w.send().await;
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    w.advance(61);
+    w.send().await;
+    let tasks_with = |key: &str| -> Vec<u64> {
+        let marker = format!("rapportref{key}");
+        w.fake
+            .ids("tasks")
+            .into_iter()
+            .filter(|id| {
+                w.fake
+                    .get("tasks", *id)
+                    .is_some_and(|p| p.get("hs_task_body").is_some_and(|b| b.contains(&marker)))
+            })
+            .collect()
+    };
+    for (i, key) in keys.iter().enumerate() {
+        let ids = tasks_with(key);
+        assert_eq!(ids.len(), 1, "task {i} exactly once");
+        let p = w.fake.get("tasks", ids[0]).unwrap();
+        assert_eq!(p["hs_task_status"], "NOT_STARTED");
+        assert_eq!(p["hs_task_priority"], "HIGH");
+        assert_eq!(
+            w.fake.associated("tasks", ids[0], "companies"),
+            vec![w.account_crm_id]
+        );
+        assert_eq!(
+            w.fake.associated("tasks", ids[0], "contacts"),
+            vec![w.contact_crm_id]
+        );
+        // Due at 09:00 UTC on the chosen day; the customer's words arrive as text, not markup.
+        let due_ms = due
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp_millis();
+        assert_eq!(
+            rapport_tests::hubspot::parse_time(&p["hs_timestamp"]),
+            Some(due_ms)
+        );
+        assert!(p["hs_task_body"]
+            .contains("Nobody &lt;b&gt;answered&lt;/b&gt; our ticket &amp; we&#39;re stuck"));
+    }
+    let subjects: Vec<String> = keys
+        .iter()
+        .map(|k| w.fake.get("tasks", tasks_with(k)[0]).unwrap()["hs_task_subject"].clone())
+        .collect();
+    assert_eq!(
+        subjects,
+        vec![
+            "Call back about the stuck ticket",
+            "Escalation for Support: Call back about the stuck ticket"
+        ]
+    );
+    let view =
+        w.r.followups(Some(w.account))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.response_id == f.response_id)
+            .unwrap();
+    assert_eq!(view.tasks.len(), 2);
+    assert!(view
+        .tasks
+        .iter()
+        .all(|t| t.delivery == Some(OutboxState::Delivered)));
+}

@@ -287,3 +287,77 @@ async fn server_errors_are_retried_and_refusals_need_attention() {
         why.message
     );
 }
+
+#[tokio::test]
+async fn an_accepted_follow_up_is_an_open_task_upserted_once_on_its_key() {
+    use rapport_core::domain::followup::{AcceptFollowUp, Escalation};
+    let w = world(Config::default()).await;
+    w.capture(CaptureForm::Feedback(FeedbackForm {
+        account_id: w.account,
+        kind: SurveyKind::Nps,
+        score: Some(4),
+        verbatim: "Renewal price is too high".into(),
+        speaker: Speaker::Contact { id: w.contact },
+        channel: Channel::Meeting,
+        at: None,
+        tags: vec![],
+    }))
+    .await;
+    w.send().await;
+    let f =
+        w.r.followups(Some(w.account))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|f| f.verbatim == "Renewal price is too high")
+            .expect("a detractor proposes a follow-up");
+    let due = w.r.today() + chrono::Duration::days(2);
+    let got =
+        w.r.accept_followup(&AcceptFollowUp {
+            response_id: f.response_id,
+            title: "Walk through the renewal pricing".into(),
+            due_on: due,
+            escalation: Escalation::Sales,
+            note: String::new(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(got.outbox.len(), 2);
+    // Salesforce stores the first upsert and the answer is lost: the retry lands on the same record.
+    w.sf.inject(Fault::CommitThenDrop { count: 1 });
+    w.send().await;
+    w.advance(61);
+    w.send().await;
+    let all = w.r.outbox(Some(w.account)).await.unwrap();
+    for id in &got.outbox {
+        let e = all.iter().find(|e| e.id == *id).unwrap();
+        assert_eq!(e.state, OutboxState::Delivered, "{:?}", e.last_error);
+        let ids = w.tasks_with(&e.key);
+        assert_eq!(ids.len(), 1, "exactly once");
+        assert_eq!(e.crm_id.as_deref(), Some(ids[0].as_str()));
+        let t = w.sf.get("Task", &ids[0]).unwrap();
+        assert_eq!(t["Status"], "Not Started");
+        assert_eq!(t["Priority"], "High");
+        assert_eq!(t["ActivityDate"], due.to_string());
+        assert_eq!(t["WhatId"], w.account_sf_id.as_str());
+        assert_eq!(t["WhoId"], w.contact_sf_id.as_str());
+    }
+    let subjects: Vec<String> = got
+        .outbox
+        .iter()
+        .map(|id| {
+            let e = all.iter().find(|e| e.id == *id).unwrap();
+            w.sf.get("Task", &w.tasks_with(&e.key)[0]).unwrap()["Subject"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        subjects,
+        vec![
+            "Walk through the renewal pricing",
+            "Escalation for Sales: Walk through the renewal pricing"
+        ]
+    );
+}

@@ -1,7 +1,7 @@
 //! What the account manager captures (feedback, notes, their own sentiment) and the outbox that
 //! carries each capture to the CRM (DESIGN §2: "store (+ outbox row in the same transaction)").
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -157,6 +157,8 @@ pub enum WriteKind {
     Feedback,
     Note,
     Sentiment,
+    /// A to-do in the CRM (a follow-up or an escalation), open until someone does it.
+    Task,
 }
 
 impl WriteKind {
@@ -165,12 +167,18 @@ impl WriteKind {
             WriteKind::Feedback => "feedback",
             WriteKind::Note => "note",
             WriteKind::Sentiment => "sentiment",
+            WriteKind::Task => "task",
         }
     }
     pub fn parse(s: &str) -> Option<WriteKind> {
-        [WriteKind::Feedback, WriteKind::Note, WriteKind::Sentiment]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            WriteKind::Feedback,
+            WriteKind::Note,
+            WriteKind::Sentiment,
+            WriteKind::Task,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -234,6 +242,9 @@ pub struct WritePayload {
     pub body: String,
     /// Feedback only: kind, score, channel, verbatim and tags.
     pub feedback: Option<FeedbackPayload>,
+    /// Tasks only: the day it is due (`at` is then its due moment).
+    #[serde(default)]
+    pub due_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

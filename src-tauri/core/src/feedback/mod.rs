@@ -11,6 +11,7 @@ use crate::domain::SurveyKind;
 
 pub mod analysis;
 pub mod export;
+pub mod followup;
 pub mod text;
 
 /// The longest text any capture may carry: Salesforce's Task description holds 32,000
@@ -318,6 +319,7 @@ pub fn payload(
                     verbatim: f.verbatim.trim().to_string(),
                     tags,
                 }),
+                due_on: None,
             }
         }
         CaptureForm::Note(f) => {
@@ -336,6 +338,7 @@ pub fn payload(
                 subject: first_line(&f.body, 80),
                 body,
                 feedback: None,
+                due_on: None,
             }
         }
         CaptureForm::Sentiment(f) => {
@@ -352,6 +355,7 @@ pub fn payload(
                     f.reason.trim()
                 ),
                 feedback: None,
+                due_on: None,
             }
         }
     }

@@ -18,7 +18,7 @@ use crate::sync::{hubspot, salesforce};
 
 /// A fresh idempotency key: 128 random bits as 32 hex digits (letters and digits only, so the
 /// HubSpot marker stays one searchable word; 32 characters fit Salesforce's 40-character key).
-fn new_key() -> String {
+pub(super) fn new_key() -> String {
     use rand::RngCore;
     let mut b = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut b);

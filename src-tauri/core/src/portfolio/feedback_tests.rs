@@ -177,3 +177,108 @@ async fn the_export_holds_every_response_of_the_filter() {
         .to_string()
         .contains("starts (2026-12-01) after it ends (2026-01-01)"));
 }
+
+#[tokio::test]
+async fn a_detractor_proposes_a_follow_up_that_is_accepted_with_an_escalation_or_dismissed() {
+    use crate::domain::followup::{AcceptFollowUp, Escalation, FollowUpState};
+    let (_d, r, _) = demo().await;
+    let account = r.portfolio_table(r.today()).await.unwrap().rows[3].id;
+    // The clock says Tue 24 Nov 2026: due two business days later, Thu 26 Nov.
+    log_nps(&r, account, 2, "Support never replies.").await;
+    log_nps(&r, account, 8, "Fine.").await;
+    let mine = r.followups(Some(account)).await.unwrap();
+    let proposed: Vec<_> = mine
+        .iter()
+        .filter(|f| f.state == FollowUpState::Proposed)
+        .collect();
+    let f = proposed
+        .iter()
+        .find(|f| f.verbatim == "Support never replies.")
+        .expect("proposed");
+    assert_eq!(f.due_on, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+    assert_eq!(f.title, "Follow up with Dana Wu on their NPS of 2");
+    assert!(
+        mine.iter().all(|f| f.verbatim != "Fine."),
+        "a passive proposes nothing"
+    );
+
+    let bad = AcceptFollowUp {
+        response_id: f.response_id,
+        title: " ".into(),
+        due_on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        escalation: Escalation::Support,
+        note: String::new(),
+    };
+    let got = r.accept_followup(&bad).await.unwrap();
+    assert_eq!(got.errors.len(), 2);
+    assert_eq!(
+        r.followups(Some(account))
+            .await
+            .unwrap()
+            .iter()
+            .filter(|x| x.state == FollowUpState::Proposed)
+            .count(),
+        proposed.len(),
+        "nothing saved"
+    );
+
+    let ok = AcceptFollowUp {
+        title: "Call Dana about support".into(),
+        due_on: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        ..bad.clone()
+    };
+    let got = r.accept_followup(&ok).await.unwrap();
+    // A demo account has no CRM: the tasks are local only.
+    assert!(got.errors.is_empty() && got.outbox.is_empty());
+    let after = r.followups(Some(account)).await.unwrap();
+    let done = after
+        .iter()
+        .find(|x| x.response_id == f.response_id)
+        .unwrap();
+    assert_eq!(done.state, FollowUpState::Accepted);
+    assert_eq!(
+        (done.title.as_str(), done.escalation),
+        ("Call Dana about support", Escalation::Support)
+    );
+    let teams: Vec<(&str, &str)> = done
+        .tasks
+        .iter()
+        .map(|t| (t.team.as_str(), t.title.as_str()))
+        .collect();
+    assert_eq!(
+        teams,
+        vec![
+            ("cs", "Call Dana about support"),
+            ("support", "Escalation for Support: Call Dana about support")
+        ]
+    );
+    assert_eq!(
+        r.accept_followup(&ok).await.unwrap_err().to_string(),
+        "This follow-up was already decided."
+    );
+
+    let other = after.iter().find(|x| x.state == FollowUpState::Proposed);
+    if let Some(o) = other {
+        assert_eq!(
+            r.dismiss_followup(o.response_id, "  ")
+                .await
+                .unwrap_err()
+                .code(),
+            crate::ErrorCode::InvalidInput
+        );
+        r.dismiss_followup(o.response_id, "Spoke to them at the QBR")
+            .await
+            .unwrap();
+        let d = r
+            .followups(Some(account))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.response_id == o.response_id)
+            .unwrap();
+        assert_eq!(
+            (d.state, d.reason.as_str()),
+            (FollowUpState::Dismissed, "Spoke to them at the QBR")
+        );
+    }
+}

@@ -4,6 +4,7 @@
 mod capture;
 mod crm;
 mod feedback;
+mod followup;
 mod kpis;
 mod scoring;
 mod sign_in;
@@ -22,6 +23,7 @@ use crate::store::{Store, DB_FILE, META_DATA_AS_OF, META_DEMO_SEED, META_SOURCE}
 
 pub use crm::HUBSPOT_API;
 pub use feedback::ExportReport;
+pub use followup::Accepted;
 pub use scoring::Scored;
 pub use view::*;
 

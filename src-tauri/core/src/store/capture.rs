@@ -449,6 +449,12 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+            } else if WriteKind::parse(&kind) == Some(WriteKind::Task) {
+                sqlx::query("UPDATE task SET crm_task_id = ? WHERE id = ?")
+                    .bind(crm_id)
+                    .bind(record)
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
         tx.commit().await?;

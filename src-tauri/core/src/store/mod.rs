@@ -4,6 +4,7 @@
 mod capture;
 mod current;
 mod feedback;
+mod followup;
 mod health;
 mod inputs;
 mod read;
@@ -29,6 +30,7 @@ pub use crate::domain::views::RetentionInputs;
 pub use capture::{AccountTarget, NewCapture, OutboxUpdate};
 pub use current::{TableRecord, TREND_DAYS};
 pub use feedback::Tags;
+pub use followup::{Decision, NewTask};
 pub use health::SnapshotRow;
 pub use read::AccountRecord;
 pub use scoring::ScoredFor;

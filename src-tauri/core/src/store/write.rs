@@ -11,6 +11,7 @@ use crate::error::Result;
 /// Tables holding synced or generated client data, children first.
 pub(super) const DATA_TABLES: &[&str] = &[
     "outbox",
+    "followup",
     "capture_draft",
     "health_current",
     "health_snapshot",

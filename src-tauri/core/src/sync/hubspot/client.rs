@@ -338,12 +338,18 @@ impl Client {
         }
     }
 
-    /// The id of the note whose body holds `token` as a word, if HubSpot's search shows one.
-    pub async fn find_note(&self, token: &str) -> Result<Option<String>> {
-        let url = format!("{}/crm/v3/objects/notes/search", self.base);
+    /// The id of the `object` record whose `property` holds `token` as a word, if HubSpot's
+    /// search shows one.
+    pub async fn find_marked(
+        &self,
+        object: &str,
+        property: &str,
+        token: &str,
+    ) -> Result<Option<String>> {
+        let url = format!("{}/crm/v3/objects/{object}/search", self.base);
         let body = serde_json::json!({
-            "filterGroups": [{"filters": [{"propertyName": "hs_note_body", "operator": "CONTAINS_TOKEN", "value": token}]}],
-            "properties": ["hs_note_body"],
+            "filterGroups": [{"filters": [{"propertyName": property, "operator": "CONTAINS_TOKEN", "value": token}]}],
+            "properties": [property],
             "limit": 10,
         });
         let page: ObjectPage = self.call(|http, _| http.post(&url).json(&body)).await?;
@@ -351,7 +357,7 @@ impl Client {
         Ok(page
             .results
             .into_iter()
-            .find(|o| o.prop("hs_note_body").is_some_and(|b| b.contains(token)))
+            .find(|o| o.prop(property).is_some_and(|b| b.contains(token)))
             .map(|o| o.id))
     }
 

@@ -1,10 +1,10 @@
 //! Writing captures to HubSpot. HubSpot has no idempotency header and `feedback_submissions` is
-//! read-only, so every capture becomes a note on the company (and its contacts), carrying a
-//! marker with the capture's key. A note whose answer was lost is looked up by that marker,
+//! read-only, so every capture becomes a note on the company (and its contacts), and every
+//! follow-up a task, carrying a marker with the entry's key. A note whose answer was lost is looked up by that marker,
 //! once the search index has caught up, before it is ever sent again (DESIGN §5).
 
 use super::plan::Outcome;
-use crate::domain::capture::OutboxRecord;
+use crate::domain::capture::{OutboxRecord, WriteKind};
 use crate::error::ErrorCode;
 use crate::sync::http::{crm, Answer, SendError};
 use crate::sync::hubspot::client::Client;
@@ -12,6 +12,17 @@ use crate::sync::hubspot::client::Client;
 /// HubSpot-defined association types (confirmed with `GET /crm/v4/associations/notes/{to}/labels`).
 const NOTE_TO_COMPANY: u32 = 190;
 const NOTE_TO_CONTACT: u32 = 202;
+const TASK_TO_COMPANY: u32 = 192;
+const TASK_TO_CONTACT: u32 = 204;
+
+/// The HubSpot object an entry becomes: its API name, the property holding the marked text,
+/// and the word the messages use.
+pub fn object_of(kind: WriteKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        WriteKind::Task => ("tasks", "hs_task_body", "task"),
+        _ => ("notes", "hs_note_body", "note"),
+    }
+}
 
 /// The word put in each note so it can be found again: the key is letters and digits only,
 /// so HubSpot's search indexes it as one token.
@@ -42,28 +53,46 @@ pub fn note_html(text: &str, key: &str) -> String {
     out
 }
 
-/// The create request's body.
+/// The create request's body: a note, or for a follow-up an open task due on its day.
 pub fn note_body(e: &OutboxRecord) -> serde_json::Value {
+    let task = e.kind == WriteKind::Task;
+    let (to_company, to_contact) = if task {
+        (TASK_TO_COMPANY, TASK_TO_CONTACT)
+    } else {
+        (NOTE_TO_COMPANY, NOTE_TO_CONTACT)
+    };
     let assoc = |id: &str, type_id: u32| {
         serde_json::json!({
             "to": {"id": id},
             "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}],
         })
     };
-    let mut associations = vec![assoc(&e.payload.account_crm_id, NOTE_TO_COMPANY)];
+    let mut associations = vec![assoc(&e.payload.account_crm_id, to_company)];
     associations.extend(
         e.payload
             .contact_crm_ids
             .iter()
-            .map(|c| assoc(c, NOTE_TO_CONTACT)),
+            .map(|c| assoc(c, to_contact)),
     );
-    serde_json::json!({
-        "properties": {
-            "hs_timestamp": e.payload.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    let at = e
+        .payload
+        .at
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let properties = if task {
+        serde_json::json!({
+            "hs_timestamp": at,
+            "hs_task_subject": e.payload.subject,
+            "hs_task_body": note_html(&e.payload.body, &e.key),
+            "hs_task_status": "NOT_STARTED",
+            "hs_task_priority": "HIGH",
+        })
+    } else {
+        serde_json::json!({
+            "hs_timestamp": at,
             "hs_note_body": note_html(&e.payload.body, &e.key),
-        },
-        "associations": associations,
-    })
+        })
+    };
+    serde_json::json!({"properties": properties, "associations": associations})
 }
 
 fn message(a: &Answer) -> String {
@@ -75,9 +104,14 @@ fn message(a: &Answer) -> String {
     }
 }
 
-/// What HubSpot's answer to a note create means. The create is not idempotent: anything that
-/// may have stored it (a lost answer, a server error) is ambiguous.
+/// What HubSpot's answer to a note (or task) create means. The create is not idempotent:
+/// anything that may have stored it (a lost answer, a server error) is ambiguous.
 pub fn outcome(answer: std::result::Result<Answer, SendError>) -> Outcome {
+    outcome_for("note", answer)
+}
+
+/// [`outcome`], with `what` ("note", "task") in the sentences.
+pub fn outcome_for(what: &str, answer: std::result::Result<Answer, SendError>) -> Outcome {
     let a = match answer {
         Ok(a) => a,
         Err(SendError::Unsent(error)) => return Outcome::Retry { error, after: None },
@@ -93,41 +127,43 @@ pub fn outcome(answer: std::result::Result<Answer, SendError>) -> Outcome {
         200 | 201 => match a.body.get("id").and_then(|i| i.as_str()) {
             Some(id) => Outcome::Delivered { crm_id: id.to_string() },
             None => Outcome::Ambiguous {
-                error: crm(ErrorCode::CrmBadResponse, "HubSpot accepted the note but sent no id back; Rapport looks it up before sending it again."),
+                error: crm(ErrorCode::CrmBadResponse, format!("HubSpot accepted the {what} but sent no id back; Rapport looks it up before sending it again.")),
             },
         },
         429 => Outcome::Retry {
-            error: crm(ErrorCode::CrmRateLimited, "HubSpot answered \u{201c}too many requests\u{201d}; the note waits for the next window."),
+            error: crm(ErrorCode::CrmRateLimited, format!("HubSpot answered \u{201c}too many requests\u{201d}; the {what} waits for the next window.")),
             after: a.retry_after.or(Some(std::time::Duration::from_secs(10))),
         },
         401 => Outcome::NotReady {
-            error: crm(ErrorCode::CrmAuth, "HubSpot rejected the token. Connect the account again; the note stays queued."),
+            error: crm(ErrorCode::CrmAuth, format!("HubSpot rejected the token. Connect the account again; the {what} stays queued.")),
         },
         403 => Outcome::NotReady {
             error: crm(
                 ErrorCode::CrmSetup,
-                format!("HubSpot refused to create notes ({}): the private app or sign-in needs the crm.objects.contacts.write scope. Add it and connect again; the note stays queued.", message(&a)),
+                format!("HubSpot refused to create {what}s ({}): the private app or sign-in needs the crm.objects.contacts.write scope. Add it and connect again; the {what} stays queued.", message(&a)),
             ),
         },
         400 | 404 | 409 | 422 => Outcome::Rejected {
             error: crm(
                 ErrorCode::CrmRejected,
-                format!("HubSpot refused the note: {}{}. Fix it and send it again.", message(&a), if category.is_empty() { String::new() } else { format!(" ({category})") }),
+                format!("HubSpot refused the {what}: {}{}. Fix it and send it again.", message(&a), if category.is_empty() { String::new() } else { format!(" ({category})") }),
             ),
         },
         s => Outcome::Ambiguous {
-            error: crm(ErrorCode::CrmUnreachable, format!("HubSpot had a server error ({s}) while creating the note; it may have been stored, so Rapport looks it up before sending it again.")),
+            error: crm(ErrorCode::CrmUnreachable, format!("HubSpot had a server error ({s}) while creating the {what}; it may have been stored, so Rapport looks it up before sending it again.")),
         },
     }
 }
 
-/// Sends the note (once).
+/// Sends the note or task (once).
 pub async fn deliver(client: &Client, e: &OutboxRecord) -> Outcome {
-    outcome(
+    let (object, _, what) = object_of(e.kind);
+    outcome_for(
+        what,
         client
             .write_once(
                 reqwest::Method::POST,
-                "/crm/v3/objects/notes",
+                &format!("/crm/v3/objects/{object}"),
                 &note_body(e),
             )
             .await,
@@ -137,7 +173,8 @@ pub async fn deliver(client: &Client, e: &OutboxRecord) -> Outcome {
 /// Looks for a note an earlier attempt may have created: `Some` outcome when found (or the
 /// lookup failed), `None` when HubSpot holds no such note and it can be sent.
 pub async fn look_up(client: &Client, e: &OutboxRecord) -> Option<Outcome> {
-    match client.find_note(&marker(&e.key)).await {
+    let (object, property, _) = object_of(e.kind);
+    match client.find_marked(object, property, &marker(&e.key)).await {
         Ok(Some(id)) => Some(Outcome::Delivered { crm_id: id }),
         Ok(None) => None,
         Err(error) => Some(Outcome::Retry { error, after: None }),

@@ -139,6 +139,7 @@ mod tests {
                 subject: "s".into(),
                 body: "b".into(),
                 feedback: None,
+                due_on: None,
             },
             state,
             attempts,

@@ -87,13 +87,15 @@ pub fn upsert_body(e: &OutboxRecord) -> (&'static str, serde_json::Value) {
             (FEEDBACK_OBJECT, body)
         }
         _ => {
+            // A follow-up is an open task due on its day; notes and sentiment are done already.
+            let open = e.kind == WriteKind::Task;
             let mut body = serde_json::json!({
                 "WhatId": p.account_crm_id,
                 "Subject": p.subject.chars().take(255).collect::<String>(),
                 "Description": p.body,
-                "ActivityDate": p.at.date_naive().to_string(),
-                "Status": "Completed",
-                "Priority": "Normal",
+                "ActivityDate": p.due_on.unwrap_or(p.at.date_naive()).to_string(),
+                "Status": if open { "Not Started" } else { "Completed" },
+                "Priority": if open { "High" } else { "Normal" },
             });
             if let Some(c) = p.contact_crm_ids.first() {
                 body["WhoId"] = serde_json::json!(c);
