@@ -33,6 +33,9 @@ fn main() {
             "set_feedback_override",
             "export_insights",
             "open_export",
+            "followups",
+            "accept_followup",
+            "dismiss_followup",
         ]),
     ))
     .expect("tauri build script failed");

@@ -11,6 +11,7 @@ use rapport_core::portfolio::{self, OpenOptions, Rapport};
 
 mod capture;
 mod crm;
+mod followups;
 mod insights;
 
 /// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
@@ -102,6 +103,17 @@ enum Command {
         json: bool,
         #[command(subcommand)]
         cmd: Option<capture::OutboxCmd>,
+    },
+    /// Follow-ups on unhappy feedback (NPS 0–6, CSAT 1–2) of the last 30 days; `accept` or
+    /// `dismiss` one.
+    Followups {
+        /// Only this account (id or name).
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        cmd: Option<followups::FollowUpCmd>,
     },
     /// Fetch what changed in the connected CRMs (everything with --full).
     Sync {
@@ -338,6 +350,12 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
             Some(capture::OutboxCmd::SalesforceSetup { dir }) => {
                 capture::salesforce_setup(&dir).map(|s| emit(&s))
             }
+        },
+        Command::Followups { account, json, cmd } => match cmd {
+            None => followups::list(&r, account.as_deref(), json)
+                .await
+                .map(|s| emit(&s)),
+            Some(c) => followups::run(&r, c).await.map(|s| emit(&s)),
         },
         Command::Sync { connection, full } => crm::sync(&r, connection.as_deref(), full)
             .await

@@ -8,6 +8,9 @@ use crate::domain::capture::{
     CaptureForm, Captured, Channel, ContactFacts, Draft, FeedbackForm, FieldError, NoteForm,
     OutboxEntryView, OutboxState, SentimentForm, Speaker, WriteKind,
 };
+use crate::domain::followup::{
+    AcceptFollowUp, Escalation, FollowUpState, FollowUpTask, FollowUpView,
+};
 use crate::domain::insights::{
     FeedbackOverride, FeedbackRow, GroupFigures, Insights, InsightsFilter, KindSeries, MonthPoint,
     Polarity, ResponseRate, Taxonomy, Theme, ThemeSummary,
@@ -87,6 +90,12 @@ fn generate() -> String {
         ResponseRate::decl(),
         Insights::decl(),
         ExportReport::decl(),
+        Escalation::decl(),
+        FollowUpState::decl(),
+        FollowUpTask::decl(),
+        FollowUpView::decl(),
+        AcceptFollowUp::decl(),
+        Accepted::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport-core bindings` (ts-rs).\n// Do not edit by hand: a test fails when this file and the Rust types drift apart.\n",

@@ -1,5 +1,5 @@
-//! Thin IPC commands of the feedback analysis: insights, the taxonomy, overrides, and the
-//! export through the native save dialog.
+//! Thin IPC commands of the feedback analysis: insights, the taxonomy, overrides, follow-ups,
+//! and the export through the native save dialog.
 
 use std::path::PathBuf;
 
@@ -7,9 +7,10 @@ use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 
 use super::AppState;
+use rapport_core::domain::followup::{AcceptFollowUp, FollowUpView};
 use rapport_core::domain::insights::{FeedbackOverride, Insights, InsightsFilter, Taxonomy, Theme};
 use rapport_core::error::IpcError;
-use rapport_core::portfolio::ExportReport;
+use rapport_core::portfolio::{Accepted, ExportReport};
 use rapport_core::ErrorCode;
 
 #[tauri::command]
@@ -42,6 +43,40 @@ pub async fn set_feedback_override(
 ) -> Result<(), IpcError> {
     state
         .with(async |r| r.set_feedback_override(&change).await)
+        .await
+}
+
+#[tauri::command]
+pub async fn followups(
+    state: State<'_, AppState>,
+    account_id: Option<i64>,
+) -> Result<Vec<FollowUpView>, IpcError> {
+    state.with(async |r| r.followups(account_id).await).await
+}
+
+/// Accepts a follow-up; its tasks go to the CRM in the background at once.
+#[tauri::command]
+pub async fn accept_followup(
+    state: State<'_, AppState>,
+    accept: AcceptFollowUp,
+) -> Result<Accepted, IpcError> {
+    let got = state
+        .with(async |r| r.accept_followup(&accept).await)
+        .await?;
+    if !got.outbox.is_empty() {
+        state.send_now.notify_one();
+    }
+    Ok(got)
+}
+
+#[tauri::command]
+pub async fn dismiss_followup(
+    state: State<'_, AppState>,
+    response_id: i64,
+    reason: String,
+) -> Result<(), IpcError> {
+    state
+        .with(async |r| r.dismiss_followup(response_id, &reason).await)
         .await
 }
 

@@ -282,6 +282,9 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             insights::set_feedback_override,
             insights::export_insights,
             insights::open_export,
+            insights::followups,
+            insights::accept_followup,
+            insights::dismiss_followup,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

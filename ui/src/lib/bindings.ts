@@ -336,7 +336,7 @@ export type FieldError = {
  */
 field: string, message: string, };
 
-export type WriteKind = "feedback" | "note" | "sentiment";
+export type WriteKind = "feedback" | "note" | "sentiment" | "task";
 
 export type OutboxState = "pending" | "sending" | "delivered" | "unconfirmed" | "failed";
 
@@ -456,3 +456,39 @@ verbatims: Array<FeedbackRow>, taxonomy: Taxonomy,
 chart_svg: string, chart_svg_dark: string, };
 
 export type ExportReport = { rows: number, files: Array<string>, };
+
+export type Escalation = "none" | "support" | "sales";
+
+export type FollowUpState = "proposed" | "accepted" | "dismissed";
+
+export type FollowUpTask = { task_id: number, title: string, 
+/**
+ * `cs` for the AM's own, `support` or `sales` for an escalation.
+ */
+team: string, due_on: string | null, 
+/**
+ * The outbox entry that carries it (none for demo accounts).
+ */
+outbox_id: number | null, delivery: OutboxState | null, };
+
+export type FollowUpView = { response_id: number, account_id: number, account: string, owner: string, kind: SurveyKind, score: number, verbatim: string, contact: string | null, captured_at: string, state: FollowUpState, 
+/**
+ * The proposal's (or the accepted task's) title.
+ */
+title: string, 
+/**
+ * Two business days after the response, or the day the AM chose.
+ */
+due_on: string, escalation: Escalation, 
+/**
+ * Why it was dismissed.
+ */
+reason: string, decided_at: string | null, tasks: Array<FollowUpTask>, };
+
+export type AcceptFollowUp = { response_id: number, title: string, due_on: string, escalation: Escalation, 
+/**
+ * What the escalated team should know (optional).
+ */
+note: string, };
+
+export type Accepted = { errors: Array<FieldError>, outbox: Array<number>, };

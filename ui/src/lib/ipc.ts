@@ -1,6 +1,9 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  AcceptFollowUp,
+  Accepted,
+  FollowUpView,
   ExportReport,
   FeedbackOverride,
   Insights,
@@ -153,6 +156,10 @@ export const ipc = {
   /** Asks where to save (native dialog) and writes the export; null when the user cancels. */
   exportInsights: (filter: InsightsFilter, format: 'xlsx' | 'csv'): Promise<ExportReport | null> =>
     call<ExportReport | null>('export_insights', { filter, format }),
+  /** Follow-ups on unhappy feedback of the last 30 days (one account's, or all). */
+  followups: (accountId: number | null): Promise<FollowUpView[]> => call<FollowUpView[]>('followups', { accountId }),
+  acceptFollowup: (accept: AcceptFollowUp): Promise<Accepted> => call<Accepted>('accept_followup', { accept }),
+  dismissFollowup: (responseId: number, reason: string): Promise<void> => call<void>('dismiss_followup', { responseId, reason }),
   /** Opens a file exported this session, or its folder. */
   openExport: (path: string, folder: boolean): Promise<void> => call<void>('open_export', { path, folder }),
   /** Subscribes to background scoring: `onChange` is called whenever scores change. */

@@ -4,7 +4,8 @@ import { ipc, normaliseError } from '../ipc';
 import { banner } from '../app/errors.svelte';
 import { customPeriodError, periodDays, type PeriodKey } from './period';
 
-function todayIso(now: Date = new Date()): string {
+/** The local day as `YYYY-MM-DD`. */
+export function todayIso(now: Date = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
 }
