@@ -75,7 +75,16 @@ async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
     let data = tempfile::tempdir().unwrap();
     // The "browser" the sign-in opens follows the sign-in page's redirect back to the app, as a
     // browser does once the user has approved.
-    let driver = Driver::start_with(4444, &[("BROWSER", "curl -sS -L -o /dev/null")]).await;
+    let exports = tempfile::tempdir().unwrap();
+    let export_dir = exports.path().to_str().unwrap().to_string();
+    let driver = Driver::start_with(
+        4444,
+        &[
+            ("BROWSER", "curl -sS -L -o /dev/null"),
+            ("RAPPORT_EXPORT_DIR", export_dir.as_str()),
+        ],
+    )
+    .await;
 
     // 1. A fresh data directory opens on the demo portfolio.
     let t0 = Instant::now();
@@ -439,5 +448,88 @@ async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
         "{}",
         delivered[0]
     );
+
+    // 7. The NPS of 2 proposes a follow-up on the account; accepted as it stands, it reaches
+    // HubSpot as one open task.
+    let card = wait_for(&d, "[data-testid=followups]", 20).await;
+    card.find(By::Css("[data-testid=fu-open-accept]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let title = wait_for(&d, "[data-testid=fu-title]", 5).await;
+    assert!(title
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .starts_with("Follow up with "));
+    d.find(By::Css("[data-testid=fu-accept]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&d, "[data-testid=followup][data-state=accepted]", 20).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let tasks: Vec<_> = fake
+            .ids("tasks")
+            .into_iter()
+            .filter_map(|id| fake.get("tasks", id))
+            .filter(|t| {
+                t.get("hs_task_body")
+                    .is_some_and(|b| b.contains("Invoices are wrong"))
+            })
+            .collect();
+        if tasks.len() == 1 {
+            assert_eq!(tasks[0]["hs_task_status"], "NOT_STARTED");
+            break;
+        }
+        assert!(tasks.len() < 2, "the task twice");
+        assert!(Instant::now() < deadline, "the task never reached HubSpot");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    shot(&d, "10-followup-accepted.png").await;
+
+    // 8. The feedback view counts it, reads its themes, and exports the workbook.
+    d.find(By::Css("[data-testid=open-feedback]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let verbatims = wait_for(&d, "[data-testid=verbatims]", 30).await;
+    let text = verbatims.text().await.unwrap();
+    assert!(
+        text.contains("Invoices are wrong <again> & nobody answers"),
+        "{text}"
+    );
+    wait_for(&d, "[data-testid=feedback-chart]", 5).await;
+    assert_eq!(
+        d.find_all(By::Css("[data-testid=figure]"))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    shot(&d, "11-feedback.png").await;
+    d.find(By::Css("[data-testid=export-xlsx]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let done = wait_for(&d, "[data-testid=exported]", 30).await;
+    assert!(done.text().await.unwrap().contains("Exported"));
+    let files: Vec<_> = std::fs::read_dir(exports.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0].extension().unwrap(), "xlsx");
+    assert!(std::fs::metadata(&files[0]).unwrap().len() > 5_000);
     d.quit().await.unwrap();
 }

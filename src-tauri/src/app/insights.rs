@@ -101,7 +101,7 @@ pub async fn export_insights(
     };
     let today = state.with(async |r| Ok(r.today())).await?;
     let name = format!("rapport-feedback-{today}.{ext}");
-    let path: PathBuf = match std::env::var_os("RAPPORT_EXPORT_DIR") {
+    let path: PathBuf = match std::env::var_os("RAPPORT_EXPORT_DIR").filter(|d| !d.is_empty()) {
         Some(dir) => PathBuf::from(dir).join(&name),
         None => {
             let (tx, rx) = tokio::sync::oneshot::channel();

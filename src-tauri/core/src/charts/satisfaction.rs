@@ -8,8 +8,8 @@ use crate::domain::insights::KindSeries;
 use crate::domain::SurveyKind;
 use crate::error::{Error, Result};
 
-const WIDTH: u32 = 900;
-const PANEL: u32 = 190;
+const WIDTH: u32 = 1000;
+const PANEL: u32 = 140;
 
 fn scale(kind: SurveyKind) -> (f64, f64, &'static str) {
     match kind {
@@ -65,20 +65,22 @@ fn panel<DB: DrawingBackend>(
     };
     let caption = match s.value {
         Some(v) if s.kind == SurveyKind::Ces => format!("{name}: {v:.1} over {responses}"),
+        Some(v) if s.kind == SurveyKind::Nps => format!("{name}: {v:+.0} over {responses}"),
         Some(v) => format!("{name}: {v:.0} over {responses}"),
         None => format!("{name}: no responses in this period"),
     };
     let months = s.months.clone();
     let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 15).into_font().color(&p.ink))
-        .margin(10)
-        .x_label_area_size(34)
-        .y_label_area_size(44)
+        .caption(caption, ("sans-serif", 14).into_font().color(&p.ink))
+        .margin(8)
+        .x_label_area_size(22)
+        .y_label_area_size(40)
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), lo..hi)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .y_labels(5)
+        .y_labels(3)
+        .y_label_formatter(&|v| format!("{v:.0}"))
         .x_labels(n.min(13))
         .x_label_formatter(&|x| {
             let i = x.round();
@@ -90,7 +92,8 @@ fn panel<DB: DrawingBackend>(
                 format!("{} · {count}", short_month(&m.month))
             })
         })
-        .light_line_style(p.grid)
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(p.grid)
         .label_style(("sans-serif", 11).into_font().color(&p.ink))
         .axis_style(p.axis)
         .draw()?;
@@ -165,7 +168,7 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 3);
         // Two runs: Jan–Feb and Apr alone (a one-point line draws nothing visible but exists).
         assert!(svg.matches("<polyline").count() >= 1);
-        assert!(svg.contains("NPS: 60 over 3 responses"));
+        assert!(svg.contains("NPS: +60 over 3 responses"));
         assert!(svg.contains("CSAT (% satisfied): no responses in this period"));
         assert!(svg.contains("Jan 26 · 1"));
         assert!(svg.contains("Mar 26 · 0"));

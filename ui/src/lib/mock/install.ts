@@ -47,7 +47,15 @@ export function installMock(): void {
       case 'capture_contacts':
       case 'drafts':
       case 'outbox':
+      case 'followups':
         return delay(20, []);
+      case 'feedback_insights':
+      case 'taxonomy':
+      case 'save_taxonomy':
+      case 'set_feedback_override':
+      case 'export_insights':
+        // Themes and sentiment are read by the Rust side (VADER): nothing to imitate here.
+        return reject('internal', 'The browser mock does not analyse feedback; run the desktop app to see it.');
       case 'save_draft':
       case 'discard_draft':
         return delay(10, null);
