@@ -104,9 +104,20 @@ pub async fn export_insights(
     let path: PathBuf = match std::env::var_os("RAPPORT_EXPORT_DIR").filter(|d| !d.is_empty()) {
         Some(dir) => PathBuf::from(dir).join(&name),
         None => {
+            use tauri::Manager;
             let (tx, rx) = tokio::sync::oneshot::channel();
-            app.dialog()
-                .file()
+            let mut dialog = app.dialog().file();
+            // Where people look for a file they just saved; the working directory is nobody's.
+            if let Some(dir) = app
+                .path()
+                .download_dir()
+                .or_else(|_| app.path().document_dir())
+                .ok()
+                .filter(|d| d.is_dir())
+            {
+                dialog = dialog.set_directory(dir);
+            }
+            dialog
                 .set_title("Export feedback insights")
                 .set_file_name(&name)
                 .add_filter(label, &[ext])

@@ -172,6 +172,7 @@ fn build_xlsx(
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, rows.len() as u32, HEADERS.len() as u16 - 1)?;
+    printable(ws)?;
 
     let ws = wb.add_worksheet();
     ws.set_name("Themes")?;
@@ -204,6 +205,7 @@ fn build_xlsx(
         ws.set_column_width(col as u16, width)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    printable(ws)?;
 
     let ws = wb.add_worksheet();
     ws.set_name("About")?;
@@ -213,6 +215,7 @@ fn build_xlsx(
             .find(|s| s.kind == k)
             .map_or("no responses".to_string(), |s| match s.value {
                 Some(v) if k == SurveyKind::Ces => format!("{v:.1} ({} responses)", s.count),
+                Some(v) if k == SurveyKind::Nps => format!("{v:+.0} ({} responses)", s.count),
                 Some(v) => format!("{v:.0} ({} responses)", s.count),
                 None => "no responses".to_string(),
             })
@@ -245,12 +248,21 @@ fn build_xlsx(
     ];
     for (n, (k, v)) in lines.iter().enumerate() {
         ws.write_string_with_format(n as u32, 0, *k, &bold)?;
-        ws.write_string(n as u32, 1, cap(v))?;
+        ws.write_string_with_format(n as u32, 1, cap(v), &wrap)?;
     }
     ws.set_column_width(0, 32)?;
     ws.set_column_width(1, 80)?;
+    printable(ws)?;
 
     wb.save_to_buffer()
+}
+
+/// Printed (or turned into a PDF) landscape, one page wide, the header row on every page.
+fn printable(ws: &mut Worksheet) -> std::result::Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
 }
 
 fn header(ws: &mut Worksheet, names: &[&str], f: &Format) -> std::result::Result<(), XlsxError> {

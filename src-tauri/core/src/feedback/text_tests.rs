@@ -197,3 +197,9 @@ fn an_edited_taxonomy_is_checked_and_cleaned() {
     };
     assert!(check_taxonomy(&bad_key).is_err());
 }
+
+#[test]
+fn a_negated_verb_of_help_reads_negative() {
+    assert!(sentiment_of("Support is not helping").unwrap() < -0.05);
+    assert!(sentiment_of("Support is helping a lot").unwrap() > 0.05);
+}
