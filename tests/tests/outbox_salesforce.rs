@@ -361,3 +361,72 @@ async fn an_accepted_follow_up_is_an_open_task_upserted_once_on_its_key() {
         ]
     );
 }
+
+#[tokio::test]
+async fn entries_go_two_hundred_to_a_call_and_a_refused_record_holds_back_no_other() {
+    let w = world(Config::default()).await;
+    let other =
+        w.r.portfolio_table(w.r.today())
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.id)
+            .find(|id| *id != w.account)
+            .unwrap();
+    let note = |account: i64, i: usize| {
+        CaptureForm::Note(NoteForm {
+            account_id: account,
+            body: format!("Call notes {i}"),
+            attendees: vec![],
+            at: None,
+        })
+    };
+    let mut good = Vec::new();
+    let mut doomed = Vec::new();
+    for i in 0..250 {
+        // Every 25th goes to an account Salesforce is about to lose.
+        if i % 25 == 0 {
+            doomed.push(w.capture(note(other, i)).await);
+        } else {
+            good.push(w.capture(note(w.account, i)).await);
+        }
+    }
+    let other_sf_id =
+        w.r.account_detail(other, w.r.today())
+            .await
+            .unwrap()
+            .header
+            .crm_id;
+    w.sf.delete(
+        "Account",
+        &other_sf_id,
+        chrono::Utc::now().timestamp_millis(),
+    );
+    w.sf.reset_stats();
+    let rep = w.send().await;
+    assert_eq!((rep.delivered, rep.failed), (240, 10));
+    let calls: u64 =
+        w.sf.stats()
+            .by_route
+            .iter()
+            .filter(|(k, _)| k.contains("/composite/sobjects/Task/Rapport_Key__c"))
+            .map(|(_, n)| *n)
+            .sum();
+    // 250 entries: one call of 200 and one of 50.
+    assert_eq!(calls, 2);
+    for e in &good {
+        assert_eq!(w.tasks_with(&e.key).len(), 1);
+        assert_eq!(w.entry(e.id).await.state, OutboxState::Delivered);
+    }
+    for e in &doomed {
+        assert!(w.tasks_with(&e.key).is_empty());
+        let f = w.entry(e.id).await;
+        assert_eq!(f.state, OutboxState::Failed);
+        assert!(f
+            .last_error
+            .unwrap()
+            .message
+            .contains("INVALID_CROSS_REFERENCE_KEY"));
+    }
+}

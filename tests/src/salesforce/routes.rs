@@ -37,6 +37,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/services/data/{ver}/sobjects/{name}/{field}/{key}",
             axum::routing::patch(super::writes::upsert),
         )
+        .route(
+            "/services/data/{ver}/composite/sobjects/{name}/{field}",
+            axum::routing::patch(super::writes::upsert_many),
+        )
         .route("/services/oauth2/authorize", get(super::oauth::authorize))
         .route("/services/oauth2/token", post(super::oauth::token))
         .fallback(not_found)

@@ -43,6 +43,8 @@ const TASK_WRITABLE: &[&str] = &[
 ];
 
 type Res = Result<Response, Response>;
+/// A refusal of one record: status, Salesforce's error code, message, fields.
+type Refusal = (StatusCode, &'static str, String, Vec<String>);
 
 fn sf_error(status: StatusCode, code: &str, message: &str, fields: &[&str]) -> Response {
     json_resp(
@@ -76,10 +78,10 @@ fn exists(st: &St, o: SObj, id: &str) -> bool {
 }
 
 /// The body's fields, refused as Salesforce refuses them.
-fn check_body(st: &St, object: &str, body: &Map<String, Value>) -> Result<(), Response> {
+fn check_body(st: &St, object: &str, body: &Map<String, Value>) -> Result<(), Refusal> {
     for k in body.keys() {
         if k == "Id" || k == KEY_FIELD {
-            return Err(sf_error(StatusCode::BAD_REQUEST, "INVALID_FIELD", &format!("Unable to create/update fields: {k}. Please check the security settings of this field and verify that it is read/write for your profile or permission set."), &[k]));
+            return Err((StatusCode::BAD_REQUEST, "INVALID_FIELD", format!("Unable to create/update fields: {k}. Please check the security settings of this field and verify that it is read/write for your profile or permission set."), vec![k.clone()]));
         }
         let known = if object == FEEDBACK_OBJECT {
             FEEDBACK_FIELDS.iter().any(|f| f.0 == k)
@@ -87,11 +89,11 @@ fn check_body(st: &St, object: &str, body: &Map<String, Value>) -> Result<(), Re
             TASK_WRITABLE.contains(&k.as_str())
         };
         if !known {
-            return Err(sf_error(
+            return Err((
                 StatusCode::BAD_REQUEST,
                 "INVALID_FIELD",
-                &format!("No such column '{k}' on sobject of type {object}"),
-                &[],
+                format!("No such column '{k}' on sobject of type {object}"),
+                vec![],
             ));
         }
     }
@@ -103,11 +105,11 @@ fn check_body(st: &St, object: &str, body: &Map<String, Value>) -> Result<(), Re
     for (field, o) in lookups {
         if let Some(v) = body.get(*field).and_then(Value::as_str) {
             if !exists(st, *o, v) {
-                return Err(sf_error(
+                return Err((
                     StatusCode::BAD_REQUEST,
                     "INVALID_CROSS_REFERENCE_KEY",
-                    &format!("invalid cross reference id: {v}"),
-                    &[field],
+                    format!("invalid cross reference id: {v}"),
+                    vec![field.to_string()],
                 ));
             }
         }
@@ -115,54 +117,47 @@ fn check_body(st: &St, object: &str, body: &Map<String, Value>) -> Result<(), Re
     Ok(())
 }
 
-/// `PATCH /services/data/vXX.X/sobjects/{object}/{field}/{key}`.
-pub(crate) async fn upsert(
-    State(sh): State<std::sync::Arc<Shared>>,
-    Path((_ver, object, field, key)): Path<(String, String, String, String)>,
-    body: Bytes,
-) -> Res {
-    let mut st = sh.lock();
+fn refusal(r: Refusal) -> Response {
+    let fields: Vec<&str> = r.3.iter().map(String::as_str).collect();
+    sf_error(r.0, r.1, &r.2, &fields)
+}
+
+/// The object and external-id field of an upsert URL, refused as Salesforce refuses them.
+fn upsert_target(st: &St, object: &str, field: &str) -> Result<&'static str, Refusal> {
     let feedback = object.eq_ignore_ascii_case(FEEDBACK_OBJECT);
-    if feedback && !st.cfg.rapport_fields {
-        return Err(sf_error(
+    let missing = || {
+        (
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            "The requested resource does not exist",
-            &[],
-        ));
-    }
-    if !feedback && !object.eq_ignore_ascii_case("Task") {
-        return Err(sf_error(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            "The requested resource does not exist",
-            &[],
-        ));
-    }
-    let key_known = field == KEY_FIELD && st.cfg.rapport_fields;
-    if !key_known {
-        return Err(sf_error(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            &format!("Provided external ID field does not exist or is not accessible: {field}"),
-            &[],
-        ));
-    }
-    let fields: Map<String, Value> = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(m)) => m,
-        _ => {
-            return Err(sf_error(
-                StatusCode::BAD_REQUEST,
-                "JSON_PARSER_ERROR",
-                "The request body is not a JSON object.",
-                &[],
-            ))
-        }
+            "The requested resource does not exist".to_string(),
+            vec![],
+        )
     };
-    let object = if feedback { FEEDBACK_OBJECT } else { "Task" };
-    check_body(&st, object, &fields)?;
+    if (feedback && !st.cfg.rapport_fields) || (!feedback && !object.eq_ignore_ascii_case("Task")) {
+        return Err(missing());
+    }
+    if field != KEY_FIELD || !st.cfg.rapport_fields {
+        return Err((
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("Provided external ID field does not exist or is not accessible: {field}"),
+            vec![],
+        ));
+    }
+    Ok(if feedback { FEEDBACK_OBJECT } else { "Task" })
+}
+
+/// Upserts one record of `object` on `key`: `(id, created)`.
+fn upsert_record(
+    st: &mut St,
+    object: &'static str,
+    key: &str,
+    fields: Map<String, Value>,
+) -> Result<(String, bool), Refusal> {
+    let feedback = object == FEEDBACK_OBJECT;
+    check_body(st, object, &fields)?;
     let now = now_ms();
-    let key_value = Value::String(key.clone());
+    let key_value = Value::String(key.to_string());
     let found: Vec<String> = if feedback {
         st.feedback
             .values()
@@ -177,12 +172,11 @@ pub(crate) async fn upsert(
             .collect()
     };
     if found.len() > 1 {
-        return Err(json_resp(
+        return Err((
             StatusCode::MULTIPLE_CHOICES,
-            json!(found
-                .iter()
-                .map(|id| format!("/services/data/v59.0/sobjects/{object}/{id}"))
-                .collect::<Vec<_>>()),
+            "DUPLICATE_EXTERNAL_ID",
+            format!("{KEY_FIELD}: more than one record found for external id field: {found:?}"),
+            vec![KEY_FIELD.into()],
         ));
     }
     let created = found.is_empty();
@@ -220,13 +214,110 @@ pub(crate) async fn upsert(
     } else {
         st.insert(SObj::Task, rec);
     }
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
+    Ok((id, created))
+}
+
+/// `PATCH /services/data/vXX.X/sobjects/{object}/{field}/{key}`.
+pub(crate) async fn upsert(
+    State(sh): State<std::sync::Arc<Shared>>,
+    Path((_ver, object, field, key)): Path<(String, String, String, String)>,
+    body: Bytes,
+) -> Res {
+    let mut st = sh.lock();
+    let object = upsert_target(&st, &object, &field).map_err(refusal)?;
+    let fields: Map<String, Value> = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(m)) => m,
+        _ => {
+            return Err(sf_error(
+                StatusCode::BAD_REQUEST,
+                "JSON_PARSER_ERROR",
+                "The request body is not a JSON object.",
+                &[],
+            ))
+        }
     };
-    Ok(json_resp(
-        status,
-        json!({"id": id, "success": true, "errors": [], "created": created}),
-    ))
+    match upsert_record(&mut st, object, &key, fields) {
+        Ok((id, created)) => Ok(json_resp(
+            if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            json!({"id": id, "success": true, "errors": [], "created": created}),
+        )),
+        Err(r) if r.0 == StatusCode::MULTIPLE_CHOICES => Err(json_resp(
+            StatusCode::MULTIPLE_CHOICES,
+            json!([format!("/services/data/v59.0/sobjects/{object}/{key}")]),
+        )),
+        Err(r) => Err(refusal(r)),
+    }
+}
+
+/// The most records one sObject Collections call takes.
+const COLLECTION_LIMIT: usize = 200;
+
+/// `PATCH /services/data/vXX.X/composite/sobjects/{object}/{field}`: up to 200 upserts in one
+/// call, answered record by record in order (`allOrNone: false`), as Salesforce does.
+pub(crate) async fn upsert_many(
+    State(sh): State<std::sync::Arc<Shared>>,
+    Path((_ver, object, field)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Res {
+    let mut st = sh.lock();
+    let object = upsert_target(&st, &object, &field).map_err(refusal)?;
+    let records = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(mut m)) => match m.remove("records") {
+            Some(Value::Array(r)) => r,
+            _ => {
+                return Err(sf_error(
+                    StatusCode::BAD_REQUEST,
+                    "JSON_PARSER_ERROR",
+                    "The request needs a records array.",
+                    &[],
+                ))
+            }
+        },
+        _ => {
+            return Err(sf_error(
+                StatusCode::BAD_REQUEST,
+                "JSON_PARSER_ERROR",
+                "The request body is not a JSON object.",
+                &[],
+            ))
+        }
+    };
+    if records.len() > COLLECTION_LIMIT {
+        return Err(sf_error(
+            StatusCode::BAD_REQUEST,
+            "EXCEEDED_ID_LIMIT",
+            "record limit reached. cannot submit more than 200 records into this call",
+            &[],
+        ));
+    }
+    let mut out = Vec::with_capacity(records.len());
+    for r in records {
+        let Value::Object(mut fields) = r else {
+            out.push(json!({"success": false, "errors": [{"statusCode": "JSON_PARSER_ERROR", "message": "A record is not an object.", "fields": []}]}));
+            continue;
+        };
+        let ty = fields
+            .remove("attributes")
+            .and_then(|a| a.get("type").and_then(Value::as_str).map(str::to_string));
+        if !ty.is_some_and(|t| t.eq_ignore_ascii_case(object)) {
+            out.push(json!({"success": false, "errors": [{"statusCode": "INVALID_TYPE", "message": format!("Each record needs attributes.type {object}."), "fields": []}]}));
+            continue;
+        }
+        let Some(key) = fields
+            .remove(KEY_FIELD)
+            .and_then(|k| k.as_str().map(str::to_string))
+        else {
+            out.push(json!({"success": false, "errors": [{"statusCode": "MISSING_ARGUMENT", "message": format!("{KEY_FIELD} not specified"), "fields": [KEY_FIELD]}]}));
+            continue;
+        };
+        match upsert_record(&mut st, object, &key, fields) {
+            Ok((id, created)) => out.push(json!({"id": id, "success": true, "errors": [], "created": created})),
+            Err((_, code, message, f)) => out.push(json!({"success": false, "errors": [{"statusCode": code, "message": message, "fields": f}]})),
+        }
+    }
+    Ok(json_resp(StatusCode::OK, Value::Array(out)))
 }

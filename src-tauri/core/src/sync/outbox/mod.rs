@@ -62,7 +62,35 @@ fn stops_the_flush(o: &Outcome) -> bool {
     matches!(code, ErrorCode::CrmUnreachable | ErrorCode::CrmRateLimited)
 }
 
-/// Sends every due entry of `connection_id` through `writer`.
+/// Records how an attempt ended and counts it in the report; true when the flush should stop.
+async fn apply(
+    store: &Store,
+    clock: &Clock,
+    report: &mut FlushReport,
+    e: &crate::domain::capture::OutboxRecord,
+    outcome: &Outcome,
+    looked_up: bool,
+) -> Result<bool> {
+    let update = plan::after(e, outcome, clock.now(), rand::random::<f64>());
+    store.outbox_update(e.id, &update, clock.now()).await?;
+    match outcome {
+        Outcome::Delivered { .. } if looked_up => report.confirmed += 1,
+        Outcome::Delivered { .. } => report.delivered += 1,
+        Outcome::Retry { error, .. }
+        | Outcome::Ambiguous { error }
+        | Outcome::Rejected { error }
+        | Outcome::NotReady { error } => {
+            let why = error.to_string();
+            if !report.reasons.contains(&why) {
+                report.reasons.push(why);
+            }
+        }
+    }
+    Ok(stops_the_flush(outcome))
+}
+
+/// Sends every due entry of `connection_id` through `writer` (Salesforce's in batches of up to
+/// 200 per call).
 pub async fn flush(
     store: &Store,
     connection: (&str, i64),
@@ -77,6 +105,7 @@ pub async fn flush(
     };
     // Salesforce: whether the org has the objects and fields, asked once per kind and flush.
     let mut setup: HashMap<WriteKind, Option<Error>> = HashMap::new();
+    let mut batch = Vec::new();
     let mut stopped = false;
     for e in store.outbox_open(connection_id).await? {
         let now = clock.now();
@@ -121,28 +150,40 @@ pub async fn flush(
                 match setup.get(&e.kind).cloned().flatten() {
                     Some(error) => (Outcome::NotReady { error }, false),
                     None => {
-                        store.outbox_sending(e.id, now).await?;
-                        (salesforce::deliver(c, &e).await, false)
+                        // Sent below, up to 200 in one sObject Collections call.
+                        batch.push(e);
+                        continue;
                     }
                 }
             }
         };
-        let update = plan::after(&e, &outcome, clock.now(), rand::random::<f64>());
-        store.outbox_update(e.id, &update, clock.now()).await?;
-        match &outcome {
-            Outcome::Delivered { .. } if looked_up => report.confirmed += 1,
-            Outcome::Delivered { .. } => report.delivered += 1,
-            Outcome::Retry { error, .. }
-            | Outcome::Ambiguous { error }
-            | Outcome::Rejected { error }
-            | Outcome::NotReady { error } => {
-                let why = error.to_string();
-                if !report.reasons.contains(&why) {
-                    report.reasons.push(why);
-                }
+        stopped |= apply(store, clock, &mut report, &e, &outcome, looked_up).await?;
+    }
+    if let Writer::Salesforce(c) = writer {
+        // Consecutive entries of one sObject go together; each call's answer is read record by
+        // record. The upserts are idempotent, so a lost answer only means sending them again.
+        let mut start = 0;
+        while start < batch.len() && !stopped && !cancel.is_cancelled() {
+            let object = salesforce::upsert_body(&batch[start]).0;
+            let mut end = start + 1;
+            while end < batch.len()
+                && end - start < salesforce::COLLECTION_MAX
+                && salesforce::upsert_body(&batch[end]).0 == object
+            {
+                end += 1;
             }
+            let chunk: Vec<&crate::domain::capture::OutboxRecord> =
+                batch[start..end].iter().collect();
+            let now = clock.now();
+            for e in &chunk {
+                store.outbox_sending(e.id, now).await?;
+            }
+            let outcomes = salesforce::deliver_many(c, &chunk).await;
+            for (e, outcome) in chunk.iter().zip(&outcomes) {
+                stopped |= apply(store, clock, &mut report, e, outcome, false).await?;
+            }
+            start = end;
         }
-        stopped |= stops_the_flush(&outcome);
     }
     report.waiting = store.outbox_open(connection_id).await?.len() as u32;
     report.failed = store.outbox_failed(connection_id).await? as u32;

@@ -152,14 +152,98 @@ pub fn outcome(answer: std::result::Result<Answer, SendError>) -> Outcome {
     }
 }
 
-/// Upserts the entry on its key (once).
-pub async fn deliver(client: &Client, e: &OutboxRecord) -> Outcome {
-    let (object, body) = upsert_body(e);
-    let path = format!("/sobjects/{object}/{KEY_FIELD}/{}", e.key);
-    outcome(
+/// The most records one sObject Collections call takes (Salesforce's limit).
+pub const COLLECTION_MAX: usize = 200;
+
+/// One sObject Collections upsert of `entries`, all writing to the same sObject: its name and
+/// the body (`allOrNone: false`, so one refused record does not hold back the others).
+pub fn collection_body(entries: &[&OutboxRecord]) -> (&'static str, serde_json::Value) {
+    let object = entries.first().map_or("Task", |e| upsert_body(e).0);
+    let records: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            let (_, mut b) = upsert_body(e);
+            b["attributes"] = serde_json::json!({"type": object});
+            b[KEY_FIELD] = serde_json::json!(e.key);
+            b
+        })
+        .collect();
+    (
+        object,
+        serde_json::json!({"allOrNone": false, "records": records}),
+    )
+}
+
+/// What one record's result in a collections answer means.
+fn record_outcome(item: &serde_json::Value) -> Outcome {
+    if item.get("success").and_then(|v| v.as_bool()) == Some(true) {
+        if let Some(id) = item.get("id").and_then(|i| i.as_str()) {
+            return Outcome::Delivered {
+                crm_id: id.to_string(),
+            };
+        }
+    }
+    let first = item
+        .get("errors")
+        .and_then(|e| e.as_array())
+        .and_then(|e| e.first());
+    let get = |k: &str| {
+        first
+            .and_then(|e| e.get(k))
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let (code, msg) = (get("statusCode"), get("message"));
+    match code.as_str() {
+        // Racing upserts on one key: the retry updates (DESIGN §5).
+        "DUPLICATE_VALUE" => Outcome::Retry { error: crm(ErrorCode::CrmRejected, msg), after: Some(std::time::Duration::from_secs(1)) },
+        "UNABLE_TO_LOCK_ROW" | "" => Outcome::Retry {
+            error: crm(ErrorCode::CrmUnreachable, format!("Salesforce could not save the record now{}; it is sent again.", if msg.is_empty() { String::new() } else { format!(" ({msg})") })),
+            after: None,
+        },
+        "DUPLICATE_EXTERNAL_ID" => Outcome::Rejected {
+            error: crm(ErrorCode::CrmRejected, format!("Several Salesforce records carry this entry's key ({KEY_FIELD} must be unique). Remove the extra records, then send it again.")),
+        },
+        _ => Outcome::Rejected {
+            error: crm(ErrorCode::CrmRejected, format!("Salesforce refused the record ({code}): {msg}. Fix it and send it again.")),
+        },
+    }
+}
+
+/// One outcome per entry, in order, from the answer to a collections upsert of `n` entries.
+/// A failure of the whole call (429, 5xx, a lost answer, a missing field) is every entry's: the
+/// upserts are idempotent, so each is simply sent again.
+pub fn collection_outcomes(
+    answer: std::result::Result<Answer, SendError>,
+    n: usize,
+) -> Vec<Outcome> {
+    if let Ok(a) = &answer {
+        if a.status == 200 {
+            return match a.body.as_array() {
+                Some(items) if items.len() == n => items.iter().map(record_outcome).collect(),
+                _ => vec![
+                    Outcome::Retry {
+                        error: crm(ErrorCode::CrmBadResponse, "Salesforce answered the batch without one result per record; the records are upserted again."),
+                        after: None,
+                    };
+                    n
+                ],
+            };
+        }
+    }
+    vec![outcome(answer); n]
+}
+
+/// Upserts up to 200 entries of one sObject in one call.
+pub async fn deliver_many(client: &Client, entries: &[&OutboxRecord]) -> Vec<Outcome> {
+    let (object, body) = collection_body(entries);
+    let path = format!("/composite/sobjects/{object}/{KEY_FIELD}");
+    collection_outcomes(
         client
             .write_once(reqwest::Method::PATCH, &path, &body)
             .await,
+        entries.len(),
     )
 }
 
