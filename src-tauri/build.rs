@@ -36,6 +36,7 @@ fn main() {
             "followups",
             "accept_followup",
             "dismiss_followup",
+            "save_salesforce_setup",
         ]),
     ))
     .expect("tauri build script failed");

@@ -109,7 +109,7 @@ async fn main() {
 
     let sf = rapport_tests::salesforce::FakeSalesforce::start(Default::default()).await;
     sf.seed(20, 1);
-    println!("Salesforce (one upsert on Rapport_Key__c per entry, plus the describe of Task)");
+    println!("Salesforce (upserts on Rapport_Key__c, up to 200 per sObject Collections call, plus the describe of Task)");
     let before = sf.stats();
     let (secs, requests) = run(Crm::Salesforce, &sf.base_url, token("sf-fake-session"), n).await;
     let after = sf.stats();

@@ -309,16 +309,5 @@ pub async fn retry(r: &Rapport, id: i64) -> Result<String> {
 
 /// Writes the Salesforce package into `dir` and says how to deploy it.
 pub fn salesforce_setup(dir: &std::path::Path) -> Result<String> {
-    for (path, text) in rapport_core::sync::outbox::sf_metadata::package() {
-        let file = dir.join(path);
-        if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&file, text)?;
-    }
-    Ok(format!(
-        "Wrote the Salesforce package to {}. An admin deploys it with the Salesforce CLI: sf project deploy start --metadata-dir {} --target-org ORG (or Workbench: Migration → Deploy, as a zip).\n",
-        dir.display(),
-        dir.display()
-    ))
+    rapport_core::sync::outbox::sf_metadata::write_package(dir).map(|s| s + "\n")
 }

@@ -150,6 +150,40 @@ pub async fn export_insights(
     Ok(Some(report))
 }
 
+/// Asks for a folder (`RAPPORT_EXPORT_DIR` skips the dialog) and writes the Salesforce package
+/// an admin deploys so Rapport can write there; returns how to deploy it, or `None` if cancelled.
+#[tauri::command]
+pub async fn save_salesforce_setup(app: tauri::AppHandle) -> Result<Option<String>, IpcError> {
+    let dir: PathBuf = match std::env::var_os("RAPPORT_EXPORT_DIR").filter(|d| !d.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => {
+            use tauri::Manager;
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let mut dialog = app
+                .dialog()
+                .file()
+                .set_title("Save the Salesforce setup package in…");
+            if let Some(d) = app.path().download_dir().ok().filter(|d| d.is_dir()) {
+                dialog = dialog.set_directory(d);
+            }
+            dialog.pick_folder(move |p| {
+                let _ = tx.send(p);
+            });
+            let Some(chosen) = rx.await.ok().flatten() else {
+                return Ok(None);
+            };
+            chosen.into_path().map_err(|e| IpcError {
+                code: ErrorCode::InvalidInput,
+                message: format!("That folder cannot be written to: {e}"),
+            })?
+        }
+    };
+    let target = dir.join("rapport-salesforce-setup");
+    rapport_core::sync::outbox::sf_metadata::write_package(&target)
+        .map(Some)
+        .map_err(IpcError::from)
+}
+
 /// Opens a file this session exported, or the folder it is in. Only such files: the window
 /// cannot make the app open anything else.
 #[tauri::command]

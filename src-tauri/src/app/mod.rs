@@ -285,6 +285,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             insights::followups,
             insights::accept_followup,
             insights::dismiss_followup,
+            insights::save_salesforce_setup,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

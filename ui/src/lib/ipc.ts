@@ -160,6 +160,8 @@ export const ipc = {
   followups: (accountId: number | null): Promise<FollowUpView[]> => call<FollowUpView[]>('followups', { accountId }),
   acceptFollowup: (accept: AcceptFollowUp): Promise<Accepted> => call<Accepted>('accept_followup', { accept }),
   dismissFollowup: (responseId: number, reason: string): Promise<void> => call<void>('dismiss_followup', { responseId, reason }),
+  /** Saves the Salesforce package an admin deploys (asks for a folder); null when cancelled. */
+  saveSalesforceSetup: (): Promise<string | null> => call<string | null>('save_salesforce_setup'),
   /** Opens a file exported this session, or its folder. */
   openExport: (path: string, folder: boolean): Promise<void> => call<void>('open_export', { path, folder }),
   /** Subscribes to background scoring: `onChange` is called whenever scores change. */

@@ -62,7 +62,7 @@ pub fn setup_error(kind: WriteKind, missing: &[String]) -> Error {
     };
     crm(
         ErrorCode::CrmSetup,
-        format!("Salesforce is missing {} that Rapport writes to. An admin must create {what} (`rapport outbox salesforce-setup DIR` writes them as a package to deploy). The entry stays queued and is sent once they exist.", missing.join(", ")),
+        format!("Salesforce is missing {} that Rapport writes to. An admin must create {what} (CRM & sync → Save setup package…, or `rapport outbox salesforce-setup DIR`, writes them as a package to deploy). The entry stays queued and is sent once they exist.", missing.join(", ")),
     )
 }
 

@@ -34,6 +34,26 @@ fn lookup(name: &str, label: &str, to: &str) -> String {
     format!("    <fields>\n        <fullName>{name}</fullName>\n        <label>{label}</label>\n        <type>Lookup</type>\n        <referenceTo>{to}</referenceTo>\n        <relationshipName>Customer_Feedback_{to}</relationshipName>\n        <relationshipLabel>Customer Feedback</relationshipLabel>\n        <deleteConstraint>SetNull</deleteConstraint>\n        <required>false</required>\n    </fields>\n")
 }
 
+/// Writes the package's files under `dir`; the sentence says how an admin deploys it.
+pub fn write_package(dir: &std::path::Path) -> crate::error::Result<String> {
+    for (path, text) in package() {
+        let file = dir.join(path);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                crate::error::Error::Io(format!("{} cannot be made: {e}", parent.display()))
+            })?;
+        }
+        std::fs::write(&file, text).map_err(|e| {
+            crate::error::Error::Io(format!("{} cannot be written: {e}", file.display()))
+        })?;
+    }
+    Ok(format!(
+        "Wrote the Salesforce package to {}. An admin deploys it with the Salesforce CLI: sf project deploy start --metadata-dir {} --target-org ORG (or Workbench: Migration → Deploy, as a zip).",
+        dir.display(),
+        dir.display()
+    ))
+}
+
 /// `(path, contents)` of every file of the package, `package.xml` first.
 pub fn package() -> Vec<(&'static str, String)> {
     let package = format!(
