@@ -301,10 +301,20 @@ pub(super) async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next
         let mut resp = match decision {
             Decision::Respond(r) => r,
             Decision::Pass { delay_ms, drop } => {
-                if delay_ms > 0 {
-                    tokio::time::sleep(Duration::from_millis(delay_ms)).await;
-                }
-                let resp = next.run(req).await;
+                let resp = if delay_ms > 0 {
+                    // Carried out in a task of its own, as a slow server does: a client that gives
+                    // up first (a timeout) does not stop the write from landing.
+                    let job = tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+                        next.run(req).await
+                    });
+                    match job.await {
+                        Ok(r) => r,
+                        Err(e) => std::panic::resume_unwind(Box::new(e.to_string())),
+                    }
+                } else {
+                    next.run(req).await
+                };
                 if drop {
                     {
                         let mut st = sh.lock();

@@ -151,7 +151,8 @@ pub enum Fault {
     Garbage { count: u32 },
     /// Every OAuth access token issued so far expires now (applied at injection, not queued).
     ExpireTokens,
-    /// The next `count` data requests sleep `ms` before being answered normally.
+    /// The next `count` data requests are carried out after `ms` and then answered: a client with
+    /// a shorter time limit has given up by then (a timeout), and a write still lands.
     Delay { count: u32, ms: u64 },
     /// The next `count` data requests are carried out (a write is stored) and then the
     /// connection is closed before any answer: the client cannot know it landed.

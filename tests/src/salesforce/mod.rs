@@ -100,6 +100,9 @@ pub enum Fault {
     CommitThenDrop { count: u32 },
     /// The next `count` writes answer `status` as [`Fault::ServerErrors`] does.
     WriteErrors { count: u32, status: u16 },
+    /// The next `count` writes are carried out only after `ms`, as an overloaded org does: a
+    /// client with a shorter time limit has given up by then, and the write still lands.
+    SlowWrites { count: u32, ms: u64 },
 }
 
 /// What the fake saw. Every request (OAuth ones too) counts in `requests` and `by_route`.
@@ -393,6 +396,8 @@ pub(crate) struct State {
     pub next_feedback: u64,
     /// The request being answered is to be cut off after it is carried out.
     pub drop_answer: bool,
+    /// Set by [`Fault::SlowWrites`]: how long the current write waits before it is carried out.
+    pub delay_ms: u64,
 }
 
 /// Open cursors kept at most; older ones answer INVALID_QUERY_LOCATOR.
@@ -417,6 +422,7 @@ impl State {
             feedback: BTreeMap::new(),
             next_feedback: 1,
             drop_answer: false,
+            delay_ms: 0,
             cfg,
         };
         if st.cfg.rapport_fields {
@@ -483,7 +489,8 @@ impl State {
                 Fault::ServerErrors { count, .. }
                 | Fault::Malformed { count }
                 | Fault::CommitThenDrop { count }
-                | Fault::WriteErrors { count, .. } => count,
+                | Fault::WriteErrors { count, .. }
+                | Fault::SlowWrites { count, .. } => count,
                 Fault::ExpireSessions => {
                     self.faults.pop_front();
                     continue;

@@ -134,7 +134,10 @@ fn fault_response(f: Fault) -> Option<Response> {
             )
                 .into_response(),
         ),
-        Fault::ExpireSessions | Fault::CommitThenDrop { .. } | Fault::WriteErrors { .. } => None,
+        Fault::ExpireSessions
+        | Fault::CommitThenDrop { .. }
+        | Fault::WriteErrors { .. }
+        | Fault::SlowWrites { .. } => None,
     }
 }
 
@@ -164,7 +167,9 @@ fn decide(st: &mut St, token: Option<&str>, is_write: bool) -> Option<Response> 
     if !is_write
         && matches!(
             st.faults.front(),
-            Some(Fault::CommitThenDrop { .. } | Fault::WriteErrors { .. })
+            Some(
+                Fault::CommitThenDrop { .. } | Fault::WriteErrors { .. } | Fault::SlowWrites { .. }
+            )
         )
     {
         return None;
@@ -175,6 +180,10 @@ fn decide(st: &mut St, token: Option<&str>, is_write: bool) -> Option<Response> 
         }
         Some(Fault::CommitThenDrop { .. }) => {
             st.drop_answer = true;
+            None
+        }
+        Some(Fault::SlowWrites { ms, .. }) => {
+            st.delay_ms = ms;
             None
         }
         f => f.and_then(fault_response),
@@ -195,8 +204,21 @@ async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Respon
             None
         }
     };
+    let delay = std::mem::take(&mut sh.lock().delay_ms);
     let mut resp = match early {
         Some(r) => r,
+        // Carried out in a task of its own: a client that gives up first (a timeout) does not
+        // stop the write from landing.
+        None if delay > 0 => {
+            let job = tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+                next.run(req).await
+            });
+            match job.await {
+                Ok(r) => r,
+                Err(e) => std::panic::resume_unwind(Box::new(e.to_string())),
+            }
+        }
         None => next.run(req).await,
     };
     let mut st = sh.lock();

@@ -76,7 +76,14 @@ pub fn pacer(per_10s: u32) -> Arc<DefaultDirectRateLimiter> {
 }
 
 /// The HTTP client both CRMs use: bounded connect and request times, Rapport's user agent.
+/// `RAPPORT_HTTP_TIMEOUT_SECS` replaces the request time limit (for very slow links, and for
+/// tests of what a timeout does).
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
+    let timeout = std::env::var("RAPPORT_HTTP_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map_or(timeout, Duration::from_secs);
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(timeout)
