@@ -37,6 +37,8 @@ fn main() {
             "accept_followup",
             "dismiss_followup",
             "save_salesforce_setup",
+            "advisory_members",
+            "set_advisory",
         ]),
     ))
     .expect("tauri build script failed");

@@ -101,7 +101,8 @@ pub async fn run(r: &Rapport, cmd: FollowUpCmd) -> Result<String> {
                 Some(d) => NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
                     Error::InvalidInput(format!("--due {d:?} is not a date like 2026-12-04."))
                 })?,
-                None => proposal.due_on,
+                // An older proposal's day has passed: today, as the app offers.
+                None => proposal.due_on.max(r.today()),
             };
             let escalation = match escalate.as_deref() {
                 None => Escalation::None,
@@ -124,7 +125,14 @@ pub async fn run(r: &Rapport, cmd: FollowUpCmd) -> Result<String> {
                 let why: Vec<String> = got
                     .errors
                     .iter()
-                    .map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message))
+                    .map(|e| {
+                        let flag = if e.field == "due_on" {
+                            "due"
+                        } else {
+                            e.field.as_str()
+                        };
+                        format!("--{flag}: {}", e.message)
+                    })
                     .collect();
                 return Err(Error::InvalidInput(why.join(" ")));
             }
@@ -138,4 +146,59 @@ pub async fn run(r: &Rapport, cmd: FollowUpCmd) -> Result<String> {
             Ok(format!("Dismissed the follow-up on response {response}.\n"))
         }
     }
+}
+
+#[derive(Subcommand)]
+pub enum AdvisoryCmd {
+    /// Add a contact (by email) to the client advisory program; the CRM contact gets the flag.
+    Add { email: String },
+    /// Take a contact (by email) out of the program.
+    Remove { email: String },
+}
+
+pub async fn advisory(r: &Rapport, cmd: Option<AdvisoryCmd>, json: bool) -> Result<String> {
+    if let Some(c) = cmd {
+        let (email, member) = match c {
+            AdvisoryCmd::Add { email } => (email, true),
+            AdvisoryCmd::Remove { email } => (email, false),
+        };
+        let id = r.contact_by_email(&email).await?;
+        let entry = r.set_advisory(id, member).await?;
+        return Ok(format!(
+            "{email} {} the advisory program{}.\n",
+            if member { "joined" } else { "left" },
+            if entry.is_some() {
+                "; the CRM contact is updated by the outbox"
+            } else {
+                " (kept here: no CRM contact to update)"
+            }
+        ));
+    }
+    let members = r.advisory_members().await?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&members).unwrap_or_default() + "\n");
+    }
+    if members.is_empty() {
+        return Ok(
+            "Nobody is in the client advisory program yet (`rapport advisory add EMAIL`).\n".into(),
+        );
+    }
+    let mut out = String::new();
+    for m in &members {
+        let last = match (m.last_kind, m.last_score, m.last_feedback_at) {
+            (Some(k), Some(s), Some(t)) => {
+                format!("{} {s} on {}", k.as_str().to_uppercase(), t.date_naive())
+            }
+            _ => "no feedback yet".into(),
+        };
+        out.push_str(&format!(
+            "{:<28} {:<28} {:<24} last feedback: {:<22} last engaged: {}\n",
+            m.name,
+            m.email,
+            m.account,
+            last,
+            m.last_engaged.map_or("never".into(), |d| d.to_string())
+        ));
+    }
+    Ok(out)
 }

@@ -115,6 +115,13 @@ enum Command {
         #[command(subcommand)]
         cmd: Option<followups::FollowUpCmd>,
     },
+    /// Members of the client advisory program with their last feedback; `add` or `remove` one.
+    Advisory {
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        cmd: Option<followups::AdvisoryCmd>,
+    },
     /// Fetch what changed in the connected CRMs (everything with --full).
     Sync {
         /// Only this connection.
@@ -357,6 +364,9 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
                 .map(|s| emit(&s)),
             Some(c) => followups::run(&r, c).await.map(|s| emit(&s)),
         },
+        Command::Advisory { json, cmd } => {
+            followups::advisory(&r, cmd, json).await.map(|s| emit(&s))
+        }
         Command::Sync { connection, full } => crm::sync(&r, connection.as_deref(), full)
             .await
             .map(|s| emit(&s)),

@@ -9,7 +9,7 @@ use crate::domain::capture::{
     OutboxEntryView, OutboxState, SentimentForm, Speaker, WriteKind,
 };
 use crate::domain::followup::{
-    AcceptFollowUp, Escalation, FollowUpState, FollowUpTask, FollowUpView,
+    AcceptFollowUp, AdvisoryMember, Escalation, FollowUpState, FollowUpTask, FollowUpView,
 };
 use crate::domain::insights::{
     FeedbackOverride, FeedbackRow, GroupFigures, Insights, InsightsFilter, KindSeries, MonthPoint,
@@ -96,6 +96,7 @@ fn generate() -> String {
         FollowUpView::decl(),
         AcceptFollowUp::decl(),
         Accepted::decl(),
+        AdvisoryMember::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p rapport-core bindings` (ts-rs).\n// Do not edit by hand: a test fails when this file and the Rust types drift apart.\n",

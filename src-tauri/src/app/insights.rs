@@ -7,7 +7,7 @@ use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 
 use super::AppState;
-use rapport_core::domain::followup::{AcceptFollowUp, FollowUpView};
+use rapport_core::domain::followup::{AcceptFollowUp, AdvisoryMember, FollowUpView};
 use rapport_core::domain::insights::{FeedbackOverride, Insights, InsightsFilter, Taxonomy, Theme};
 use rapport_core::error::IpcError;
 use rapport_core::portfolio::{Accepted, ExportReport};
@@ -131,7 +131,9 @@ pub async fn export_insights(
                 code: ErrorCode::InvalidInput,
                 message: format!("That place cannot be written to: {e}"),
             })?;
-            if p.extension().is_none_or(|x| x != ext) {
+            // Only a name without an extension gets one: renaming after the dialog could replace
+            // a file the dialog never asked about.
+            if p.extension().is_none() {
                 p.set_extension(ext);
             }
             p
@@ -148,6 +150,27 @@ pub async fn export_insights(
         .await?;
     state.exported.lock().await.push(path);
     Ok(Some(report))
+}
+
+#[tauri::command]
+pub async fn advisory_members(state: State<'_, AppState>) -> Result<Vec<AdvisoryMember>, IpcError> {
+    state.with(async |r| r.advisory_members().await).await
+}
+
+/// Adds a contact to the advisory program or takes them out; the CRM hears it in the background.
+#[tauri::command]
+pub async fn set_advisory(
+    state: State<'_, AppState>,
+    contact_id: i64,
+    member: bool,
+) -> Result<(), IpcError> {
+    let entry = state
+        .with(async |r| r.set_advisory(contact_id, member).await)
+        .await?;
+    if entry.is_some() {
+        state.send_now.notify_one();
+    }
+    Ok(())
 }
 
 /// Asks for a folder (`RAPPORT_EXPORT_DIR` skips the dialog) and writes the Salesforce package

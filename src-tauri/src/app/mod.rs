@@ -286,6 +286,8 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             insights::accept_followup,
             insights::dismiss_followup,
             insights::save_salesforce_setup,
+            insights::advisory_members,
+            insights::set_advisory,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

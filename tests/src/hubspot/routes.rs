@@ -269,28 +269,7 @@ async fn create(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res {
     }
     let now = now_ms();
     let mut st = sh.lock();
-    // HubSpot refuses a create that names a property the object does not define.
-    let defined: BTreeSet<String> = defined_properties(&st, ty)
-        .into_iter()
-        .map(|p| p.0)
-        .collect();
-    let unknown: Vec<&String> = req
-        .properties
-        .keys()
-        .filter(|k| !defined.contains(*k))
-        .collect();
-    if !unknown.is_empty() {
-        let details: Vec<String> = unknown
-            .iter()
-            .map(|k| format!("{{\"isValid\":false,\"message\":\"Property \\\"{k}\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"{k}\"}}"))
-            .collect();
-        return Err(error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            &format!("Property values were not valid: [{}]", details.join(",")),
-            Value::Null,
-        ));
-    }
+    unknown_properties(&st, ty, &req.properties)?;
     for (target, to_id) in &links {
         if st.types[target.idx()]
             .objs
@@ -322,11 +301,38 @@ async fn create(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res {
     Ok(json_resp(StatusCode::CREATED, body))
 }
 
+/// HubSpot refuses a write that names a property the object does not define.
+fn unknown_properties(
+    st: &super::State,
+    ty: Ty,
+    props: &serde_json::Map<String, Value>,
+) -> Result<(), Response> {
+    let defined: BTreeSet<String> = defined_properties(st, ty)
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    let unknown: Vec<&String> = props.keys().filter(|k| !defined.contains(*k)).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let details: Vec<String> = unknown
+        .iter()
+        .map(|k| format!("{{\"isValid\":false,\"message\":\"Property \\\"{k}\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"{k}\"}}"))
+        .collect();
+    Err(error(
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_ERROR",
+        &format!("Property values were not valid: [{}]", details.join(",")),
+        Value::Null,
+    ))
+}
+
 async fn update(State(sh): Sh, Path((ty, id)): Path<(String, String)>, body: Bytes) -> Res {
     let ty = parse_ty(&ty)?;
     let req: WriteReq = parse_body(&body)?;
     let now = now_ms();
     let mut st = sh.lock();
+    unknown_properties(&st, ty, &req.properties)?;
     let lag = st.lag_ms();
     let store = st.store(ty);
     let Some(o) = id

@@ -427,6 +427,7 @@ impl State {
         };
         if st.cfg.rapport_fields {
             st.extra_fields[SObj::Task.idx()].insert(writes::KEY_FIELD.into(), Str);
+            st.extra_fields[SObj::Contact.idx()].insert(writes::ADVISORY_FIELD.into(), FType::Bool);
         }
         seed::users(&mut st);
         st
@@ -663,6 +664,12 @@ impl FakeSalesforce {
             task.insert(writes::KEY_FIELD.into(), Str);
         } else {
             task.remove(writes::KEY_FIELD);
+        }
+        let contact = &mut st.extra_fields[SObj::Contact.idx()];
+        if on {
+            contact.insert(writes::ADVISORY_FIELD.into(), FType::Bool);
+        } else {
+            contact.remove(writes::ADVISORY_FIELD);
         }
     }
 

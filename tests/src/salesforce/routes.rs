@@ -38,6 +38,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             axum::routing::patch(super::writes::upsert),
         )
         .route(
+            "/services/data/{ver}/sobjects/{name}/{id}",
+            axum::routing::patch(super::writes::update),
+        )
+        .route(
             "/services/data/{ver}/composite/sobjects/{name}/{field}",
             axum::routing::patch(super::writes::upsert_many),
         )

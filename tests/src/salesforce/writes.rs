@@ -17,6 +17,8 @@ use crate::http_util::{json_resp, now_ms};
 
 pub(crate) const KEY_FIELD: &str = "Rapport_Key__c";
 pub(crate) const FEEDBACK_OBJECT: &str = "Customer_Feedback__c";
+/// The Contact checkbox Rapport writes advisory membership to (only with `rapport_fields`).
+pub(crate) const ADVISORY_FIELD: &str = "Rapport_Advisory__c";
 /// The custom object's fields besides Id, with their describe types.
 const FEEDBACK_FIELDS: &[(&str, &str)] = &[
     (KEY_FIELD, "string"),
@@ -320,4 +322,62 @@ pub(crate) async fn upsert_many(
         }
     }
     Ok(json_resp(StatusCode::OK, Value::Array(out)))
+}
+
+/// `PATCH /services/data/vXX.X/sobjects/Contact/{id}`: an update by id of the fields the org has
+/// (Rapport writes only `Rapport_Advisory__c`); 204 with no body, as Salesforce answers.
+pub(crate) async fn update(
+    State(sh): State<std::sync::Arc<Shared>>,
+    Path((_ver, object, id)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Res {
+    let mut st = sh.lock();
+    let Some(o) = SObj::parse(&object).filter(|o| *o == SObj::Contact) else {
+        return Err(sf_error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The requested resource does not exist",
+            &[],
+        ));
+    };
+    let fields: Map<String, Value> = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(m)) => m,
+        _ => {
+            return Err(sf_error(
+                StatusCode::BAD_REQUEST,
+                "JSON_PARSER_ERROR",
+                "The request body is not a JSON object.",
+                &[],
+            ))
+        }
+    };
+    for k in fields.keys() {
+        let known = st.extra_fields[o.idx()].contains_key(k);
+        if !known {
+            return Err(sf_error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                &format!("No such column '{k}' on sobject of type Contact"),
+                &[],
+            ));
+        }
+    }
+    if !exists(&st, o, &id) {
+        return Err(sf_error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The requested resource does not exist",
+            &[],
+        ));
+    }
+    let now = now_ms();
+    if let Some(rec) = st.objects[o.idx()].get_mut(&id) {
+        for (k, v) in fields {
+            rec.fields.insert(k, v);
+        }
+        rec.modstamp_ms = now;
+    }
+    Ok(axum::response::IntoResponse::into_response(
+        StatusCode::NO_CONTENT,
+    ))
 }

@@ -336,7 +336,7 @@ export type FieldError = {
  */
 field: string, message: string, };
 
-export type WriteKind = "feedback" | "note" | "sentiment" | "task";
+export type WriteKind = "feedback" | "note" | "sentiment" | "task" | "advisory";
 
 export type OutboxState = "pending" | "sending" | "delivered" | "unconfirmed" | "failed";
 
@@ -492,3 +492,13 @@ export type AcceptFollowUp = { response_id: number, title: string, due_on: strin
 note: string, };
 
 export type Accepted = { errors: Array<FieldError>, outbox: Array<number>, };
+
+export type AdvisoryMember = { contact_id: number, name: string, email: string, title: string, account_id: number, account: string, 
+/**
+ * Their newest survey response: kind, score, when.
+ */
+last_kind: SurveyKind | null, last_score: number | null, last_feedback_at: string | null, last_engaged: string | null, 
+/**
+ * Set in Rapport (rather than read from the CRM), and how far that is on its way there.
+ */
+set_here: boolean, delivery: OutboxState | null, };

@@ -1,6 +1,7 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  AdvisoryMember,
   AcceptFollowUp,
   Accepted,
   FollowUpView,
@@ -160,6 +161,8 @@ export const ipc = {
   followups: (accountId: number | null): Promise<FollowUpView[]> => call<FollowUpView[]>('followups', { accountId }),
   acceptFollowup: (accept: AcceptFollowUp): Promise<Accepted> => call<Accepted>('accept_followup', { accept }),
   dismissFollowup: (responseId: number, reason: string): Promise<void> => call<void>('dismiss_followup', { responseId, reason }),
+  advisoryMembers: (): Promise<AdvisoryMember[]> => call<AdvisoryMember[]>('advisory_members'),
+  setAdvisory: (contactId: number, member: boolean): Promise<void> => call<void>('set_advisory', { contactId, member }),
   /** Saves the Salesforce package an admin deploys (asks for a folder); null when cancelled. */
   saveSalesforceSetup: (): Promise<string | null> => call<string | null>('save_salesforce_setup'),
   /** Opens a file exported this session, or its folder. */

@@ -159,6 +159,8 @@ pub enum WriteKind {
     Sentiment,
     /// A to-do in the CRM (a follow-up or an escalation), open until someone does it.
     Task,
+    /// A contact joining or leaving the client advisory program (a flag on the CRM contact).
+    Advisory,
 }
 
 impl WriteKind {
@@ -168,6 +170,7 @@ impl WriteKind {
             WriteKind::Note => "note",
             WriteKind::Sentiment => "sentiment",
             WriteKind::Task => "task",
+            WriteKind::Advisory => "advisory",
         }
     }
     pub fn parse(s: &str) -> Option<WriteKind> {
@@ -176,6 +179,7 @@ impl WriteKind {
             WriteKind::Note,
             WriteKind::Sentiment,
             WriteKind::Task,
+            WriteKind::Advisory,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -245,6 +249,9 @@ pub struct WritePayload {
     /// Tasks only: the day it is due (`at` is then its due moment).
     #[serde(default)]
     pub due_on: Option<NaiveDate>,
+    /// Advisory only: whether the contact (the first of `contact_crm_ids`) is a member.
+    #[serde(default)]
+    pub advisory: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

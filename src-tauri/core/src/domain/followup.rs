@@ -104,3 +104,24 @@ pub struct FollowUpFacts {
     /// None when no decision was taken yet.
     pub decided: Option<FollowUpState>,
 }
+
+/// A member of the client advisory program, with how recently they spoke and were engaged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AdvisoryMember {
+    pub contact_id: i64,
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    pub account_id: i64,
+    pub account: String,
+    /// Their newest survey response: kind, score, when.
+    pub last_kind: Option<SurveyKind>,
+    pub last_score: Option<i64>,
+    #[ts(type = "string | null")]
+    pub last_feedback_at: Option<DateTime<Utc>>,
+    #[ts(type = "string | null")]
+    pub last_engaged: Option<NaiveDate>,
+    /// Set in Rapport (rather than read from the CRM), and how far that is on its way there.
+    pub set_here: bool,
+    pub delivery: Option<OutboxState>,
+}

@@ -68,8 +68,13 @@ fn series(kind: SurveyKind, rows: &[&FeedbackRow], from: NaiveDate, to: NaiveDat
     }
 }
 
-fn groups(rows: &[&FeedbackRow], key: impl Fn(&FeedbackRow) -> String) -> Vec<GroupFigures> {
-    let mut by: BTreeMap<String, [Vec<i64>; 3]> = BTreeMap::new();
+/// Figures per group; `key` gives each row's group key and the label shown for it (accounts are
+/// keyed by id, so two of one name stay apart).
+fn groups(
+    rows: &[&FeedbackRow],
+    key: impl Fn(&FeedbackRow) -> (String, String),
+) -> Vec<GroupFigures> {
+    let mut by: BTreeMap<(String, String), [Vec<i64>; 3]> = BTreeMap::new();
     for r in rows {
         let slot = match r.kind {
             SurveyKind::Nps => 0,
@@ -80,7 +85,7 @@ fn groups(rows: &[&FeedbackRow], key: impl Fn(&FeedbackRow) -> String) -> Vec<Gr
     }
     let mut out: Vec<GroupFigures> = by
         .into_iter()
-        .map(|(group, [n, c, e])| GroupFigures {
+        .map(|((_, group), [n, c, e])| GroupFigures {
             group,
             responses: (n.len() + c.len() + e.len()) as i64,
             nps: figure(SurveyKind::Nps, &n),
@@ -200,9 +205,9 @@ pub fn insights(
             .into_iter()
             .map(|k| series(k, &sorted, from, to))
             .collect(),
-        by_segment: groups(&sorted, |r| r.segment.clone()),
-        by_owner: groups(&sorted, |r| r.owner.clone()),
-        by_account: groups(&sorted, |r| r.account.clone()),
+        by_segment: groups(&sorted, |r| (r.segment.clone(), r.segment.clone())),
+        by_owner: groups(&sorted, |r| (r.owner.clone(), r.owner.clone())),
+        by_account: groups(&sorted, |r| (r.account_id.to_string(), r.account.clone())),
         themes: theme_summaries(&sorted, taxonomy),
         positive: count(Polarity::Positive),
         neutral: count(Polarity::Neutral),

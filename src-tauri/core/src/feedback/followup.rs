@@ -130,6 +130,7 @@ pub fn task_payloads(
         body,
         feedback: None,
         due_on: Some(a.due_on),
+        advisory: None,
     };
     let title = a.title.trim().to_string();
     let mut out = vec![(

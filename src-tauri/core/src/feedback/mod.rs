@@ -320,6 +320,7 @@ pub fn payload(
                     tags,
                 }),
                 due_on: None,
+                advisory: None,
             }
         }
         CaptureForm::Note(f) => {
@@ -339,6 +340,7 @@ pub fn payload(
                 body,
                 feedback: None,
                 due_on: None,
+                advisory: None,
             }
         }
         CaptureForm::Sentiment(f) => {
@@ -356,6 +358,7 @@ pub fn payload(
                 ),
                 feedback: None,
                 due_on: None,
+                advisory: None,
             }
         }
     }

@@ -160,7 +160,8 @@ impl Rapport {
             ));
         }
         let (from, to) = Self::period(f, today)?;
-        let rows = self.rows(f, from, to).await?;
+        let mut rows = self.rows(f, from, to).await?;
+        rows.sort_by(|a, b| b.captured_at.cmp(&a.captured_at).then(b.id.cmp(&a.id)));
         let mut files = Vec::new();
         if let Some(p) = csv {
             let taxonomy = self.taxonomy().await?;

@@ -4,6 +4,7 @@ use super::*;
 use crate::domain::capture::{CaptureForm, Channel, FeedbackForm, Speaker};
 use crate::domain::insights::Polarity;
 use crate::domain::{Clock, SurveyKind};
+use crate::portfolio::Scored;
 use crate::secrets::DbKey;
 use crate::secrets::KeySource;
 
@@ -281,4 +282,44 @@ async fn a_detractor_proposes_a_follow_up_that_is_accepted_with_an_escalation_or
             (FollowUpState::Dismissed, "Spoke to them at the QBR")
         );
     }
+}
+
+#[tokio::test]
+async fn a_dismissed_follow_up_keeps_the_proposals_title_and_day() {
+    use crate::domain::followup::FollowUpState;
+    let (_d, r, _) = demo().await;
+    let account = r.portfolio_table(r.today()).await.unwrap().rows[5].id;
+    log_nps(&r, account, 1, "Nothing works.").await;
+    let f = r
+        .followups(Some(account))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.verbatim == "Nothing works.")
+        .unwrap();
+    r.dismiss_followup(f.response_id, "Called them already")
+        .await
+        .unwrap();
+    let d = r
+        .followups(Some(account))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.response_id == f.response_id)
+        .unwrap();
+    assert_eq!(d.state, FollowUpState::Dismissed);
+    assert_eq!((d.title.as_str(), d.due_on), (f.title.as_str(), f.due_on));
+    assert_eq!(d.due_on, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+}
+
+#[tokio::test]
+async fn reading_verbatims_marks_no_account_for_rescoring() {
+    let (_d, r, _) = demo().await;
+    r.score_changes(r.today()).await.unwrap();
+    r.tag_feedback().await.unwrap();
+    assert_eq!(
+        r.score_changes(r.today()).await.unwrap(),
+        Scored::Nothing,
+        "themes and sentiment are not inputs of the score"
+    );
 }

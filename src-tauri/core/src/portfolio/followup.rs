@@ -17,6 +17,13 @@ pub struct Accepted {
     pub outbox: Vec<i64>,
 }
 
+/// A response's facts as the rules propose them: the title and the day it is due.
+fn proposed(mut v: FollowUpView) -> FollowUpView {
+    v.title = rules::proposed_title(v.kind, v.score, v.contact.as_deref(), &v.account);
+    v.due_on = rules::business_days_after(v.captured_at.date_naive(), rules::DUE_BUSINESS_DAYS);
+    v
+}
+
 impl Rapport {
     /// Follow-ups of the last 30 days, proposed ones first (oldest due first), then decided ones.
     pub async fn followups(&self, account_id: Option<i64>) -> Result<Vec<FollowUpView>> {
@@ -35,16 +42,11 @@ impl Rapport {
                 f.decided.is_some() || rules::still_proposed(f.view.captured_at.date_naive(), today)
             })
             .map(|f| {
-                let mut v = f.view;
                 if f.decided.is_none() {
-                    v.title =
-                        rules::proposed_title(v.kind, v.score, v.contact.as_deref(), &v.account);
-                    v.due_on = rules::business_days_after(
-                        v.captured_at.date_naive(),
-                        rules::DUE_BUSINESS_DAYS,
-                    );
+                    proposed(f.view)
+                } else {
+                    f.view
                 }
-                v
             })
             .collect();
         out.sort_by_key(|v| (v.state != FollowUpState::Proposed, v.due_on));
@@ -72,7 +74,7 @@ impl Rapport {
                 "This follow-up was already decided.".into(),
             ));
         }
-        Ok((facts.view, facts.contact_crm_id))
+        Ok((proposed(facts.view), facts.contact_crm_id))
     }
 
     /// Accepts a proposal as edited: the AM's task (and the escalation's) are saved with their
@@ -147,5 +149,57 @@ impl Rapport {
             )
             .await?;
         Ok(())
+    }
+}
+
+impl Rapport {
+    /// Members of the client advisory program with their last feedback and engagement.
+    pub async fn advisory_members(&self) -> Result<Vec<crate::domain::followup::AdvisoryMember>> {
+        self.store.advisory_members().await
+    }
+
+    /// The contact with this email; several (one person at two accounts) is an error that
+    /// names the accounts.
+    pub async fn contact_by_email(&self, email: &str) -> Result<i64> {
+        let found = self.store.contacts_by_email(email).await?;
+        match found.as_slice() {
+            [(id, _)] => Ok(*id),
+            [] => Err(Error::NotFound(format!("A contact with the email {email:?}"))),
+            many => Err(Error::InvalidInput(format!(
+                "Several contacts have the email {email:?} (at {}); use the account view to pick one.",
+                many.iter().map(|(_, a)| a.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// Adds a contact to the advisory program or takes them out; a contact the CRM knows gets
+    /// the flag written back through the outbox (an update: simply sent again until it lands).
+    /// Returns the outbox entry, if any.
+    pub async fn set_advisory(&self, contact_id: i64, member: bool) -> Result<Option<i64>> {
+        let t = self.store.advisory_target(contact_id).await?;
+        let account = self.store.account_target(t.account_id).await?;
+        let payload = crate::domain::capture::WritePayload {
+            account_crm_id: account.crm_id.clone(),
+            contact_crm_ids: t.crm_id.iter().cloned().collect(),
+            new_contact: None,
+            at: self.clock.now(),
+            subject: format!(
+                "{} {} the client advisory program",
+                t.name,
+                if member { "joined" } else { "left" }
+            ),
+            body: String::new(),
+            feedback: None,
+            due_on: None,
+            advisory: Some(member),
+        };
+        let key = super::capture::new_key();
+        let write = match (t.connection_id, &t.crm_id) {
+            (Some(conn), Some(_)) => Some((conn, key.as_str(), &payload)),
+            _ => None,
+        };
+        self.store
+            .set_advisory(contact_id, member, self.clock.now(), write)
+            .await
     }
 }

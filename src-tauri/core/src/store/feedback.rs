@@ -67,10 +67,11 @@ impl Store {
         })
     }
 
-    /// Up to `limit` responses not yet read under taxonomy `version`.
+    /// Up to `limit` responses not yet read under taxonomy `version` (or a newer one).
     pub async fn untagged_feedback(&self, version: i64, limit: i64) -> Result<Vec<Untagged>> {
         Ok(sqlx::query(
-            "SELECT id, verbatim FROM survey_response WHERE tag_version IS NOT ? AND deleted = 0 LIMIT ?",
+            "SELECT id, verbatim FROM survey_response
+             WHERE (tag_version IS NULL OR tag_version < ?) AND deleted = 0 LIMIT ?",
         )
         .bind(version)
         .bind(limit)
@@ -88,13 +89,18 @@ impl Store {
     pub async fn set_feedback_tags(&self, version: i64, tags: &[Tags]) -> Result<()> {
         let mut tx = self.write_tx().await?;
         for (id, themes, sentiment) in tags {
-            sqlx::query("UPDATE survey_response SET themes = ?, sentiment = ?, tag_version = ? WHERE id = ?")
-                .bind(serde_json::to_string(themes).unwrap_or_default())
-                .bind(*sentiment)
-                .bind(version)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            // Never over a newer reading: two tagging passes under different taxonomies (a save
+            // during the background pass) cannot undo each other.
+            sqlx::query(
+                "UPDATE survey_response SET themes = ?1, sentiment = ?2, tag_version = ?3
+                 WHERE id = ?4 AND (tag_version IS NULL OR tag_version < ?3)",
+            )
+            .bind(serde_json::to_string(themes).unwrap_or_default())
+            .bind(*sentiment)
+            .bind(version)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())

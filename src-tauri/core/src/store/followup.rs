@@ -43,7 +43,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT s.id, a.id, a.name, a.owner, s.kind, s.score, s.verbatim, coalesce(c.name, nullif(s.speaker, '')),
                     s.captured_at, f.state, f.title, f.due_on, f.escalation, f.reason, f.decided_at,
-                    CASE WHEN c.crm IN ('hubspot', 'salesforce') THEN c.crm_id END
+                    CASE WHEN c.deleted = 0 AND c.crm IN ('hubspot', 'salesforce') THEN c.crm_id END
              FROM survey_response s
              JOIN account a ON a.id = s.account_id AND a.deleted = 0
              LEFT JOIN contact c ON c.id = s.contact_id

@@ -1,6 +1,7 @@
 //! The encrypted local cache: SQLCipher through sqlx, migrations, and every query the app runs.
 //! No SQL lives outside this module.
 
+mod advisory;
 mod capture;
 mod current;
 mod feedback;
@@ -27,6 +28,7 @@ use crate::error::{Error, Result};
 use crate::secrets::DbKey;
 
 pub use crate::domain::views::RetentionInputs;
+pub use advisory::AdvisoryTarget;
 pub use capture::{AccountTarget, NewCapture, OutboxUpdate};
 pub use current::{TableRecord, TREND_DAYS};
 pub use feedback::Tags;

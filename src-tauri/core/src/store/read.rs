@@ -110,7 +110,7 @@ impl Store {
 
     pub async fn contacts(&self, account_id: i64) -> Result<Vec<ContactView>> {
         sqlx::query(
-            "SELECT id, name, email, title, is_champion, is_sponsor, is_decision_maker, is_advisory, last_engaged, left_on, left_reason
+            "SELECT id, name, email, title, is_champion, is_sponsor, is_decision_maker, coalesce(advisory_set, is_advisory), last_engaged, left_on, left_reason
              FROM contact WHERE account_id = ? AND deleted = 0
              ORDER BY left_company, is_champion DESC, is_sponsor DESC, is_decision_maker DESC, name",
         )

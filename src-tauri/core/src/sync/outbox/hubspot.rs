@@ -155,6 +155,65 @@ pub fn outcome_for(what: &str, answer: std::result::Result<Answer, SendError>) -
     }
 }
 
+/// The contact property that holds advisory-program membership (a single checkbox an admin
+/// creates in HubSpot with this internal name).
+pub const ADVISORY_PROPERTY: &str = "rapport_advisory_member";
+
+/// What HubSpot's answer to a contact update means. An update is idempotent: anything short of
+/// an answer is simply sent again.
+pub fn update_outcome(contact_id: &str, answer: std::result::Result<Answer, SendError>) -> Outcome {
+    let a = match answer {
+        Ok(a) => a,
+        Err(SendError::Unsent(error) | SendError::Lost(error)) => {
+            return Outcome::Retry { error, after: None }
+        }
+    };
+    let text = a.body.to_string();
+    match a.status {
+        200 => Outcome::Delivered { crm_id: contact_id.to_string() },
+        400 if text.contains("PROPERTY_DOESNT_EXIST") => Outcome::NotReady {
+            error: crm(ErrorCode::CrmSetup, format!("HubSpot has no contact property {ADVISORY_PROPERTY}. An admin creates it (Settings → Properties → Contact properties: a single checkbox with the internal name {ADVISORY_PROPERTY}); the change stays queued and is sent once it exists.")),
+        },
+        404 => Outcome::Rejected {
+            error: crm(ErrorCode::CrmRejected, "HubSpot no longer has this contact (deleted or merged). Remove the change, or send it again once the contact is back."),
+        },
+        429 => Outcome::Retry {
+            error: crm(ErrorCode::CrmRateLimited, "HubSpot answered \u{201c}too many requests\u{201d}; the change waits for the next window."),
+            after: a.retry_after.or(Some(std::time::Duration::from_secs(10))),
+        },
+        401 => Outcome::NotReady { error: crm(ErrorCode::CrmAuth, "HubSpot rejected the token. Connect the account again; the change stays queued.") },
+        403 => Outcome::NotReady {
+            error: crm(ErrorCode::CrmSetup, format!("HubSpot refused to update contacts ({}): the private app or sign-in needs the crm.objects.contacts.write scope.", message(&a))),
+        },
+        s if s >= 500 => Outcome::Retry { error: crm(ErrorCode::CrmUnreachable, format!("HubSpot had a server error ({s}); the change is sent again.")), after: None },
+        s => Outcome::Rejected { error: crm(ErrorCode::CrmRejected, format!("HubSpot refused the change ({s}): {}. Fix it and send it again.", message(&a))) },
+    }
+}
+
+/// Writes a contact's advisory membership (an idempotent PATCH).
+pub async fn deliver_update(client: &Client, e: &OutboxRecord) -> Outcome {
+    let Some(contact) = e.payload.contact_crm_ids.first() else {
+        return Outcome::Rejected {
+            error: crm(
+                ErrorCode::CrmRejected,
+                "This change names no HubSpot contact.",
+            ),
+        };
+    };
+    let member = e.payload.advisory.unwrap_or(false);
+    let body = serde_json::json!({"properties": {ADVISORY_PROPERTY: if member { "true" } else { "false" }}});
+    update_outcome(
+        contact,
+        client
+            .write_once(
+                reqwest::Method::PATCH,
+                &format!("/crm/v3/objects/contacts/{contact}"),
+                &body,
+            )
+            .await,
+    )
+}
+
 /// Sends the note or task (once).
 pub async fn deliver(client: &Client, e: &OutboxRecord) -> Outcome {
     let (object, _, what) = object_of(e.kind);

@@ -55,11 +55,19 @@ pub struct FlushReport {
 /// The flush stops at the first sign that the CRM cannot take more now: the others would only
 /// fail the same way and spend attempts.
 fn stops_the_flush(o: &Outcome) -> bool {
-    let code = match o {
-        Outcome::Retry { error, .. } | Outcome::Ambiguous { error } => error.code(),
-        _ => return false,
-    };
-    matches!(code, ErrorCode::CrmUnreachable | ErrorCode::CrmRateLimited)
+    match o {
+        Outcome::Retry { error, .. } | Outcome::Ambiguous { error } => {
+            matches!(
+                error.code(),
+                ErrorCode::CrmUnreachable | ErrorCode::CrmRateLimited
+            )
+        }
+        // A refused session or a spent daily allowance refuses every other entry too.
+        Outcome::NotReady { error } => {
+            matches!(error.code(), ErrorCode::CrmAuth | ErrorCode::CrmRateLimited)
+        }
+        _ => false,
+    }
 }
 
 /// Records how an attempt ended and counts it in the report; true when the flush should stop.
@@ -117,7 +125,8 @@ pub async fn flush(
             Writer::HubSpot(c) => {
                 // An entry that may already be in HubSpot is looked up, once the search shows
                 // recent writes, before it is ever sent again.
-                let looked = if e.state == OutboxState::Pending {
+                // An update cannot land twice: it is simply sent again.
+                let looked = if e.state == OutboxState::Pending || e.kind == WriteKind::Advisory {
                     None
                 } else if plan::lookup_due(&e, now) {
                     hubspot::look_up(c, &e).await
@@ -126,6 +135,10 @@ pub async fn flush(
                 };
                 match looked {
                     Some(o) => (o, true),
+                    None if e.kind == WriteKind::Advisory => {
+                        store.outbox_sending(e.id, now).await?;
+                        (hubspot::deliver_update(c, &e).await, false)
+                    }
                     None => {
                         store.outbox_sending(e.id, now).await?;
                         (hubspot::deliver(c, &e).await, false)
@@ -149,6 +162,10 @@ pub async fn flush(
                 }
                 match setup.get(&e.kind).cloned().flatten() {
                     Some(error) => (Outcome::NotReady { error }, false),
+                    None if e.kind == WriteKind::Advisory => {
+                        store.outbox_sending(e.id, now).await?;
+                        (salesforce::deliver_update(c, &e).await, false)
+                    }
                     None => {
                         // Sent below, up to 200 in one sObject Collections call.
                         batch.push(e);

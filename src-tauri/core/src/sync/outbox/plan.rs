@@ -140,6 +140,7 @@ mod tests {
                 body: "b".into(),
                 feedback: None,
                 due_on: None,
+                advisory: None,
             },
             state,
             attempts,

@@ -13,6 +13,8 @@ use crate::sync::salesforce::client::Client;
 
 pub const FEEDBACK_OBJECT: &str = "Customer_Feedback__c";
 pub const KEY_FIELD: &str = "Rapport_Key__c";
+/// The Contact checkbox that holds advisory-program membership.
+pub const ADVISORY_FIELD: &str = "Rapport_Advisory__c";
 /// The custom object's fields Rapport writes, with the type an admin creates them as.
 pub const FEEDBACK_FIELDS: &[(&str, &str)] = &[
     (KEY_FIELD, "Text(40), External ID, Unique"),
@@ -32,11 +34,13 @@ pub fn missing_fields(kind: WriteKind, described: Option<&HashSet<String>>) -> V
     let Some(fields) = described else {
         return match kind {
             WriteKind::Feedback => vec![format!("the custom object {FEEDBACK_OBJECT}")],
+            WriteKind::Advisory => vec!["the Contact object".into()],
             _ => vec!["the Task object".into()],
         };
     };
     let wanted: Vec<&str> = match kind {
         WriteKind::Feedback => FEEDBACK_FIELDS.iter().map(|f| f.0).collect(),
+        WriteKind::Advisory => vec![ADVISORY_FIELD],
         _ => vec![KEY_FIELD],
     };
     wanted
@@ -48,7 +52,9 @@ pub fn missing_fields(kind: WriteKind, described: Option<&HashSet<String>>) -> V
 
 /// The sentence an admin reads: exactly what to create.
 pub fn setup_error(kind: WriteKind, missing: &[String]) -> Error {
-    let what = if kind == WriteKind::Feedback {
+    let what = if kind == WriteKind::Advisory {
+        format!("the Contact field {ADVISORY_FIELD} (Checkbox, default unchecked)")
+    } else if kind == WriteKind::Feedback {
         let fields: Vec<String> = FEEDBACK_FIELDS
             .iter()
             .map(|(n, t)| format!("{n} ({t})"))
@@ -152,6 +158,37 @@ pub fn outcome(answer: std::result::Result<Answer, SendError>) -> Outcome {
     }
 }
 
+/// Writes a contact's advisory membership: an update by id, idempotent, so anything short of
+/// an answer is simply sent again.
+pub async fn deliver_update(client: &Client, e: &OutboxRecord) -> Outcome {
+    let Some(contact) = e.payload.contact_crm_ids.first() else {
+        return Outcome::Rejected {
+            error: crm(
+                ErrorCode::CrmRejected,
+                "This change names no Salesforce contact.",
+            ),
+        };
+    };
+    let body = serde_json::json!({ADVISORY_FIELD: e.payload.advisory.unwrap_or(false)});
+    let answer = client
+        .write_once(
+            reqwest::Method::PATCH,
+            &format!("/sobjects/Contact/{contact}"),
+            &body,
+        )
+        .await;
+    match answer {
+        Ok(a) if a.status == 204 || a.status == 200 => Outcome::Delivered {
+            crm_id: contact.clone(),
+        },
+        other => match outcome(other) {
+            // An update by id cannot land twice: an ambiguous answer is a retry here.
+            Outcome::Ambiguous { error } => Outcome::Retry { error, after: None },
+            o => o,
+        },
+    }
+}
+
 /// The most records one sObject Collections call takes (Salesforce's limit).
 pub const COLLECTION_MAX: usize = 200;
 
@@ -250,10 +287,10 @@ pub async fn deliver_many(client: &Client, entries: &[&OutboxRecord]) -> Vec<Out
 /// The fields `describe` lists for the objects the entries write to (`None`: no such object),
 /// or the error that kept Salesforce from answering.
 pub async fn describe(client: &Client, kind: WriteKind) -> Result<Option<HashSet<String>>, Error> {
-    let object = if kind == WriteKind::Feedback {
-        FEEDBACK_OBJECT
-    } else {
-        "Task"
+    let object = match kind {
+        WriteKind::Feedback => FEEDBACK_OBJECT,
+        WriteKind::Advisory => "Contact",
+        _ => "Task",
     };
     match client.describe(object).await {
         Ok(f) => Ok(Some(f)),

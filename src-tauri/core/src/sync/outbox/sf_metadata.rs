@@ -3,7 +3,7 @@
 //! Activity), as a Metadata API package (`package.xml` plus `objects/*.object`). Fixed text: no
 //! CRM data goes into it.
 
-use super::salesforce::{FEEDBACK_OBJECT, KEY_FIELD};
+use super::salesforce::{ADVISORY_FIELD, FEEDBACK_OBJECT, KEY_FIELD};
 
 const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 const NS: &str = "http://soap.sforce.com/2006/04/metadata";
@@ -57,7 +57,7 @@ pub fn write_package(dir: &std::path::Path) -> crate::error::Result<String> {
 /// `(path, contents)` of every file of the package, `package.xml` first.
 pub fn package() -> Vec<(&'static str, String)> {
     let package = format!(
-        "{HEAD}\n<Package xmlns=\"{NS}\">\n    <types>\n        <members>{FEEDBACK_OBJECT}</members>\n        <name>CustomObject</name>\n    </types>\n    <types>\n        <members>Activity.{KEY_FIELD}</members>\n        <name>CustomField</name>\n    </types>\n    <version>59.0</version>\n</Package>\n"
+        "{HEAD}\n<Package xmlns=\"{NS}\">\n    <types>\n        <members>{FEEDBACK_OBJECT}</members>\n        <name>CustomObject</name>\n    </types>\n    <types>\n        <members>Activity.{KEY_FIELD}</members>\n        <members>Contact.{ADVISORY_FIELD}</members>\n        <name>CustomField</name>\n    </types>\n    <version>59.0</version>\n</Package>\n"
     );
     let mut feedback = format!(
         "{HEAD}\n<CustomObject xmlns=\"{NS}\">\n    <label>Customer Feedback</label>\n    <pluralLabel>Customer Feedback</pluralLabel>\n    <description>Feedback account managers log in Rapport (NPS, CSAT, CES with the verbatim).</description>\n    <deploymentStatus>Deployed</deploymentStatus>\n    <sharingModel>ReadWrite</sharingModel>\n    <nameField>\n        <label>Feedback Number</label>\n        <type>AutoNumber</type>\n        <displayFormat>FB-{{000000}}</displayFormat>\n        <startingNumber>1</startingNumber>\n    </nameField>\n"
@@ -77,10 +77,14 @@ pub fn package() -> Vec<(&'static str, String)> {
         "{HEAD}\n<CustomObject xmlns=\"{NS}\">\n{}</CustomObject>\n",
         key_field()
     );
+    let contact = format!(
+        "{HEAD}\n<CustomObject xmlns=\"{NS}\">\n    <fields>\n        <fullName>{ADVISORY_FIELD}</fullName>\n        <label>Rapport Advisory Member</label>\n        <type>Checkbox</type>\n        <defaultValue>false</defaultValue>\n        <description>Member of the client advisory program, set by the account manager in Rapport.</description>\n    </fields>\n</CustomObject>\n"
+    );
     vec![
         ("package.xml", package),
         ("objects/Customer_Feedback__c.object", feedback),
         ("objects/Activity.object", activity),
+        ("objects/Contact.object", contact),
     ]
 }
 
@@ -104,9 +108,14 @@ mod tests {
             [
                 "package.xml",
                 "objects/Customer_Feedback__c.object",
-                "objects/Activity.object"
+                "objects/Activity.object",
+                "objects/Contact.object"
             ]
         );
+        assert_eq!(field_names(&files[3].1), ["Rapport_Advisory__c"]);
+        assert!(files[0]
+            .1
+            .contains("<members>Contact.Rapport_Advisory__c</members>"));
         let wanted: Vec<&str> = FEEDBACK_FIELDS.iter().map(|f| f.0).collect();
         assert_eq!(
             field_names(&files[1].1),
