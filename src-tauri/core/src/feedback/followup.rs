@@ -1,7 +1,7 @@
 //! The closed loop's rules (pure, "today" passed in): which responses call for a follow-up,
 //! when it is due, what the proposal says, and what the CRM tasks carry.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Weekday};
 
 use crate::domain::capture::{FieldError, WritePayload};
 use crate::domain::followup::{AcceptFollowUp, Escalation, FollowUpView};
@@ -108,17 +108,18 @@ fn task_body(f: &FollowUpView, lead: &str) -> String {
 }
 
 /// The CRM tasks an acceptance makes: `(team, payload)`, the AM's own first, then the
-/// escalation when there is one. Due at 09:00 UTC on the chosen day.
+/// escalation when there is one. Due at 09:00 on the chosen day in the AM's time zone (`offset`).
 pub fn task_payloads(
     f: &FollowUpView,
     a: &AcceptFollowUp,
     account_crm_id: &str,
     contact_crm_id: Option<&str>,
+    offset: FixedOffset,
 ) -> Vec<(&'static str, WritePayload)> {
-    let at = a
+    let nine = a
         .due_on
-        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
-        .and_utc();
+        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
+    let at = (nine - offset).and_utc();
     let payload = |subject: String, body: String| WritePayload {
         account_crm_id: account_crm_id.into(),
         contact_crm_ids: contact_crm_id
@@ -249,7 +250,8 @@ mod tests {
             escalation: Escalation::Support,
             note: "Two tickets open for weeks.".into(),
         };
-        let tasks = task_payloads(&f, &a, "9001", Some("501"));
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let tasks = task_payloads(&f, &a, "9001", Some("501"), utc);
         assert_eq!(tasks.len(), 2);
         let (team, own) = &tasks[0];
         assert_eq!(*team, "cs");
@@ -270,7 +272,13 @@ mod tests {
             escalation: Escalation::None,
             ..a
         };
-        assert_eq!(task_payloads(&f, &none, "9001", None).len(), 1);
+        assert_eq!(task_payloads(&f, &none, "9001", None, utc).len(), 1);
+        // 09:00 in New York (UTC−5) is 14:00 UTC.
+        let ny = FixedOffset::west_opt(5 * 3600).unwrap();
+        assert_eq!(
+            task_payloads(&f, &none, "9001", None, ny)[0].1.at,
+            Utc.with_ymd_and_hms(2026, 12, 3, 14, 0, 0).unwrap()
+        );
     }
 
     #[test]

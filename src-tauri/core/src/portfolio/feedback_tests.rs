@@ -323,3 +323,44 @@ async fn reading_verbatims_marks_no_account_for_rescoring() {
         "themes and sentiment are not inputs of the score"
     );
 }
+
+#[tokio::test]
+async fn a_follow_up_counts_business_days_from_the_ams_local_day() {
+    // 24 Nov 2026 12:00 UTC in a time zone 10 h east (Sydney-like): the response given at
+    // 23 Nov 15:00 UTC was given on Tuesday 24 Nov locally, so it is due Thursday 26 Nov (counted
+    // from the UTC day it would have been Wednesday 25 Nov); the task is due at 09:00 local.
+    let dir = tempfile::tempdir().unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+    let r = Rapport::open_with_key(
+        dir.path(),
+        &DbKey::random(),
+        KeySource::Keychain,
+        Clock::fixed(at, 10),
+    )
+    .await
+    .unwrap();
+    r.generate_demo(30, 7, at).await.unwrap();
+    let account = r.portfolio_table(r.today()).await.unwrap().rows[2].id;
+    let form = CaptureForm::Feedback(FeedbackForm {
+        account_id: account,
+        kind: SurveyKind::Csat,
+        score: Some(1),
+        verbatim: "Late at night".into(),
+        speaker: Speaker::New {
+            name: "Dana Wu".into(),
+            email: "dana@example.com".into(),
+        },
+        channel: Channel::Call,
+        at: Some(Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap()),
+        tags: vec![],
+    });
+    assert!(r.capture(&form).await.unwrap().errors.is_empty());
+    let f = r
+        .followups(Some(account))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.verbatim == "Late at night")
+        .unwrap();
+    assert_eq!(f.due_on, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+}

@@ -17,21 +17,25 @@ pub struct Accepted {
     pub outbox: Vec<i64>,
 }
 
-/// A response's facts as the rules propose them: the title and the day it is due.
-fn proposed(mut v: FollowUpView) -> FollowUpView {
+/// A response's facts as the rules propose them: the title and the day it is due (counted from
+/// the day it was given, in the AM's time zone).
+fn proposed(mut v: FollowUpView, clock: &crate::domain::Clock) -> FollowUpView {
     v.title = rules::proposed_title(v.kind, v.score, v.contact.as_deref(), &v.account);
-    v.due_on = rules::business_days_after(v.captured_at.date_naive(), rules::DUE_BUSINESS_DAYS);
+    v.due_on = rules::business_days_after(clock.local_day(v.captured_at), rules::DUE_BUSINESS_DAYS);
     v
+}
+
+/// The first instant of the local day 30 days back: where proposals start.
+fn window_start(clock: &crate::domain::Clock) -> chrono::DateTime<chrono::Utc> {
+    let day = clock.today() - Duration::days(rules::PROPOSE_FOR_DAYS);
+    (day.and_hms_opt(0, 0, 0).unwrap_or_default() - clock.offset()).and_utc()
 }
 
 impl Rapport {
     /// Follow-ups of the last 30 days, proposed ones first (oldest due first), then decided ones.
     pub async fn followups(&self, account_id: Option<i64>) -> Result<Vec<FollowUpView>> {
         let today = self.today();
-        let since = (today - Duration::days(rules::PROPOSE_FOR_DAYS))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc();
+        let since = window_start(&self.clock);
         let mut out: Vec<FollowUpView> = self
             .store
             .followup_facts(since, account_id)
@@ -39,11 +43,12 @@ impl Rapport {
             .into_iter()
             .filter(|f| rules::calls_for_follow_up(f.view.kind, f.view.score))
             .filter(|f| {
-                f.decided.is_some() || rules::still_proposed(f.view.captured_at.date_naive(), today)
+                f.decided.is_some()
+                    || rules::still_proposed(self.clock.local_day(f.view.captured_at), today)
             })
             .map(|f| {
                 if f.decided.is_none() {
-                    proposed(f.view)
+                    proposed(f.view, &self.clock)
                 } else {
                     f.view
                 }
@@ -54,11 +59,7 @@ impl Rapport {
     }
 
     async fn proposal(&self, response_id: i64) -> Result<(FollowUpView, Option<String>)> {
-        let today = self.today();
-        let since = (today - Duration::days(rules::PROPOSE_FOR_DAYS))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc();
+        let since = window_start(&self.clock);
         let facts = self
             .store
             .followup_facts(since, None)
@@ -74,7 +75,7 @@ impl Rapport {
                 "This follow-up was already decided.".into(),
             ));
         }
-        Ok((proposed(facts.view), facts.contact_crm_id))
+        Ok((proposed(facts.view, &self.clock), facts.contact_crm_id))
     }
 
     /// Accepts a proposal as edited: the AM's task (and the escalation's) are saved with their
@@ -89,7 +90,13 @@ impl Rapport {
         }
         let (view, contact_crm_id) = self.proposal(a.response_id).await?;
         let target = self.store.account_target(view.account_id).await?;
-        let payloads = rules::task_payloads(&view, a, &target.crm_id, contact_crm_id.as_deref());
+        let payloads = rules::task_payloads(
+            &view,
+            a,
+            &target.crm_id,
+            contact_crm_id.as_deref(),
+            self.clock.offset(),
+        );
         let tasks: Vec<NewTask> = payloads
             .iter()
             .map(|(team, p)| NewTask {
