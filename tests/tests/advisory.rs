@@ -17,19 +17,7 @@ async fn a_hubspot_portal_without_the_property_keeps_the_change_queued_then_take
     use rapport_tests::hubspot::{Config, FakeHubSpot};
     let fake = FakeHubSpot::start(Config::default()).await;
     fake.seed(4, 9);
-    let (clock, ahead) = common::shifted_clock();
-    let (_d, r) = common::store_with(clock).await;
-    r.connect(
-        "hs",
-        Crm::Hubspot,
-        Some(&fake.base_url),
-        common::token("pat-fake-token"),
-    )
-    .await
-    .unwrap();
-    r.sync(None, false, CancellationToken::new(), Arc::new(|_| {}))
-        .await
-        .unwrap();
+    let (_d, r, ahead) = common::synced("hs", Crm::Hubspot, &fake.base_url, "pat-fake-token").await;
     let (_, _, contact, contact_crm) = common::account_with_crm_contact(&r).await;
     let crm_id: u64 = contact_crm.parse().unwrap();
 
@@ -122,19 +110,8 @@ async fn a_salesforce_contact_gets_the_advisory_checkbox() {
     use rapport_tests::salesforce::{Config, FakeSalesforce};
     let sf = FakeSalesforce::start(Config::default()).await;
     sf.seed(4, 9);
-    let (clock, _ahead) = common::shifted_clock();
-    let (_d, r) = common::store_with(clock).await;
-    r.connect(
-        "sf",
-        Crm::Salesforce,
-        Some(&sf.base_url),
-        common::token("sf-fake-session"),
-    )
-    .await
-    .unwrap();
-    r.sync(None, false, CancellationToken::new(), Arc::new(|_| {}))
-        .await
-        .unwrap();
+    let (_d, r, _ahead) =
+        common::synced("sf", Crm::Salesforce, &sf.base_url, "sf-fake-session").await;
     let (_, _, contact, contact_crm) = common::account_with_crm_contact(&r).await;
     r.set_advisory(contact, true).await.unwrap().unwrap();
     let rep = r

@@ -33,19 +33,8 @@ struct World {
 async fn world() -> World {
     let fake = FakeHubSpot::start(Config::default()).await;
     fake.seed(5, 11);
-    let (clock, ahead_ms) = common::shifted_clock();
-    let (dir, r) = common::store_with(clock).await;
-    r.connect(
-        "hs",
-        Crm::Hubspot,
-        Some(&fake.base_url),
-        common::token("pat-fake-token"),
-    )
-    .await
-    .unwrap();
-    r.sync(None, false, CancellationToken::new(), Arc::new(|_| {}))
-        .await
-        .unwrap();
+    let (dir, r, ahead_ms) =
+        common::synced("hs", Crm::Hubspot, &fake.base_url, "pat-fake-token").await;
     let (account, account_crm_id, contact, contact_crm_id) =
         common::account_with_crm_contact(&r).await;
     World {

@@ -30,19 +30,8 @@ struct World {
 async fn world(cfg: Config) -> World {
     let sf = FakeSalesforce::start(cfg).await;
     sf.seed(6, 5);
-    let (clock, ahead_ms) = common::shifted_clock();
-    let (dir, r) = common::store_with(clock).await;
-    r.connect(
-        "sf",
-        Crm::Salesforce,
-        Some(&sf.base_url),
-        common::token("sf-fake-session"),
-    )
-    .await
-    .unwrap();
-    r.sync(None, false, CancellationToken::new(), Arc::new(|_| {}))
-        .await
-        .unwrap();
+    let (dir, r, ahead_ms) =
+        common::synced("sf", Crm::Salesforce, &sf.base_url, "sf-fake-session").await;
     let (account, account_sf_id, contact, contact_sf_id) =
         common::account_with_crm_contact(&r).await;
     World {

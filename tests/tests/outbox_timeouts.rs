@@ -28,14 +28,7 @@ async fn connected(
     Arc<std::sync::atomic::AtomicI64>,
     i64,
 ) {
-    let (clock, ahead) = common::shifted_clock();
-    let (dir, r) = common::store_with(clock).await;
-    r.connect("crm", crm, Some(base_url), common::token(secret))
-        .await
-        .unwrap();
-    r.sync(None, false, CancellationToken::new(), Arc::new(|_| {}))
-        .await
-        .unwrap();
+    let (dir, r, ahead) = common::synced("crm", crm, base_url, secret).await;
     let (account, ..) = common::account_with_crm_contact(&r).await;
     (dir, r, ahead, account)
 }

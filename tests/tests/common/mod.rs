@@ -33,6 +33,30 @@ pub fn shifted_clock() -> (Clock, Arc<AtomicI64>) {
     (clock, ahead)
 }
 
+/// A fresh store on a movable clock, connected as `name` to the CRM at `base_url` and synced
+/// once: `(dir, rapport, how far the clock is moved ahead in ms)`.
+pub async fn synced(
+    name: &str,
+    crm: rapport_core::domain::Crm,
+    base_url: &str,
+    secret: &str,
+) -> (tempfile::TempDir, Rapport, Arc<AtomicI64>) {
+    let (clock, ahead) = shifted_clock();
+    let (dir, r) = store_with(clock).await;
+    r.connect(name, crm, Some(base_url), token(secret))
+        .await
+        .unwrap();
+    r.sync(
+        None,
+        false,
+        tokio_util::sync::CancellationToken::new(),
+        Arc::new(|_| {}),
+    )
+    .await
+    .unwrap();
+    (dir, r, ahead)
+}
+
 /// A fresh encrypted store in a temporary directory, read with `clock`.
 pub async fn store_with(clock: Clock) -> (tempfile::TempDir, Rapport) {
     let dir = tempfile::tempdir().unwrap();

@@ -162,15 +162,14 @@ impl Rapport {
         let (from, to) = Self::period(f, today)?;
         let mut rows = self.rows(f, from, to).await?;
         rows.sort_by(|a, b| b.captured_at.cmp(&a.captured_at).then(b.id.cmp(&a.id)));
+        let taxonomy = self.taxonomy().await?;
         let mut files = Vec::new();
         if let Some(p) = csv {
-            let taxonomy = self.taxonomy().await?;
             write_whole(p, &export::feedback_csv(&rows, &taxonomy)?).await?;
             files.push(p.display().to_string());
         }
         if let Some(p) = xlsx {
             let contacts = self.store.active_contacts(f).await?;
-            let taxonomy = self.taxonomy().await?;
             let insights = analysis::insights(&rows, &contacts, &taxonomy, f, from, to);
             let about = export::ExportAbout {
                 insights: &insights,

@@ -364,3 +364,34 @@ async fn a_follow_up_counts_business_days_from_the_ams_local_day() {
         .unwrap();
     assert_eq!(f.due_on, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
 }
+
+#[tokio::test]
+async fn an_older_taxonomys_reading_never_replaces_a_newer_one() {
+    // A background pass under version 1 finishing after a save under version 2 read the same
+    // response: the newer reading stays.
+    let (_d, r, _) = demo().await;
+    r.tag_feedback().await.unwrap();
+    let f = InsightsFilter::default();
+    let id = r.insights(&f, r.today()).await.unwrap().verbatims[0].id;
+    let store = r.store();
+    store
+        .set_feedback_tags(2, &[(id, vec!["pricing".into()], Some(0.9))])
+        .await
+        .unwrap();
+    store
+        .set_feedback_tags(1, &[(id, vec!["support".into()], Some(-0.9))])
+        .await
+        .unwrap();
+    let (from, to) = (NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(), r.today());
+    let row = store
+        .feedback_rows(&f, from, to)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id == id)
+        .unwrap();
+    assert_eq!(
+        (row.themes, row.sentiment),
+        (vec!["pricing".to_string()], Some(0.9))
+    );
+}

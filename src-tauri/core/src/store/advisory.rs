@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::capture::{insert_entry, NewEntry};
 use super::{opt_day, parse_ts, ts, Store};
 use crate::domain::capture::{OutboxState, WriteKind, WritePayload};
 use crate::domain::followup::AdvisoryMember;
@@ -67,21 +68,18 @@ impl Store {
         let mut entry = None;
         if let Some((conn, key, payload)) = write {
             entry = Some(
-                sqlx::query_scalar(
-                    "INSERT INTO outbox (idempotency_key, connection_id, account_id, kind, record_id, payload,
-                        state, next_attempt_at, created_at, updated_at)
-                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
+                insert_entry(
+                    &mut tx,
+                    NewEntry {
+                        key,
+                        connection_id: conn,
+                        account_id,
+                        kind: WriteKind::Advisory,
+                        record_id: contact_id,
+                        payload,
+                    },
+                    &at,
                 )
-                .bind(key)
-                .bind(conn)
-                .bind(account_id)
-                .bind(WriteKind::Advisory.as_str())
-                .bind(contact_id)
-                .bind(serde_json::to_string(payload).map_err(|e| Error::Storage(e.to_string()))?)
-                .bind(&at)
-                .bind(&at)
-                .bind(&at)
-                .fetch_one(&mut *tx)
                 .await?,
             );
         }

@@ -127,6 +127,41 @@ fn record_of(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxRecord> {
     })
 }
 
+/// A new outbox entry: the key it goes under, where it goes, the local row it writes, and what
+/// the CRM reads.
+pub(super) struct NewEntry<'a> {
+    pub key: &'a str,
+    pub connection_id: i64,
+    pub account_id: i64,
+    pub kind: WriteKind,
+    pub record_id: i64,
+    pub payload: &'a WritePayload,
+}
+
+/// Queues `e` in the caller's transaction (with the local row it writes); returns its id.
+pub(super) async fn insert_entry(
+    tx: &mut sqlx::SqliteConnection,
+    e: NewEntry<'_>,
+    now: &str,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbox (idempotency_key, connection_id, account_id, kind, record_id, payload,
+            state, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
+    )
+    .bind(e.key)
+    .bind(e.connection_id)
+    .bind(e.account_id)
+    .bind(e.kind.as_str())
+    .bind(e.record_id)
+    .bind(serde_json::to_string(e.payload).map_err(|err| Error::Storage(err.to_string()))?)
+    .bind(now)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
 const RECORD_COLUMNS: &str =
     "id, idempotency_key, connection_id, account_id, kind, payload, state, attempts,
     next_attempt_at, error_code, last_error, last_attempt_at, crm_id, created_at, delivered_at";
@@ -241,21 +276,18 @@ impl Store {
         };
         let entry = match target.connection_id {
             Some(conn) => Some(
-                sqlx::query_scalar(
-                    "INSERT INTO outbox (idempotency_key, connection_id, account_id, kind, record_id, payload,
-                        state, next_attempt_at, created_at, updated_at)
-                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
+                insert_entry(
+                    &mut tx,
+                    NewEntry {
+                        key: c.key,
+                        connection_id: conn,
+                        account_id,
+                        kind: c.form.kind(),
+                        record_id,
+                        payload: c.payload,
+                    },
+                    &now,
                 )
-                .bind(c.key)
-                .bind(conn)
-                .bind(account_id)
-                .bind(c.form.kind().as_str())
-                .bind(record_id)
-                .bind(serde_json::to_string(c.payload).map_err(|e| Error::Storage(e.to_string()))?)
-                .bind(&now)
-                .bind(&now)
-                .bind(&now)
-                .fetch_one(&mut *tx)
                 .await?,
             ),
             None => None,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
+use super::capture::{insert_entry, NewEntry};
 use super::{day, parse_day, parse_ts, ts, AccountTarget, Store};
 use crate::domain::capture::{OutboxState, WriteKind, WritePayload};
 use crate::domain::followup::{
@@ -185,21 +186,18 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             if let Some(conn) = target.connection_id {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO outbox (idempotency_key, connection_id, account_id, kind, record_id, payload,
-                        state, next_attempt_at, created_at, updated_at)
-                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
+                let id: i64 = insert_entry(
+                    &mut tx,
+                    NewEntry {
+                        key: &t.key,
+                        connection_id: conn,
+                        account_id: d.account_id,
+                        kind: WriteKind::Task,
+                        record_id: task_id,
+                        payload: t.payload,
+                    },
+                    &now,
                 )
-                .bind(&t.key)
-                .bind(conn)
-                .bind(d.account_id)
-                .bind(WriteKind::Task.as_str())
-                .bind(task_id)
-                .bind(serde_json::to_string(t.payload).map_err(|e| Error::Storage(e.to_string()))?)
-                .bind(&now)
-                .bind(&now)
-                .bind(&now)
-                .fetch_one(&mut *tx)
                 .await?;
                 entries.push(id);
             }
