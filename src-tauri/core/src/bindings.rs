@@ -54,6 +54,7 @@ fn generate() -> String {
         FeedbackView::decl(),
         AccountDetail::decl(),
         ConnectionView::decl(),
+        WritebackView::decl(),
         CrmCredentials::decl(),
         SignInForm::decl(),
         SignInDefaults::decl(),

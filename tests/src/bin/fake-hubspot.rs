@@ -3,6 +3,7 @@
 //! ```text
 //! fake-hubspot --port 8787 --companies 150 --token pat-fake-token --rate-limit 190/10000
 //! fake-hubspot --port 8787 --stock --archive 3 --search-lag-ms 15000 --currency EUR
+//! fake-hubspot --port 8787 --drop-creates 1 --search-lag-ms 20000
 //! ```
 //! Prints `fake HubSpot listening on http://127.0.0.1:PORT` once ready, then serves until killed
 //! (Ctrl-C prints the request statistics to stderr).
@@ -65,6 +66,10 @@ struct Args {
     /// OAuth: the signed-in user declines on the sign-in page (the app gets `error=access_denied`).
     #[arg(long)]
     deny_consent: bool,
+    /// The first N record creates (notes, tasks) are stored, then their connection is closed
+    /// before the answer (commit-then-drop): the app cannot know they landed.
+    #[arg(long, default_value_t = 0)]
+    drop_creates: u32,
 }
 
 fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
@@ -111,6 +116,8 @@ async fn main() {
         search_lag_ms: 0,
         portal_id: args.portal_id,
         currency: args.currency,
+        schema_write_scope: true,
+        drop_creates: args.drop_creates,
     };
     let hs = FakeHubSpot::start_on(cfg, args.port).await;
     hs.seed_with(

@@ -283,6 +283,12 @@ pub(super) async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next
     }
     let key = route_key(req.method(), req.uri().path());
     let is_crm = req.uri().path().starts_with("/crm/");
+    let is_create = req.method() == Method::POST
+        && req
+            .uri()
+            .path()
+            .strip_prefix("/crm/v3/objects/")
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
     {
         let mut st = sh.lock();
         let t = now_ms();
@@ -301,6 +307,14 @@ pub(super) async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next
         let mut resp = match decision {
             Decision::Respond(r) => r,
             Decision::Pass { delay_ms, drop } => {
+                let drop = drop || {
+                    let mut st = sh.lock();
+                    let planned = is_create && st.cfg.drop_creates > 0;
+                    if planned {
+                        st.cfg.drop_creates -= 1;
+                    }
+                    planned
+                };
                 let resp = if delay_ms > 0 {
                     // Carried out in a task of its own, as a slow server does: a client that gives
                     // up first (a timeout) does not stop the write from landing.

@@ -21,6 +21,7 @@ mod store;
 #[cfg(test)]
 mod tests;
 mod words;
+mod writes;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -67,6 +68,12 @@ pub struct Config {
     /// The portal's id and company currency (`GET /account-info/v3/details`).
     pub portal_id: u64,
     pub currency: String,
+    /// The token may create properties (`crm.schemas.companies.write` and the like).
+    pub schema_write_scope: bool,
+    /// The first this many record creates (`POST /crm/v3/objects/{type}`: notes, tasks) are
+    /// stored and then their connection is closed before the answer (commit-then-drop), whatever
+    /// other requests come between: for watching the app resolve an unconfirmed write.
+    pub drop_creates: u32,
 }
 
 impl Default for Config {
@@ -79,6 +86,8 @@ impl Default for Config {
             search_lag_ms: 0,
             portal_id: 44_150_531,
             currency: "USD".into(),
+            schema_write_scope: true,
+            drop_creates: 0,
         }
     }
 }
@@ -226,6 +235,8 @@ pub(crate) struct State {
     pub refresh_tokens_issued: u64,
     /// Authorization codes the sign-in page issued and the token endpoint has not redeemed.
     pub codes: crate::oauth_code::Codes,
+    /// Custom properties defined through the API, by object type.
+    pub custom_props: writes::CustomProps,
 }
 
 impl State {
@@ -234,6 +245,7 @@ impl State {
             refresh_token: cfg.oauth.as_ref().map(|o| o.refresh_token.clone()),
             refresh_tokens_issued: 0,
             codes: Default::default(),
+            custom_props: Ty::ALL.iter().map(|_| Default::default()).collect(),
             touches: Vec::new(),
             cfg,
             types: Ty::ALL.iter().map(|_| TypeStore::default()).collect(),
@@ -362,6 +374,18 @@ impl FakeHubSpot {
         self.shared.lock().down = false;
         let serving = crate::http_util::serve_on(listener, self.shared.clone(), routes::router);
         *self.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(serving);
+    }
+
+    /// Grants or withdraws the scope to create properties.
+    pub fn set_schema_write_scope(&self, on: bool) {
+        self.shared.lock().cfg.schema_write_scope = on;
+    }
+
+    /// The definition of a custom property created through the API.
+    pub fn custom_property(&self, object_type: &str, name: &str) -> Option<serde_json::Value> {
+        self.shared.lock().custom_props[ty_of(object_type).idx()]
+            .get(name)
+            .cloned()
     }
 
     /// The port the server listens on.

@@ -32,12 +32,19 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/crm/v3/objects/{ty}", get(list).post(create))
         .route("/crm/v3/objects/{ty}/search", post(search_route))
         .route("/crm/v3/objects/{ty}/batch/read", post(batch_read))
+        .route(
+            "/crm/v3/objects/{ty}/batch/update",
+            post(super::writes::batch_update),
+        )
         .route("/crm/v3/objects/{ty}/{id}", get(get_one).patch(update))
         .route(
             "/crm/v4/associations/{from}/{to}/batch/read",
             post(assoc_read),
         )
-        .route("/crm/v3/properties/{ty}", get(properties))
+        .route(
+            "/crm/v3/properties/{ty}",
+            get(properties).post(super::writes::create_property),
+        )
         .route("/crm/v3/properties/{ty}/{name}", get(property))
         .route("/account-info/v3/details", get(account_details))
         .route("/crm/v3/owners", get(owners))
@@ -130,7 +137,7 @@ fn parse_body<T: for<'de> Deserialize<'de> + Default>(body: &Bytes) -> Result<T,
     })
 }
 
-fn scalar(v: &Value) -> String {
+pub(crate) fn scalar(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
@@ -302,7 +309,7 @@ async fn create(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res {
 }
 
 /// HubSpot refuses a write that names a property the object does not define.
-fn unknown_properties(
+pub(crate) fn unknown_properties(
     st: &super::State,
     ty: Ty,
     props: &serde_json::Map<String, Value>,
@@ -635,6 +642,7 @@ fn defined_properties(st: &super::State, ty: Ty) -> Vec<(String, bool)> {
     for o in st.types[ty.idx()].objs.values() {
         names.extend(o.props.keys().cloned());
     }
+    names.extend(st.custom_props[ty.idx()].keys().cloned());
     names
         .into_iter()
         .map(|n| {
@@ -647,7 +655,18 @@ fn defined_properties(st: &super::State, ty: Ty) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn property_json(ty: Ty, name: &str, hubspot_defined: bool) -> Value {
+/// The names of the properties defined on `ty`.
+pub(crate) fn defined_names(st: &super::State, ty: Ty) -> BTreeSet<String> {
+    defined_properties(st, ty)
+        .into_iter()
+        .map(|p| p.0)
+        .collect()
+}
+
+fn property_json(st: &super::State, ty: Ty, name: &str, hubspot_defined: bool) -> Value {
+    if let Some(def) = st.custom_props[ty.idx()].get(name) {
+        return def.clone();
+    }
     let kind = super::store::kind_of(name);
     let (t, field) = match kind {
         super::store::Kind::Num => ("number", "number"),
@@ -672,7 +691,7 @@ async fn properties(State(sh): Sh, Path(ty): Path<String>) -> Res {
     let st = sh.lock();
     let results: Vec<Value> = defined_properties(&st, ty)
         .iter()
-        .map(|(n, d)| property_json(ty, n, *d))
+        .map(|(n, d)| property_json(&st, ty, n, *d))
         .collect();
     Ok(json_resp(StatusCode::OK, json!({ "results": results })))
 }
@@ -684,7 +703,7 @@ async fn property(State(sh): Sh, Path((ty, name)): Path<(String, String)>) -> Re
         .into_iter()
         .find(|(n, _)| *n == name)
     {
-        Some((n, d)) => Ok(json_resp(StatusCode::OK, property_json(ty, &n, d))),
+        Some((n, d)) => Ok(json_resp(StatusCode::OK, property_json(&st, ty, &n, d))),
         None => Err(error(
             StatusCode::NOT_FOUND,
             "OBJECT_NOT_FOUND",

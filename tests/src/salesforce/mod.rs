@@ -428,6 +428,9 @@ impl State {
         if st.cfg.rapport_fields {
             st.extra_fields[SObj::Task.idx()].insert(writes::KEY_FIELD.into(), Str);
             st.extra_fields[SObj::Contact.idx()].insert(writes::ADVISORY_FIELD.into(), FType::Bool);
+            for (f, t) in writes::SCORE_FIELDS {
+                st.extra_fields[SObj::Account.idx()].insert(f.to_string(), *t);
+            }
         }
         seed::users(&mut st);
         st
@@ -671,6 +674,21 @@ impl FakeSalesforce {
         } else {
             contact.remove(writes::ADVISORY_FIELD);
         }
+        let account = &mut st.extra_fields[SObj::Account.idx()];
+        for (f, t) in writes::SCORE_FIELDS {
+            if on {
+                account.insert(f.to_string(), *t);
+            } else {
+                account.remove(*f);
+            }
+        }
+    }
+
+    /// The fields of one record (any object), by id.
+    pub fn record(&self, object: &str, id: &str) -> Option<BTreeMap<String, Value>> {
+        let st = self.shared.lock();
+        let o = SObj::parse(object)?;
+        st.store(o).get(id).map(|r| r.fields.clone())
     }
 
     /// `Customer_Feedback__c` records, each as its fields.

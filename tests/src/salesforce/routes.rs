@@ -42,6 +42,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             axum::routing::patch(super::writes::update),
         )
         .route(
+            "/services/data/{ver}/composite/sobjects",
+            axum::routing::patch(super::writes::update_many),
+        )
+        .route(
             "/services/data/{ver}/composite/sobjects/{name}/{field}",
             axum::routing::patch(super::writes::upsert_many),
         )

@@ -19,6 +19,12 @@ pub(crate) const KEY_FIELD: &str = "Rapport_Key__c";
 pub(crate) const FEEDBACK_OBJECT: &str = "Customer_Feedback__c";
 /// The Contact checkbox Rapport writes advisory membership to (only with `rapport_fields`).
 pub(crate) const ADVISORY_FIELD: &str = "Rapport_Advisory__c";
+/// The Account fields score write-back fills (only with `rapport_fields`).
+pub(crate) const SCORE_FIELDS: &[(&str, super::FType)] = &[
+    ("Rapport_Health_Score__c", super::FType::Num),
+    ("Rapport_Health_Band__c", super::FType::Str),
+    ("Rapport_Health_As_Of__c", super::FType::Date),
+];
 /// The custom object's fields besides Id, with their describe types.
 const FEEDBACK_FIELDS: &[(&str, &str)] = &[
     (KEY_FIELD, "string"),
@@ -380,4 +386,114 @@ pub(crate) async fn update(
     Ok(axum::response::IntoResponse::into_response(
         StatusCode::NO_CONTENT,
     ))
+}
+
+/// `PATCH /services/data/vXX.X/composite/sobjects`: up to 200 updates by id in one call,
+/// answered record by record in order (`allOrNone: false`). Rapport updates Account's score
+/// fields; a field the org lacks is INVALID_FIELD, a record that is gone ENTITY_IS_DELETED or
+/// INVALID_CROSS_REFERENCE_KEY, as Salesforce answers.
+pub(crate) async fn update_many(
+    State(sh): State<std::sync::Arc<Shared>>,
+    Path(_ver): Path<String>,
+    body: Bytes,
+) -> Res {
+    let mut st = sh.lock();
+    let records = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(mut m)) => match m.remove("records") {
+            Some(Value::Array(r)) => r,
+            _ => {
+                return Err(sf_error(
+                    StatusCode::BAD_REQUEST,
+                    "JSON_PARSER_ERROR",
+                    "The request needs a records array.",
+                    &[],
+                ))
+            }
+        },
+        _ => {
+            return Err(sf_error(
+                StatusCode::BAD_REQUEST,
+                "JSON_PARSER_ERROR",
+                "The request body is not a JSON object.",
+                &[],
+            ))
+        }
+    };
+    if records.len() > COLLECTION_LIMIT {
+        return Err(sf_error(
+            StatusCode::BAD_REQUEST,
+            "EXCEEDED_ID_LIMIT",
+            "record limit reached. cannot submit more than 200 records into this call",
+            &[],
+        ));
+    }
+    let now = now_ms();
+    let mut out = Vec::with_capacity(records.len());
+    for r in records {
+        let refuse = |code: &str, message: String, fields: Vec<String>| json!({"success": false, "errors": [{"statusCode": code, "message": message, "fields": fields}]});
+        let Value::Object(mut fields) = r else {
+            out.push(refuse(
+                "JSON_PARSER_ERROR",
+                "A record is not an object.".into(),
+                vec![],
+            ));
+            continue;
+        };
+        let ty = fields
+            .remove("attributes")
+            .and_then(|a| a.get("type").and_then(Value::as_str).map(str::to_string));
+        let Some(o) = ty.as_deref().and_then(SObj::parse) else {
+            out.push(refuse(
+                "INVALID_TYPE",
+                "Each record needs attributes.type.".into(),
+                vec![],
+            ));
+            continue;
+        };
+        let id = fields
+            .remove("id")
+            .or_else(|| fields.remove("Id"))
+            .and_then(|i| i.as_str().map(str::to_string));
+        let Some(id) = id else {
+            out.push(refuse(
+                "MISSING_ARGUMENT",
+                "Id not specified in an update call".into(),
+                vec!["Id".into()],
+            ));
+            continue;
+        };
+        if let Some(k) = fields
+            .keys()
+            .find(|k| !st.extra_fields[o.idx()].contains_key(*k))
+        {
+            out.push(refuse(
+                "INVALID_FIELD",
+                format!("No such column '{k}' on sobject of type {}", o.name()),
+                vec![k.clone()],
+            ));
+            continue;
+        }
+        match st.objects[o.idx()].get_mut(&id) {
+            Some(rec) if rec.deleted => {
+                out.push(refuse(
+                    "ENTITY_IS_DELETED",
+                    "entity is deleted".into(),
+                    vec![],
+                ));
+            }
+            Some(rec) => {
+                for (k, v) in fields {
+                    rec.fields.insert(k, v);
+                }
+                rec.modstamp_ms = now;
+                out.push(json!({"id": id, "success": true, "errors": []}));
+            }
+            None => out.push(refuse(
+                "INVALID_CROSS_REFERENCE_KEY",
+                format!("invalid cross reference id: {id}"),
+                vec![],
+            )),
+        }
+    }
+    Ok(json_resp(StatusCode::OK, Value::Array(out)))
 }

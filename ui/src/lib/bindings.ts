@@ -211,7 +211,33 @@ unencrypted: boolean, requests_per_10s: number,
 /**
  * How CRM fields map to Rapport's (editable).
  */
-settings: Settings, };
+settings: Settings, 
+/**
+ * Whether health scores are written back to this CRM.
+ */
+score_writeback: boolean, };
+
+export type WritebackView = { connection: string, on: boolean, 
+/**
+ * The CRM fields the scores go to (HubSpot company properties, Salesforce Account fields).
+ */
+fields: Array<string>, 
+/**
+ * HubSpot properties Rapport created just now (turning it on).
+ */
+created: Array<string>, 
+/**
+ * What the CRM still lacks before the scores can land, in a sentence.
+ */
+setup: string | null, 
+/**
+ * Accounts whose score the CRM holds as Rapport last computed it.
+ */
+delivered: number, 
+/**
+ * Score writes on their way.
+ */
+waiting: number, last_written_at: string | null, };
 
 export type CrmCredentials = { token: string | null, client_id: string | null, client_secret: string | null, refresh_token: string | null, };
 
@@ -336,7 +362,7 @@ export type FieldError = {
  */
 field: string, message: string, };
 
-export type WriteKind = "feedback" | "note" | "sentiment" | "task" | "advisory";
+export type WriteKind = "feedback" | "note" | "sentiment" | "task" | "advisory" | "score";
 
 export type OutboxState = "pending" | "sending" | "delivered" | "unconfirmed" | "failed";
 

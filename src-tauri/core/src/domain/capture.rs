@@ -161,6 +161,8 @@ pub enum WriteKind {
     Task,
     /// A contact joining or leaving the client advisory program (a flag on the CRM contact).
     Advisory,
+    /// The account's health score and band, written to CRM fields (opt-in per connection).
+    Score,
 }
 
 impl WriteKind {
@@ -171,6 +173,7 @@ impl WriteKind {
             WriteKind::Sentiment => "sentiment",
             WriteKind::Task => "task",
             WriteKind::Advisory => "advisory",
+            WriteKind::Score => "score",
         }
     }
     pub fn parse(s: &str) -> Option<WriteKind> {
@@ -180,6 +183,7 @@ impl WriteKind {
             WriteKind::Sentiment,
             WriteKind::Task,
             WriteKind::Advisory,
+            WriteKind::Score,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -252,6 +256,27 @@ pub struct WritePayload {
     /// Advisory only: whether the contact (the first of `contact_crm_ids`) is a member.
     #[serde(default)]
     pub advisory: Option<bool>,
+    /// Score write-back only: what the account's fields should now say.
+    #[serde(default)]
+    pub health: Option<HealthWrite>,
+}
+
+/// An account's health as written to its CRM fields; `None` clears a field (an account too new
+/// or too quiet to score must not keep a stale score in the CRM).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthWrite {
+    pub score: Option<i64>,
+    pub band: Option<String>,
+    /// The day the score was computed for.
+    pub as_of: NaiveDate,
+}
+
+impl WriteKind {
+    /// Whether the CRM write is an update of an existing record (idempotent: simply sent again
+    /// after a lost answer) rather than the creation of one.
+    pub fn is_update(self) -> bool {
+        matches!(self, WriteKind::Advisory | WriteKind::Score)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

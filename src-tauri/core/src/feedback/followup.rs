@@ -132,6 +132,7 @@ pub fn task_payloads(
         feedback: None,
         due_on: Some(a.due_on),
         advisory: None,
+        health: None,
     };
     let title = a.title.trim().to_string();
     let mut out = vec![(

@@ -321,6 +321,7 @@ pub fn payload(
                 }),
                 due_on: None,
                 advisory: None,
+                health: None,
             }
         }
         CaptureForm::Note(f) => {
@@ -341,6 +342,7 @@ pub fn payload(
                 feedback: None,
                 due_on: None,
                 advisory: None,
+                health: None,
             }
         }
         CaptureForm::Sentiment(f) => {
@@ -359,6 +361,7 @@ pub fn payload(
                 feedback: None,
                 due_on: None,
                 advisory: None,
+                health: None,
             }
         }
     }

@@ -106,6 +106,32 @@ impl Rapport {
         self.store.outbox_entry(id).await
     }
 
+    /// The client the outbox writes to `c` through, with the connection's secret and budget.
+    pub(super) fn writer_for(&self, c: &crate::sync::Connection) -> Result<Writer> {
+        let secret = secrets::crm_secret(&self.data_dir, &c.name)?;
+        let (on_rotate, _) = rotation(&self.data_dir, &c.name, &secret, true);
+        let rate = c.settings.requests_per_10s;
+        Ok(match c.crm {
+            Crm::Salesforce => Writer::Salesforce(salesforce::client::Client::new(
+                &c.base_url,
+                &secret,
+                rate,
+                Some(on_rotate),
+            )?),
+            Crm::Hubspot => Writer::HubSpot(hubspot::client::Client::new(
+                &c.base_url,
+                &secret,
+                rate,
+                Some(on_rotate),
+            )?),
+            Crm::Demo => {
+                return Err(Error::InvalidInput(
+                    "The demo has no CRM to send to.".into(),
+                ))
+            }
+        })
+    }
+
     /// Sends every due entry of every connection, each connection's in the order captured.
     /// One send at a time: two would send the same entries.
     pub async fn send_outbox(&self, cancel: CancellationToken) -> Result<Vec<FlushReport>> {
@@ -119,28 +145,7 @@ impl Rapport {
             let Some(c) = conns.iter().find(|c| c.id == id) else {
                 continue;
             };
-            let secret = secrets::crm_secret(&self.data_dir, &c.name)?;
-            let (on_rotate, _) = rotation(&self.data_dir, &c.name, &secret, true);
-            let rate = c.settings.requests_per_10s;
-            let writer = match c.crm {
-                Crm::Salesforce => Writer::Salesforce(salesforce::client::Client::new(
-                    &c.base_url,
-                    &secret,
-                    rate,
-                    Some(on_rotate),
-                )?),
-                Crm::Hubspot => Writer::HubSpot(hubspot::client::Client::new(
-                    &c.base_url,
-                    &secret,
-                    rate,
-                    Some(on_rotate),
-                )?),
-                Crm::Demo => {
-                    return Err(Error::InvalidInput(
-                        "The demo has no CRM to send to.".into(),
-                    ))
-                }
-            };
+            let writer = self.writer_for(c)?;
             reports.push(
                 outbox::flush(&self.store, (&c.name, c.id), &writer, &self.clock, &cancel).await?,
             );

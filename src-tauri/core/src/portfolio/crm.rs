@@ -124,6 +124,7 @@ impl Rapport {
                 .filter(|r| r.connection == c.name && seen.insert(r.object_type.clone()))
                 .find_map(|r| r.error.clone());
             out.push(ConnectionView {
+                score_writeback: self.store.writeback_facts(c.id).await?.on,
                 last_synced: self.store.last_synced(c.id).await?,
                 notes: self.store.connection_notes(c.id).await?,
                 unencrypted: check_address(&c.base_url).unwrap_or(false),

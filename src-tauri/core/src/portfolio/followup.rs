@@ -199,6 +199,7 @@ impl Rapport {
             feedback: None,
             due_on: None,
             advisory: Some(member),
+            health: None,
         };
         let key = super::capture::new_key();
         let write = match (t.connection_id, &t.crm_id) {

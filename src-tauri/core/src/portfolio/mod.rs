@@ -9,6 +9,7 @@ mod kpis;
 mod scoring;
 mod sign_in;
 mod view;
+mod writeback;
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +27,7 @@ pub use feedback::ExportReport;
 pub use followup::Accepted;
 pub use scoring::Scored;
 pub use view::*;
+pub use writeback::{writeback_fields, WritebackView};
 
 /// Accounts in the default demo portfolio.
 pub const DEFAULT_DEMO_ACCOUNTS: usize = 150;

@@ -63,6 +63,8 @@ impl Rapport {
         };
         self.store.release_scored_accounts().await?;
         self.refresh_kpis(today).await?;
+        // Connections that write scores back hear of the ones that changed.
+        self.queue_score_writes().await?;
         Ok(done)
     }
 
@@ -78,6 +80,7 @@ impl Rapport {
         let _one = self.scoring.lock().await;
         let n = self.score(today, None).await?;
         self.refresh_kpis(today).await?;
+        self.queue_score_writes().await?;
         Ok(n)
     }
 

@@ -112,6 +112,8 @@ pub struct ConnectionView {
     pub requests_per_10s: u32,
     /// How CRM fields map to Rapport's (editable).
     pub settings: crate::sync::Settings,
+    /// Whether health scores are written back to this CRM.
+    pub score_writeback: bool,
 }
 
 /// Credentials typed into the connect or edit form; they go straight to the keychain.

@@ -67,7 +67,7 @@ fn view_of(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntryView> {
         }),
         crm_url: crm_id
             .as_deref()
-            .map(|id| crm_record_url(&crm, &base, id, r.get(17))),
+            .map(|id| crm_record_url(&crm, &base, kind, id, r.get(17))),
         crm_id,
         created_at: parse_ts(r.get(13))?,
         delivered_at: r
@@ -79,7 +79,13 @@ fn view_of(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntryView> {
 }
 
 /// Where a delivered record opens in the CRM's own screens.
-fn crm_record_url(crm: &str, base: &str, id: &str, account_crm_id: String) -> String {
+fn crm_record_url(
+    crm: &str,
+    base: &str,
+    kind: WriteKind,
+    id: &str,
+    account_crm_id: String,
+) -> String {
     let base = base.trim_end_matches('/');
     if crm == "salesforce" {
         // The instance's Lightning address serves /{id} for any record.
@@ -91,7 +97,12 @@ fn crm_record_url(crm: &str, base: &str, id: &str, account_crm_id: String) -> St
         } else {
             base.to_string()
         };
-        format!("{app}/contacts/_/record/0-2/{account_crm_id}/view/1?engagement={id}")
+        match kind {
+            // Updates land on the record itself: the company (0-2) or the contact (0-1).
+            WriteKind::Score => format!("{app}/contacts/_/record/0-2/{id}"),
+            WriteKind::Advisory => format!("{app}/contacts/_/record/0-1/{id}"),
+            _ => format!("{app}/contacts/_/record/0-2/{account_crm_id}/view/1?engagement={id}"),
+        }
     }
 }
 

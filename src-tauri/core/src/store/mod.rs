@@ -16,6 +16,7 @@ mod upsert;
 #[cfg(test)]
 mod tests;
 mod write;
+mod writeback;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -37,6 +38,7 @@ pub use health::SnapshotRow;
 pub use read::AccountRecord;
 pub use scoring::ScoredFor;
 pub use sync::{PageCounts, SyncRunRecord};
+pub use writeback::WritebackFacts;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "rapport.db";

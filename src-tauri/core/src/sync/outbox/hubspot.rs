@@ -240,6 +240,216 @@ pub async fn look_up(client: &Client, e: &OutboxRecord) -> Option<Outcome> {
     }
 }
 
+/// The company properties score write-back fills: internal name, label, type, field type.
+pub const SCORE_PROPERTIES: [(&str, &str, &str, &str); 3] = [
+    (
+        "rapport_health_score",
+        "Rapport health score",
+        "number",
+        "number",
+    ),
+    (
+        "rapport_health_band",
+        "Rapport health band",
+        "enumeration",
+        "select",
+    ),
+    (
+        "rapport_health_as_of",
+        "Rapport health as of",
+        "date",
+        "date",
+    ),
+];
+
+/// The most records one HubSpot batch call takes.
+pub const BATCH_MAX: usize = 100;
+
+/// The property definitions created on opt-in (in the stock "Company information" group).
+pub fn score_property_definitions() -> Vec<serde_json::Value> {
+    SCORE_PROPERTIES
+        .iter()
+        .map(|(name, label, ty, field)| {
+            let mut p = serde_json::json!({
+                "name": name,
+                "label": label,
+                "type": ty,
+                "fieldType": field,
+                "groupName": "companyinformation",
+                "description": "Written by Rapport when the account's health changes (0-100; red up to 50, yellow up to 75, green above).",
+                "formField": false,
+            });
+            if *ty == "enumeration" {
+                p["options"] = serde_json::json!([
+                    {"label": "Green", "value": "green", "displayOrder": 0},
+                    {"label": "Yellow", "value": "yellow", "displayOrder": 1},
+                    {"label": "Red", "value": "red", "displayOrder": 2},
+                ]);
+            }
+            p
+        })
+        .collect()
+}
+
+/// Creates the score properties the portal lacks; returns the labels of those it created. The
+/// user has agreed to this (the opt-in asks first).
+pub async fn ensure_score_properties(client: &Client) -> crate::error::Result<Vec<String>> {
+    let have = client.properties("companies").await?;
+    let mut created = Vec::new();
+    for def in score_property_definitions() {
+        let name = def["name"].as_str().unwrap_or_default().to_string();
+        if have.contains(&name) {
+            continue;
+        }
+        let label = def["label"].as_str().unwrap_or_default().to_string();
+        let answer = client
+            .write_once(reqwest::Method::POST, "/crm/v3/properties/companies", &def)
+            .await;
+        match answer {
+            Ok(a) if a.status == 201 || a.status == 200 => created.push(label),
+            // Made meanwhile (by an admin, or another Rapport): it is there, which is all we need.
+            Ok(a) if a.status == 409 => {}
+            Ok(a) if a.status == 403 => {
+                return Err(crm(ErrorCode::CrmSetup, format!("HubSpot refused to create the company property {name} ({}): the private app or sign-in needs the crm.schemas.companies.write scope, or an admin creates the properties {} (Settings → Properties → Company properties).", message(&a), SCORE_PROPERTIES.map(|p| p.0).join(", "))))
+            }
+            Ok(a) if a.status == 429 => {
+                return Err(crm(ErrorCode::CrmRateLimited, "HubSpot answered \u{201c}too many requests\u{201d} while creating the score properties; try again in a moment."))
+            }
+            Ok(a) => {
+                return Err(crm(ErrorCode::CrmRejected, format!("HubSpot refused to create the company property {name} ({}): {}.", a.status, message(&a))))
+            }
+            Err(SendError::Unsent(e) | SendError::Lost(e)) => return Err(e),
+        }
+    }
+    Ok(created)
+}
+
+/// One batch update of the companies' score properties (an empty value clears one).
+pub fn score_batch_body(entries: &[&OutboxRecord]) -> serde_json::Value {
+    let inputs: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            let h = e.payload.health.as_ref();
+            let score = h
+                .and_then(|h| h.score)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            let band = h.and_then(|h| h.band.clone()).unwrap_or_default();
+            let as_of = h.map(|h| h.as_of.to_string()).unwrap_or_default();
+            serde_json::json!({
+                "id": e.payload.account_crm_id,
+                "properties": {
+                    "rapport_health_score": score,
+                    "rapport_health_band": band,
+                    "rapport_health_as_of": as_of,
+                },
+            })
+        })
+        .collect();
+    serde_json::json!({ "inputs": inputs })
+}
+
+/// The record ids an error of a batch answer names (`context.ids`).
+fn error_ids(err: &serde_json::Value) -> Vec<String> {
+    err.get("context")
+        .and_then(|c| c.get("ids"))
+        .and_then(|i| i.as_array())
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One outcome per entry from the answer to a batch update of their companies: 200 is all
+/// written; 207 (or a refusal naming ids) refuses the companies it names and, for a refusal of
+/// the whole call, sends the others again. The update is idempotent: a lost answer is resent.
+pub fn score_outcomes(
+    answer: std::result::Result<Answer, SendError>,
+    entries: &[&OutboxRecord],
+) -> Vec<Outcome> {
+    let a = match answer {
+        Ok(a) => a,
+        Err(SendError::Unsent(error) | SendError::Lost(error)) => {
+            return vec![Outcome::Retry { error, after: None }; entries.len()]
+        }
+    };
+    let all = |o: Outcome| vec![o; entries.len()];
+    let text = a.body.to_string();
+    match a.status {
+        200 | 207 | 400 | 404 => {
+            let mut refused: std::collections::HashMap<String, Outcome> = Default::default();
+            let errors: Vec<serde_json::Value> = if a.status == 207 {
+                a.body.get("errors").and_then(|e| e.as_array()).cloned().unwrap_or_default()
+            } else if a.status != 200 {
+                vec![a.body.clone()]
+            } else {
+                vec![]
+            };
+            for err in &errors {
+                let category = err.get("category").and_then(|c| c.as_str()).unwrap_or("");
+                let msg = err.get("message").and_then(|m| m.as_str()).unwrap_or("").to_string();
+                let why = if category == "OBJECT_NOT_FOUND" || msg.contains("not exist") {
+                    "HubSpot no longer has this company (deleted or merged), so its score cannot be written.".to_string()
+                } else {
+                    format!("HubSpot refused the score ({category}): {msg}.")
+                };
+                for id in error_ids(err) {
+                    refused.insert(id, Outcome::Rejected { error: crm(ErrorCode::CrmRejected, why.clone()) });
+                }
+            }
+            if a.status != 200 && a.status != 207 && refused.is_empty() {
+                if text.contains("PROPERTY_DOESNT_EXIST") {
+                    return all(Outcome::NotReady {
+                        error: crm(ErrorCode::CrmSetup, format!("HubSpot has no company properties for the health score ({}). Turn score write-back off and on again in CRM & sync so Rapport creates them, or an admin creates them; the scores stay queued.", SCORE_PROPERTIES.map(|p| p.0).join(", "))),
+                    });
+                }
+                return all(Outcome::Rejected {
+                    error: crm(ErrorCode::CrmRejected, format!("HubSpot refused the scores ({}): {}. They are written again when the scores next change.", a.status, message(&a))),
+                });
+            }
+            entries
+                .iter()
+                .map(|e| match refused.get(&e.payload.account_crm_id) {
+                    Some(o) => o.clone(),
+                    // A call refused as a whole stored nothing: the companies it did not name
+                    // go again.
+                    None if a.status != 200 && a.status != 207 => Outcome::Retry {
+                        error: crm(ErrorCode::CrmRejected, "HubSpot refused another company in the same batch; this one is sent again."),
+                        after: None,
+                    },
+                    None => Outcome::Delivered { crm_id: e.payload.account_crm_id.clone() },
+                })
+                .collect()
+        }
+        429 => all(Outcome::Retry {
+            error: crm(ErrorCode::CrmRateLimited, "HubSpot answered \u{201c}too many requests\u{201d}; the scores wait for the next window."),
+            after: a.retry_after.or(Some(std::time::Duration::from_secs(10))),
+        }),
+        401 => all(Outcome::NotReady { error: crm(ErrorCode::CrmAuth, "HubSpot rejected the token. Connect the account again; the scores stay queued.") }),
+        403 => all(Outcome::NotReady {
+            error: crm(ErrorCode::CrmSetup, format!("HubSpot refused to update companies ({}): the private app or sign-in needs the crm.objects.companies.write scope.", message(&a))),
+        }),
+        s if s >= 500 => all(Outcome::Retry { error: crm(ErrorCode::CrmUnreachable, format!("HubSpot had a server error ({s}); the scores are sent again.")), after: None }),
+        s => all(Outcome::Rejected { error: crm(ErrorCode::CrmRejected, format!("HubSpot refused the scores ({s}): {}.", message(&a))) }),
+    }
+}
+
+/// Writes up to 100 companies' scores in one batch update.
+pub async fn deliver_scores(client: &Client, entries: &[&OutboxRecord]) -> Vec<Outcome> {
+    score_outcomes(
+        client
+            .write_once(
+                reqwest::Method::POST,
+                "/crm/v3/objects/companies/batch/update",
+                &score_batch_body(entries),
+            )
+            .await,
+        entries,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +516,105 @@ mod tests {
             outcome(Err(SendError::Unsent(lost))),
             Outcome::Retry { .. }
         ));
+    }
+
+    fn score_entry(company: &str, score: Option<i64>) -> OutboxRecord {
+        use crate::domain::capture::{HealthWrite, OutboxState, WritePayload};
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        OutboxRecord {
+            id: 1,
+            key: format!("k{company}"),
+            connection_id: 1,
+            account_id: company.parse().unwrap(),
+            kind: WriteKind::Score,
+            payload: WritePayload {
+                account_crm_id: company.into(),
+                contact_crm_ids: vec![],
+                new_contact: None,
+                at,
+                subject: String::new(),
+                body: String::new(),
+                feedback: None,
+                due_on: None,
+                advisory: None,
+                health: Some(HealthWrite {
+                    score,
+                    band: score.map(|s| if s > 75 { "green" } else { "yellow" }.to_string()),
+                    as_of: at.date_naive(),
+                }),
+            },
+            state: OutboxState::Pending,
+            attempts: 0,
+            next_attempt_at: at,
+            last_attempt_at: None,
+            last_error: None,
+            crm_id: None,
+            created_at: at,
+            delivered_at: None,
+        }
+    }
+
+    #[test]
+    fn a_score_batch_sets_or_clears_each_companys_properties() {
+        let (a, b) = (score_entry("11", Some(82)), score_entry("12", None));
+        let body = score_batch_body(&[&a, &b]);
+        assert_eq!(
+            body,
+            serde_json::json!({"inputs": [
+                {"id": "11", "properties": {"rapport_health_score": "82", "rapport_health_band": "green", "rapport_health_as_of": "2026-12-01"}},
+                {"id": "12", "properties": {"rapport_health_score": "", "rapport_health_band": "", "rapport_health_as_of": "2026-12-01"}},
+            ]})
+        );
+    }
+
+    #[test]
+    fn a_batch_answer_is_read_company_by_company() {
+        let (a, b, c) = (
+            score_entry("11", Some(82)),
+            score_entry("12", Some(60)),
+            score_entry("13", Some(40)),
+        );
+        let entries = [&a, &b, &c];
+        let kinds = |o: &[Outcome]| {
+            o.iter()
+                .map(|o| match o {
+                    Outcome::Delivered { .. } => "delivered",
+                    Outcome::Retry { .. } => "retry",
+                    Outcome::Rejected { .. } => "rejected",
+                    Outcome::NotReady { .. } => "not ready",
+                    Outcome::Ambiguous { .. } => "ambiguous",
+                })
+                .collect::<Vec<_>>()
+        };
+        let ok = score_outcomes(
+            answer(
+                200,
+                serde_json::json!({"status": "COMPLETE", "results": []}),
+            ),
+            &entries,
+        );
+        assert_eq!(kinds(&ok), ["delivered"; 3]);
+        // 207: the named company is refused, the others were written.
+        let partial = serde_json::json!({"status": "COMPLETE", "numErrors": 1, "errors": [{"status": "error", "category": "OBJECT_NOT_FOUND", "message": "Could not get some COMPANY objects, they may be deleted or not exist.", "context": {"ids": ["12"]}}]});
+        let o = score_outcomes(answer(207, partial), &entries);
+        assert_eq!(kinds(&o), ["delivered", "rejected", "delivered"]);
+        // A whole call refused for one id stored nothing: the others go again.
+        let whole = serde_json::json!({"status": "error", "category": "VALIDATION_ERROR", "message": "Could not get some COMPANY objects", "context": {"ids": ["13"]}});
+        let o = score_outcomes(answer(400, whole), &entries);
+        assert_eq!(kinds(&o), ["retry", "retry", "rejected"]);
+        let missing = serde_json::json!({"status": "error", "category": "VALIDATION_ERROR", "message": "Property values were not valid: [{\"isValid\":false,\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"rapport_health_score\"}]"});
+        let o = score_outcomes(answer(400, missing), &entries);
+        assert_eq!(kinds(&o), ["not ready"; 3]);
+        assert!(
+            matches!(&o[0], Outcome::NotReady { error } if error.code() == ErrorCode::CrmSetup && error.to_string().contains("rapport_health_score"))
+        );
+        // An update is idempotent: a lost answer is simply sent again.
+        let lost = crm(ErrorCode::CrmUnreachable, "timed out");
+        let o = score_outcomes(Err(SendError::Lost(lost)), &entries);
+        assert_eq!(kinds(&o), ["retry"; 3]);
+        let o = score_outcomes(answer(429, serde_json::json!({})), &entries);
+        assert_eq!(kinds(&o), ["retry"; 3]);
     }
 }

@@ -114,6 +114,8 @@ pub async fn flush(
     // Salesforce: whether the org has the objects and fields, asked once per kind and flush.
     let mut setup: HashMap<WriteKind, Option<Error>> = HashMap::new();
     let mut batch = Vec::new();
+    // Score writes go together in batch updates after the rest, one per account at a time.
+    let mut scores: Vec<crate::domain::capture::OutboxRecord> = Vec::new();
     let mut stopped = false;
     for e in store.outbox_open(connection_id).await? {
         let now = clock.now();
@@ -122,11 +124,17 @@ pub async fn flush(
         }
         // With whether the outcome came from looking the entry up rather than sending it.
         let (outcome, looked_up) = match writer {
+            Writer::HubSpot(_) if e.kind == WriteKind::Score => {
+                if !scores.iter().any(|s| s.account_id == e.account_id) {
+                    scores.push(e);
+                }
+                continue;
+            }
             Writer::HubSpot(c) => {
                 // An entry that may already be in HubSpot is looked up, once the search shows
                 // recent writes, before it is ever sent again.
                 // An update cannot land twice: it is simply sent again.
-                let looked = if e.state == OutboxState::Pending || e.kind == WriteKind::Advisory {
+                let looked = if e.state == OutboxState::Pending || e.kind.is_update() {
                     None
                 } else if plan::lookup_due(&e, now) {
                     hubspot::look_up(c, &e).await
@@ -162,6 +170,12 @@ pub async fn flush(
                 }
                 match setup.get(&e.kind).cloned().flatten() {
                     Some(error) => (Outcome::NotReady { error }, false),
+                    None if e.kind == WriteKind::Score => {
+                        if !scores.iter().any(|s| s.account_id == e.account_id) {
+                            scores.push(e);
+                        }
+                        continue;
+                    }
                     None if e.kind == WriteKind::Advisory => {
                         store.outbox_sending(e.id, now).await?;
                         (salesforce::deliver_update(c, &e).await, false)
@@ -200,6 +214,27 @@ pub async fn flush(
                 stopped |= apply(store, clock, &mut report, e, outcome, false).await?;
             }
             start = end;
+        }
+    }
+    let max = match writer {
+        Writer::HubSpot(_) => hubspot::BATCH_MAX,
+        Writer::Salesforce(_) => salesforce::COLLECTION_MAX,
+    };
+    for chunk in scores.chunks(max) {
+        if stopped || cancel.is_cancelled() {
+            break;
+        }
+        let chunk: Vec<&crate::domain::capture::OutboxRecord> = chunk.iter().collect();
+        let now = clock.now();
+        for e in &chunk {
+            store.outbox_sending(e.id, now).await?;
+        }
+        let outcomes = match writer {
+            Writer::HubSpot(c) => hubspot::deliver_scores(c, &chunk).await,
+            Writer::Salesforce(c) => salesforce::deliver_scores(c, &chunk).await,
+        };
+        for (e, outcome) in chunk.iter().zip(&outcomes) {
+            stopped |= apply(store, clock, &mut report, e, outcome, false).await?;
         }
     }
     report.waiting = store.outbox_open(connection_id).await?.len() as u32;

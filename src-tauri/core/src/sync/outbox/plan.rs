@@ -141,6 +141,7 @@ mod tests {
                 feedback: None,
                 due_on: None,
                 advisory: None,
+                health: None,
             },
             state,
             attempts,

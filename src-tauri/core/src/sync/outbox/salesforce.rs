@@ -15,6 +15,12 @@ pub const FEEDBACK_OBJECT: &str = "Customer_Feedback__c";
 pub const KEY_FIELD: &str = "Rapport_Key__c";
 /// The Contact checkbox that holds advisory-program membership.
 pub const ADVISORY_FIELD: &str = "Rapport_Advisory__c";
+/// The Account fields score write-back fills, with the type an admin creates them as.
+pub const SCORE_FIELDS: &[(&str, &str)] = &[
+    ("Rapport_Health_Score__c", "Number(3, 0)"),
+    ("Rapport_Health_Band__c", "Text(10)"),
+    ("Rapport_Health_As_Of__c", "Date"),
+];
 /// The custom object's fields Rapport writes, with the type an admin creates them as.
 pub const FEEDBACK_FIELDS: &[(&str, &str)] = &[
     (KEY_FIELD, "Text(40), External ID, Unique"),
@@ -35,12 +41,14 @@ pub fn missing_fields(kind: WriteKind, described: Option<&HashSet<String>>) -> V
         return match kind {
             WriteKind::Feedback => vec![format!("the custom object {FEEDBACK_OBJECT}")],
             WriteKind::Advisory => vec!["the Contact object".into()],
+            WriteKind::Score => vec!["the Account object".into()],
             _ => vec!["the Task object".into()],
         };
     };
     let wanted: Vec<&str> = match kind {
         WriteKind::Feedback => FEEDBACK_FIELDS.iter().map(|f| f.0).collect(),
         WriteKind::Advisory => vec![ADVISORY_FIELD],
+        WriteKind::Score => SCORE_FIELDS.iter().map(|f| f.0).collect(),
         _ => vec![KEY_FIELD],
     };
     wanted
@@ -52,7 +60,13 @@ pub fn missing_fields(kind: WriteKind, described: Option<&HashSet<String>>) -> V
 
 /// The sentence an admin reads: exactly what to create.
 pub fn setup_error(kind: WriteKind, missing: &[String]) -> Error {
-    let what = if kind == WriteKind::Advisory {
+    let what = if kind == WriteKind::Score {
+        let fields: Vec<String> = SCORE_FIELDS
+            .iter()
+            .map(|(n, t)| format!("{n} ({t})"))
+            .collect();
+        format!("the Account fields {}", fields.join(", "))
+    } else if kind == WriteKind::Advisory {
         format!("the Contact field {ADVISORY_FIELD} (Checkbox, default unchecked)")
     } else if kind == WriteKind::Feedback {
         let fields: Vec<String> = FEEDBACK_FIELDS
@@ -68,7 +82,7 @@ pub fn setup_error(kind: WriteKind, missing: &[String]) -> Error {
     };
     crm(
         ErrorCode::CrmSetup,
-        format!("Salesforce is missing {} that Rapport writes to. An admin must create {what} (CRM & sync → Save setup package…, or `rapport outbox salesforce-setup DIR`, writes them as a package to deploy). The entry stays queued and is sent once they exist.", missing.join(", ")),
+        format!("Salesforce is missing {} that Rapport writes to. An admin must create {what} (CRM & sync → Save setup package…, or `rapport outbox salesforce-setup DIR`, writes them as a package to deploy). {} stays queued and is sent once they exist.", missing.join(", "), if kind == WriteKind::Score { "Each account's score" } else { "The entry" }),
     )
 }
 
@@ -284,12 +298,51 @@ pub async fn deliver_many(client: &Client, entries: &[&OutboxRecord]) -> Vec<Out
     )
 }
 
+/// One sObject Collections update of the accounts' score fields (`allOrNone: false`; a `null`
+/// clears a field).
+pub fn score_collection_body(entries: &[&OutboxRecord]) -> serde_json::Value {
+    let records: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            let h = e.payload.health.as_ref();
+            serde_json::json!({
+                "attributes": {"type": "Account"},
+                "id": e.payload.account_crm_id,
+                "Rapport_Health_Score__c": h.and_then(|h| h.score),
+                "Rapport_Health_Band__c": h.and_then(|h| h.band.clone()),
+                "Rapport_Health_As_Of__c": h.map(|h| h.as_of.to_string()),
+            })
+        })
+        .collect();
+    serde_json::json!({"allOrNone": false, "records": records})
+}
+
+/// Writes up to 200 accounts' scores in one call. An update by id cannot land twice: a lost
+/// answer means sending them again.
+pub async fn deliver_scores(client: &Client, entries: &[&OutboxRecord]) -> Vec<Outcome> {
+    let answer = client
+        .write_once(
+            reqwest::Method::PATCH,
+            "/composite/sobjects",
+            &score_collection_body(entries),
+        )
+        .await;
+    collection_outcomes(answer, entries.len())
+        .into_iter()
+        .map(|o| match o {
+            Outcome::Ambiguous { error } => Outcome::Retry { error, after: None },
+            o => o,
+        })
+        .collect()
+}
+
 /// The fields `describe` lists for the objects the entries write to (`None`: no such object),
 /// or the error that kept Salesforce from answering.
 pub async fn describe(client: &Client, kind: WriteKind) -> Result<Option<HashSet<String>>, Error> {
     let object = match kind {
         WriteKind::Feedback => FEEDBACK_OBJECT,
         WriteKind::Advisory => "Contact",
+        WriteKind::Score => "Account",
         _ => "Task",
     };
     match client.describe(object).await {

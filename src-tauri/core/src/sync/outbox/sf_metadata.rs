@@ -1,9 +1,9 @@
 //! The Salesforce metadata an admin deploys so Rapport can write back: the custom object
-//! `Customer_Feedback__c` and the activity field `Rapport_Key__c` (Task's custom fields live on
-//! Activity), as a Metadata API package (`package.xml` plus `objects/*.object`). Fixed text: no
+//! `Customer_Feedback__c`, the activity field `Rapport_Key__c` (Task's custom fields live on
+//! Activity), the Contact advisory checkbox and the Account health fields, as a Metadata API package (`package.xml` plus `objects/*.object`). Fixed text: no
 //! CRM data goes into it.
 
-use super::salesforce::{ADVISORY_FIELD, FEEDBACK_OBJECT, KEY_FIELD};
+use super::salesforce::{ADVISORY_FIELD, FEEDBACK_OBJECT, KEY_FIELD, SCORE_FIELDS};
 
 const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 const NS: &str = "http://soap.sforce.com/2006/04/metadata";
@@ -56,8 +56,12 @@ pub fn write_package(dir: &std::path::Path) -> crate::error::Result<String> {
 
 /// `(path, contents)` of every file of the package, `package.xml` first.
 pub fn package() -> Vec<(&'static str, String)> {
+    let score_members: String = SCORE_FIELDS
+        .iter()
+        .map(|(f, _)| format!("        <members>Account.{f}</members>\n"))
+        .collect();
     let package = format!(
-        "{HEAD}\n<Package xmlns=\"{NS}\">\n    <types>\n        <members>{FEEDBACK_OBJECT}</members>\n        <name>CustomObject</name>\n    </types>\n    <types>\n        <members>Activity.{KEY_FIELD}</members>\n        <members>Contact.{ADVISORY_FIELD}</members>\n        <name>CustomField</name>\n    </types>\n    <version>59.0</version>\n</Package>\n"
+        "{HEAD}\n<Package xmlns=\"{NS}\">\n    <types>\n        <members>{FEEDBACK_OBJECT}</members>\n        <name>CustomObject</name>\n    </types>\n    <types>\n        <members>Activity.{KEY_FIELD}</members>\n        <members>Contact.{ADVISORY_FIELD}</members>\n{score_members}        <name>CustomField</name>\n    </types>\n    <version>59.0</version>\n</Package>\n"
     );
     let mut feedback = format!(
         "{HEAD}\n<CustomObject xmlns=\"{NS}\">\n    <label>Customer Feedback</label>\n    <pluralLabel>Customer Feedback</pluralLabel>\n    <description>Feedback account managers log in Rapport (NPS, CSAT, CES with the verbatim).</description>\n    <deploymentStatus>Deployed</deploymentStatus>\n    <sharingModel>ReadWrite</sharingModel>\n    <nameField>\n        <label>Feedback Number</label>\n        <type>AutoNumber</type>\n        <displayFormat>FB-{{000000}}</displayFormat>\n        <startingNumber>1</startingNumber>\n    </nameField>\n"
@@ -80,17 +84,24 @@ pub fn package() -> Vec<(&'static str, String)> {
     let contact = format!(
         "{HEAD}\n<CustomObject xmlns=\"{NS}\">\n    <fields>\n        <fullName>{ADVISORY_FIELD}</fullName>\n        <label>Rapport Advisory Member</label>\n        <type>Checkbox</type>\n        <defaultValue>false</defaultValue>\n        <description>Member of the client advisory program, set by the account manager in Rapport.</description>\n    </fields>\n</CustomObject>\n"
     );
+    let account = format!(
+        "{HEAD}\n<CustomObject xmlns=\"{NS}\">\n    <fields>\n        <fullName>{}</fullName>\n        <label>Rapport Health Score</label>\n        <type>Number</type>\n        <precision>3</precision>\n        <scale>0</scale>\n        <description>The account's health score (0-100) as Rapport last computed it; written when it changes.</description>\n        <required>false</required>\n    </fields>\n{}    <fields>\n        <fullName>{}</fullName>\n        <label>Rapport Health As Of</label>\n        <type>Date</type>\n        <description>The day Rapport computed the score.</description>\n        <required>false</required>\n    </fields>\n</CustomObject>\n",
+        SCORE_FIELDS[0].0,
+        text(SCORE_FIELDS[1].0, "Rapport Health Band", 10),
+        SCORE_FIELDS[2].0,
+    );
     vec![
         ("package.xml", package),
         ("objects/Customer_Feedback__c.object", feedback),
         ("objects/Activity.object", activity),
         ("objects/Contact.object", contact),
+        ("objects/Account.object", account),
     ]
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::salesforce::FEEDBACK_FIELDS;
+    use super::super::salesforce::{FEEDBACK_FIELDS, SCORE_FIELDS};
     use super::*;
 
     fn field_names(xml: &str) -> Vec<&str> {
@@ -109,9 +120,17 @@ mod tests {
                 "package.xml",
                 "objects/Customer_Feedback__c.object",
                 "objects/Activity.object",
-                "objects/Contact.object"
+                "objects/Contact.object",
+                "objects/Account.object"
             ]
         );
+        let score: Vec<&str> = SCORE_FIELDS.iter().map(|f| f.0).collect();
+        assert_eq!(field_names(&files[4].1), score);
+        for f in &score {
+            assert!(files[0]
+                .1
+                .contains(&format!("<members>Account.{f}</members>")));
+        }
         assert_eq!(field_names(&files[3].1), ["Rapport_Advisory__c"]);
         assert!(files[0]
             .1
