@@ -11,6 +11,8 @@ fn main() {
             "connect_crm",
             "edit_connection",
             "test_connection",
+            "score_writeback",
+            "set_score_writeback",
             "disconnect",
             "sync_now",
             "cancel_sync",

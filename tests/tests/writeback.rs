@@ -296,3 +296,82 @@ async fn salesforce_scores_wait_for_the_account_fields_then_go_in_collections_of
     }
     assert!(r.writeback("sf").await.unwrap().last_written_at.is_some());
 }
+
+// The fake answers on the runtime's other thread while this one waits for the CLI.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_turns_write_back_on_and_reports_how_far_the_scores_got() {
+    use rapport_tests::hubspot::{Config, FakeHubSpot};
+    use std::io::Write;
+    use std::process::Stdio;
+    let fake = FakeHubSpot::start(Config::default()).await;
+    fake.seed(6, 21);
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    let run = |args: &[&str]| {
+        let out = common::rapport(dir).args(args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{args:?}: {err}");
+        text
+    };
+    let mut child = common::rapport(dir)
+        .args([
+            "connect",
+            "hubspot",
+            "--name",
+            "hs",
+            "--token-stdin",
+            "--base-url",
+            &fake.base_url,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"pat-fake-token\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    run(&["sync"]);
+    assert!(run(&["writeback", "hs"]).contains("does not write health scores back"));
+    let on = run(&["writeback", "hs", "on"]);
+    assert!(
+        on.contains(
+            "Created in HubSpot: Rapport health score, Rapport health band, Rapport health as of."
+        ),
+        "{on}"
+    );
+    let accounts = run(&["portfolio", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&accounts).unwrap();
+    let n = rows["rows"].as_array().unwrap().len();
+    assert!(
+        on.contains(&format!("0 accounts written, {n} waiting")),
+        "{on}"
+    );
+    run(&["outbox", "send"]);
+    let after = run(&["writeback", "hs"]);
+    assert!(
+        after.contains(&format!("{n} accounts written, 0 waiting")),
+        "{after}"
+    );
+    let written = fake
+        .ids("companies")
+        .into_iter()
+        .filter(|id| {
+            fake.get("companies", *id)
+                .unwrap()
+                .contains_key("rapport_health_as_of")
+        })
+        .count();
+    assert_eq!(written, n);
+    assert!(run(&["writeback", "hs", "off"]).contains("does not write"));
+}

@@ -224,6 +224,37 @@ pub async fn connections(r: &Rapport) -> Result<String> {
     Ok(out)
 }
 
+/// Shows, or turns on or off, a connection's score write-back.
+pub async fn writeback(r: &Rapport, name: &str, set: Option<&str>) -> Result<String> {
+    let v = match set {
+        Some(s) => r.set_score_writeback(name, s == "on").await?,
+        None => r.writeback(name).await?,
+    };
+    let mut out = String::new();
+    if !v.created.is_empty() {
+        out.push_str(&format!("Created in HubSpot: {}.\n", v.created.join(", ")));
+    }
+    if !v.on {
+        out.push_str(&format!(
+            "{name:?} does not write health scores back (`rapport writeback {name} on`).\n"
+        ));
+        return Ok(out);
+    }
+    out.push_str(&format!(
+        "{name:?} writes health scores to {}: {} accounts written, {} waiting{}.\n",
+        v.fields.join(", "),
+        v.delivered,
+        v.waiting,
+        v.last_written_at
+            .map(|t| format!(", last {}", crate::local_time(t)))
+            .unwrap_or_default()
+    ));
+    if let Some(s) = v.setup {
+        out.push_str(&format!("setup: {s}\n"));
+    }
+    Ok(out)
+}
+
 /// Runs a sync with one progress line per object type on stderr; Ctrl-C stops it cleanly.
 pub async fn sync(r: &Rapport, only: Option<&str>, full: bool) -> Result<String> {
     let cancel = CancellationToken::new();

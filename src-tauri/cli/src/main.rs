@@ -122,6 +122,13 @@ enum Command {
         #[command(subcommand)]
         cmd: Option<followups::AdvisoryCmd>,
     },
+    /// Whether a connection writes health scores back to CRM fields; `on` (HubSpot: creates
+    /// the company properties it needs) or `off`.
+    Writeback {
+        name: String,
+        #[arg(value_parser = ["on", "off"])]
+        set: Option<String>,
+    },
     /// Fetch what changed in the connected CRMs (everything with --full).
     Sync {
         /// Only this connection.
@@ -335,6 +342,9 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
             .await
             .map(|s| emit(&s)),
         Command::Connections => crm::connections(&r).await.map(|s| emit(&s)),
+        Command::Writeback { name, set } => crm::writeback(&r, &name, set.as_deref())
+            .await
+            .map(|s| emit(&s)),
         Command::Disconnect { name } => r
             .disconnect(&name)
             .await

@@ -11,7 +11,7 @@ use rapport_core::domain::Crm;
 use rapport_core::error::IpcError;
 use rapport_core::portfolio::{
     AccountDetail, AppStatus, ConnectionView, CrmCredentials, Portfolio, SignInDefaults,
-    SignInForm, DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_SEED,
+    SignInForm, WritebackView, DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_SEED,
 };
 use rapport_core::sync::{Progress, Settings, SyncReport};
 
@@ -108,6 +108,29 @@ pub async fn test_connection(
     name: String,
 ) -> Result<Vec<String>, IpcError> {
     state.with(async |r| r.test_connection(&name).await).await
+}
+
+#[tauri::command]
+pub async fn score_writeback(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<WritebackView, IpcError> {
+    state.with(async |r| r.writeback(&name).await).await
+}
+
+/// Turns score write-back on or off; on, the scores of every account go with the next send.
+/// The window asks before turning it on for HubSpot (it creates company properties there).
+#[tauri::command]
+pub async fn set_score_writeback(
+    state: State<'_, AppState>,
+    name: String,
+    on: bool,
+) -> Result<WritebackView, IpcError> {
+    let view = state
+        .with(async |r| r.set_score_writeback(&name, on).await)
+        .await?;
+    state.send_now.notify_one();
+    Ok(view)
 }
 
 #[tauri::command]

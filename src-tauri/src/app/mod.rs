@@ -260,6 +260,8 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             commands::connect_crm,
             commands::edit_connection,
             commands::test_connection,
+            commands::score_writeback,
+            commands::set_score_writeback,
             commands::disconnect,
             commands::sync_now,
             commands::cancel_sync,

@@ -20,6 +20,7 @@ import type {
   AccountDetail,
   AppStatus,
   ConnectionView,
+  WritebackView,
   Crm,
   CrmCredentials,
   ErrorCode,
@@ -163,6 +164,10 @@ export const ipc = {
   dismissFollowup: (responseId: number, reason: string): Promise<void> => call<void>('dismiss_followup', { responseId, reason }),
   advisoryMembers: (): Promise<AdvisoryMember[]> => call<AdvisoryMember[]>('advisory_members'),
   setAdvisory: (contactId: number, member: boolean): Promise<void> => call<void>('set_advisory', { contactId, member }),
+  scoreWriteback: (name: string): Promise<WritebackView> => call<WritebackView>('score_writeback', { name }),
+  /** Turns score write-back on (HubSpot: creates the company properties; ask first) or off. */
+  setScoreWriteback: (name: string, on: boolean): Promise<WritebackView> =>
+    call<WritebackView>('set_score_writeback', { name, on }),
   /** Saves the Salesforce package an admin deploys (asks for a folder); null when cancelled. */
   saveSalesforceSetup: (): Promise<string | null> => call<string | null>('save_salesforce_setup'),
   /** Opens a file exported this session, or its folder. */

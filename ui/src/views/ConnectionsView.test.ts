@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
-import type { ConnectionView, Progress, SignInDefaults, SignInForm, SyncReport } from '../lib/bindings';
+import { stubDialogs } from '../test/dialog';
+import type { ConnectionView, Progress, SignInDefaults, SignInForm, SyncReport, WritebackView } from '../lib/bindings';
 
 const api = {
   connections: vi.fn<() => Promise<ConnectionView[]>>(),
@@ -11,6 +12,8 @@ const api = {
   signInDefaults: vi.fn<(c: string) => Promise<SignInDefaults>>(),
   signInCrm: vi.fn<(f: SignInForm, cb: (url: string) => void) => Promise<ConnectionView[]>>(),
   cancelSignIn: vi.fn<() => Promise<void>>(),
+  scoreWriteback: vi.fn<(n: string) => Promise<WritebackView>>(),
+  setScoreWriteback: vi.fn<(n: string, on: boolean) => Promise<WritebackView>>(),
 };
 vi.mock('../lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../lib/ipc')>();
@@ -25,6 +28,8 @@ vi.mock('../lib/ipc', async (importOriginal) => {
       signInDefaults: (c: string) => api.signInDefaults(c),
       signInCrm: (f: SignInForm, cb: (url: string) => void) => api.signInCrm(f, cb),
       cancelSignIn: () => api.cancelSignIn(),
+      scoreWriteback: (n: string) => api.scoreWriteback(n),
+      setScoreWriteback: (n: string, on: boolean) => api.setScoreWriteback(n, on),
       appStatus: () => Promise.reject({ code: 'internal', message: 'not in this test' }),
       portfolio: () => new Promise(() => {}),
     },
@@ -42,6 +47,7 @@ const HS: ConnectionView = {
   notes: [],
   unencrypted: false,
   requests_per_10s: 190,
+  score_writeback: false,
   settings: {
     arr_property: 'annual_recurring_revenue',
     contract_start_property: 'contract_start_date',
@@ -370,5 +376,63 @@ describe('ConnectionsView', () => {
       'Sync stopped with 1 failed object type (10 records read, 10 new or changed, 0 deleted).',
     );
     expect(t.querySelector('[data-testid="sync-error"]')).toBeNull();
+  });
+});
+
+describe('ConnectionsView score write-back', () => {
+  beforeAll(stubDialogs);
+  const OFF: WritebackView = {
+    connection: 'HubSpot',
+    on: false,
+    fields: ['rapport_health_score', 'rapport_health_band', 'rapport_health_as_of'],
+    created: [],
+    setup: null,
+    delivered: 0,
+    waiting: 0,
+    last_written_at: null,
+  };
+
+  it('asks before creating HubSpot properties, then shows what it made and how far the scores got', async () => {
+    api.connections.mockResolvedValue([HS]);
+    api.signInDefaults.mockResolvedValue(DEFAULTS);
+    api.scoreWriteback.mockResolvedValue(OFF);
+    api.setScoreWriteback.mockResolvedValue({
+      ...OFF,
+      on: true,
+      created: ['Rapport health score', 'Rapport health band', 'Rapport health as of'],
+      waiting: 124,
+    });
+    const target = await render();
+    const box = target.querySelector<HTMLInputElement>('[data-testid="score-writeback-toggle"]')!;
+    expect(box.checked).toBe(false);
+    box.click();
+    await settle();
+    // Nothing goes to the CRM until the question is answered.
+    expect(api.setScoreWriteback).not.toHaveBeenCalled();
+    expect(box.checked).toBe(false);
+    const dialog = target.ownerDocument.querySelector('[data-testid="confirm-dialog"]') as HTMLDialogElement;
+    expect(dialog.open).toBe(true);
+    expect(dialog.textContent).toContain('create three company properties');
+    (dialog.querySelector('[data-testid="confirm-ok"]') as HTMLButtonElement).click();
+    await settle();
+    expect(api.setScoreWriteback).toHaveBeenCalledWith('HubSpot', true);
+    expect(box.checked).toBe(true);
+    const card = target.querySelector('[data-testid="score-writeback"]')!.textContent!;
+    expect(card).toContain('Created in HubSpot: Rapport health score, Rapport health band, Rapport health as of.');
+    expect(target.querySelector('[data-testid="score-writeback-status"]')!.textContent).toContain('0 accounts written · 124 waiting');
+  });
+
+  it('keeps the switch off and says why when the portal refuses', async () => {
+    api.connections.mockResolvedValue([HS]);
+    api.signInDefaults.mockResolvedValue(DEFAULTS);
+    api.scoreWriteback.mockResolvedValue(OFF);
+    api.setScoreWriteback.mockRejectedValue({ code: 'crm_setup', message: 'HubSpot refused to create the company property rapport_health_score: the private app needs the crm.schemas.companies.write scope.' });
+    const target = await render();
+    target.querySelector<HTMLInputElement>('[data-testid="score-writeback-toggle"]')!.click();
+    await settle();
+    (target.ownerDocument.querySelector('[data-testid="confirm-ok"]') as HTMLButtonElement).click();
+    await settle();
+    expect(target.querySelector<HTMLInputElement>('[data-testid="score-writeback-toggle"]')!.checked).toBe(false);
+    expect(target.querySelector('[role="alert"]')!.textContent).toContain('crm.schemas.companies.write');
   });
 });

@@ -62,6 +62,9 @@ export function installMock(): void {
       case 'capture':
         // The mock keeps nothing: demo accounts save locally only, with no outbox entry.
         return delay(80, { errors: [], outbox: null });
+      case 'score_writeback':
+      case 'set_score_writeback':
+        return reject('crm_unreachable', 'The browser mock has no CRM to write scores to; run the desktop app against the fake HubSpot server.');
       case 'connect_crm':
       case 'edit_connection':
       case 'test_connection':
