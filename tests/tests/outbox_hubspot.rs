@@ -507,6 +507,15 @@ async fn an_accepted_follow_up_becomes_open_tasks_once_even_when_the_answer_is_l
         let p = w.fake.get("tasks", ids[0]).unwrap();
         assert_eq!(p["hs_task_status"], "NOT_STARTED");
         assert_eq!(p["hs_task_priority"], "HIGH");
+        // The AM's own task is assigned to the company's owner; an escalation is the team's.
+        let company_owner =
+            w.fake.get("companies", w.account_crm_id).unwrap()["hubspot_owner_id"].clone();
+        assert!(!company_owner.is_empty());
+        if p["hs_task_subject"].starts_with("Escalation") {
+            assert_eq!(p.get("hubspot_owner_id"), None, "{p:?}");
+        } else {
+            assert_eq!(p["hubspot_owner_id"], company_owner);
+        }
         assert_eq!(
             w.fake.associated("tasks", ids[0], "companies"),
             vec![w.account_crm_id]

@@ -330,6 +330,13 @@ async fn an_accepted_follow_up_is_an_open_task_upserted_once_on_its_key() {
         assert_eq!(t["ActivityDate"], due.to_string());
         assert_eq!(t["WhatId"], w.account_sf_id.as_str());
         assert_eq!(t["WhoId"], w.contact_sf_id.as_str());
+        // The AM's own task is the account owner's; an escalation is left to the team.
+        let owner = w.sf.get("Account", &w.account_sf_id).unwrap()["OwnerId"].clone();
+        if t["Subject"].as_str().unwrap().starts_with("Escalation") {
+            assert_eq!(t.get("OwnerId"), None, "{t:?}");
+        } else {
+            assert_eq!(t["OwnerId"], owner);
+        }
     }
     let subjects: Vec<String> = got
         .outbox

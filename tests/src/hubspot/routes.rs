@@ -277,6 +277,11 @@ async fn create(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res {
     let now = now_ms();
     let mut st = sh.lock();
     unknown_properties(&st, ty, &req.properties)?;
+    if let Some(owner) = req.properties.get("hubspot_owner_id").map(scalar) {
+        if !owner.is_empty() && !st.owners.iter().any(|o| o.id.to_string() == owner) {
+            return Err(validation(&format!("Property values were not valid: [{{\"isValid\":false,\"message\":\"{owner} is not a valid owner id\",\"error\":\"INVALID_OWNER_ID\",\"name\":\"hubspot_owner_id\"}}]")));
+        }
+    }
     for (target, to_id) in &links {
         if st.types[target.idx()]
             .objs

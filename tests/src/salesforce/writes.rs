@@ -108,7 +108,11 @@ fn check_body(st: &St, object: &str, body: &Map<String, Value>) -> Result<(), Re
     let lookups: &[(&str, SObj)] = if object == FEEDBACK_OBJECT {
         &[("Account__c", SObj::Account), ("Contact__c", SObj::Contact)]
     } else {
-        &[("WhatId", SObj::Account), ("WhoId", SObj::Contact)]
+        &[
+            ("WhatId", SObj::Account),
+            ("WhoId", SObj::Contact),
+            ("OwnerId", SObj::User),
+        ]
     };
     for (field, o) in lookups {
         if let Some(v) = body.get(*field).and_then(Value::as_str) {

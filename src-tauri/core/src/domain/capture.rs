@@ -259,6 +259,9 @@ pub struct WritePayload {
     /// Score write-back only: what the account's fields should now say.
     #[serde(default)]
     pub health: Option<HealthWrite>,
+    /// Tasks only: the CRM user it is assigned to (the account's owner).
+    #[serde(default)]
+    pub owner_crm_id: Option<String>,
 }
 
 /// An account's health as written to its CRM fields; `None` clears a field (an account too new

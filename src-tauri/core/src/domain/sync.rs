@@ -147,6 +147,8 @@ pub struct AccountRow {
     pub industry: String,
     pub segment: String,
     pub owner: String,
+    /// The owner's id in the CRM (HubSpot owner id, Salesforce user id): tasks are assigned to it.
+    pub owner_crm_id: Option<String>,
     pub stage: LifecycleStage,
     /// ARR from the mapped property; `None` when the record has no value (derived from deals).
     pub arr: Option<f64>,

@@ -107,13 +107,15 @@ fn task_body(f: &FollowUpView, lead: &str) -> String {
     b
 }
 
-/// The CRM tasks an acceptance makes: `(team, payload)`, the AM's own first, then the
-/// escalation when there is one. Due at 09:00 on the chosen day in the AM's time zone (`offset`).
+/// The CRM tasks an acceptance makes: `(team, payload)`, the AM's own first (assigned to the
+/// account's owner in the CRM, `owner_crm_id`), then the escalation when there is one (left
+/// unassigned, for the team's queue). Due at 09:00 on the chosen day in the AM's time zone.
 pub fn task_payloads(
     f: &FollowUpView,
     a: &AcceptFollowUp,
     account_crm_id: &str,
     contact_crm_id: Option<&str>,
+    owner_crm_id: Option<&str>,
     offset: FixedOffset,
 ) -> Vec<(&'static str, WritePayload)> {
     let nine = a
@@ -133,15 +135,15 @@ pub fn task_payloads(
         due_on: Some(a.due_on),
         advisory: None,
         health: None,
+        owner_crm_id: None,
     };
     let title = a.title.trim().to_string();
-    let mut out = vec![(
-        "cs",
-        payload(
-            title.clone(),
-            task_body(f, "Follow-up on client feedback, logged in Rapport."),
-        ),
-    )];
+    let mut own = payload(
+        title.clone(),
+        task_body(f, "Follow-up on client feedback, logged in Rapport."),
+    );
+    own.owner_crm_id = owner_crm_id.map(str::to_string);
+    let mut out = vec![("cs", own)];
     let team = match a.escalation {
         Escalation::None => return out,
         Escalation::Support => "support",
@@ -252,7 +254,7 @@ mod tests {
             note: "Two tickets open for weeks.".into(),
         };
         let utc = FixedOffset::east_opt(0).unwrap();
-        let tasks = task_payloads(&f, &a, "9001", Some("501"), utc);
+        let tasks = task_payloads(&f, &a, "9001", Some("501"), Some("77"), utc);
         assert_eq!(tasks.len(), 2);
         let (team, own) = &tasks[0];
         assert_eq!(*team, "cs");
@@ -260,10 +262,19 @@ mod tests {
         assert_eq!(own.due_on, Some(d(2026, 12, 3)));
         assert_eq!(own.at, Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap());
         assert_eq!(own.contact_crm_ids, vec!["501"]);
+        assert_eq!(
+            own.owner_crm_id.as_deref(),
+            Some("77"),
+            "the AM's own task is theirs"
+        );
         assert!(own.body.contains("NPS 3 from Ana Lima on 2026-11-30."));
         assert!(own.body.contains("\u{201c}Support never replies\u{201d}"));
         let (team, esc) = &tasks[1];
         assert_eq!(*team, "support");
+        assert_eq!(
+            esc.owner_crm_id, None,
+            "an escalation goes to the team's queue"
+        );
         assert_eq!(
             esc.subject,
             "Escalation for Support: Call Ana about support"
@@ -273,11 +284,11 @@ mod tests {
             escalation: Escalation::None,
             ..a
         };
-        assert_eq!(task_payloads(&f, &none, "9001", None, utc).len(), 1);
+        assert_eq!(task_payloads(&f, &none, "9001", None, None, utc).len(), 1);
         // 09:00 in New York (UTC−5) is 14:00 UTC.
         let ny = FixedOffset::west_opt(5 * 3600).unwrap();
         assert_eq!(
-            task_payloads(&f, &none, "9001", None, ny)[0].1.at,
+            task_payloads(&f, &none, "9001", None, None, ny)[0].1.at,
             Utc.with_ymd_and_hms(2026, 12, 3, 14, 0, 0).unwrap()
         );
     }

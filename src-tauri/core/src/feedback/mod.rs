@@ -322,6 +322,7 @@ pub fn payload(
                 due_on: None,
                 advisory: None,
                 health: None,
+                owner_crm_id: None,
             }
         }
         CaptureForm::Note(f) => {
@@ -343,6 +344,7 @@ pub fn payload(
                 due_on: None,
                 advisory: None,
                 health: None,
+                owner_crm_id: None,
             }
         }
         CaptureForm::Sentiment(f) => {
@@ -362,6 +364,7 @@ pub fn payload(
                 due_on: None,
                 advisory: None,
                 health: None,
+                owner_crm_id: None,
             }
         }
     }

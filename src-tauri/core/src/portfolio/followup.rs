@@ -95,6 +95,7 @@ impl Rapport {
             a,
             &target.crm_id,
             contact_crm_id.as_deref(),
+            target.owner_crm_id.as_deref(),
             self.clock.offset(),
         );
         let tasks: Vec<NewTask> = payloads
@@ -200,6 +201,7 @@ impl Rapport {
             due_on: None,
             advisory: Some(member),
             health: None,
+            owner_crm_id: None,
         };
         let key = super::capture::new_key();
         let write = match (t.connection_id, &t.crm_id) {

@@ -18,6 +18,8 @@ pub struct AccountTarget {
     pub connection_id: Option<i64>,
     pub crm: String,
     pub crm_id: String,
+    /// The account owner's id in the CRM: the AM's own tasks are assigned to it.
+    pub owner_crm_id: Option<String>,
 }
 
 /// A new capture: the form (valid), what the CRM will read, and the key it goes under.
@@ -201,7 +203,7 @@ impl Store {
     /// Where the account's writes go; `NotFound` for an unknown or deleted account.
     pub async fn account_target(&self, account_id: i64) -> Result<AccountTarget> {
         let row = sqlx::query(
-            "SELECT connection_id, crm, crm_id FROM account WHERE id = ? AND deleted = 0",
+            "SELECT connection_id, crm, crm_id, owner_crm_id FROM account WHERE id = ? AND deleted = 0",
         )
         .bind(account_id)
         .fetch_optional(self.pool())
@@ -211,6 +213,7 @@ impl Store {
             connection_id: row.get(0),
             crm: row.get(1),
             crm_id: row.get(2),
+            owner_crm_id: row.get(3),
         })
     }
 

@@ -38,9 +38,9 @@ pub(super) async fn rows(
         PageRows::Accounts(v) => {
             // A record without an ARR value keeps the ARR derived from its deals (arr_source
             // 'deals'), which the service works out after the sync.
-            batch!(v, "INSERT INTO account (connection_id, crm, crm_id, name, domain, industry, segment, owner, lifecycle_stage, arr, mrr, arr_source, currency, contract_start, renewal_date, seats_purchased, crm_churned_on, updated_at, synced_at) ",
+            batch!(v, "INSERT INTO account (connection_id, crm, crm_id, name, domain, industry, segment, owner, owner_crm_id, lifecycle_stage, arr, mrr, arr_source, currency, contract_start, renewal_date, seats_purchased, crm_churned_on, updated_at, synced_at) ",
                 format!(" ON CONFLICT (connection_id, crm_id) DO UPDATE SET name = excluded.name, domain = excluded.domain,
-                  industry = excluded.industry, owner = excluded.owner,
+                  industry = excluded.industry, owner = excluded.owner, owner_crm_id = excluded.owner_crm_id,
                   segment = CASE WHEN excluded.arr_source = 'crm' THEN excluded.segment ELSE account.segment END,
                   lifecycle_stage = CASE WHEN account.stage_since IS NULL THEN excluded.lifecycle_stage ELSE account.lifecycle_stage END,
                   arr = CASE WHEN excluded.arr_source = 'crm' THEN excluded.arr ELSE account.arr END,
@@ -57,7 +57,7 @@ pub(super) async fn rows(
                 |b, a| {
                     let arr = a.arr.unwrap_or(0.0);
                     b.push_bind(conn.id).push_bind(crm).push_bind(&a.crm_id).push_bind(&a.name).push_bind(&a.domain)
-                        .push_bind(&a.industry).push_bind(&a.segment).push_bind(&a.owner).push_bind(a.stage.as_str())
+                        .push_bind(&a.industry).push_bind(&a.segment).push_bind(&a.owner).push_bind(&a.owner_crm_id).push_bind(a.stage.as_str())
                         .push_bind(arr).push_bind(arr / 12.0)
                         .push_bind(if a.arr.is_some() { "crm" } else { "none" }).push_bind(&a.currency)
                         .push_bind(a.contract_start.map(day)).push_bind(a.renewal_date.map(day))

@@ -142,6 +142,7 @@ impl Store {
                 due_on: None,
                 advisory: None,
                 health: Some(health.clone()),
+                owner_crm_id: None,
             };
             let json =
                 serde_json::to_string(&payload).map_err(|e| Error::Storage(e.to_string()))?;

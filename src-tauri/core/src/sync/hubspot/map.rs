@@ -116,6 +116,10 @@ pub fn rows(spec: &ObjectSpec, objects: &[Object], ctx: &MapContext) -> PageRows
                             .prop("hubspot_owner_id")
                             .and_then(|id| owners.get(id).cloned())
                             .unwrap_or_default(),
+                        owner_crm_id: o
+                            .prop("hubspot_owner_id")
+                            .filter(|id| !id.is_empty())
+                            .map(str::to_string),
                         stage: derive::stage(start, renewal, today),
                         arr,
                         currency: ctx.currency.to_string(),

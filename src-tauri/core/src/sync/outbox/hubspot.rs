@@ -92,6 +92,10 @@ pub fn note_body(e: &OutboxRecord) -> serde_json::Value {
             "hs_note_body": note_html(&e.payload.body, &e.key),
         })
     };
+    let mut properties = properties;
+    if let (true, Some(owner)) = (task, &e.payload.owner_crm_id) {
+        properties["hubspot_owner_id"] = serde_json::json!(owner);
+    }
     serde_json::json!({"properties": properties, "associations": associations})
 }
 
@@ -544,6 +548,7 @@ mod tests {
                     band: score.map(|s| if s > 75 { "green" } else { "yellow" }.to_string()),
                     as_of: at.date_naive(),
                 }),
+                owner_crm_id: None,
             },
             state: OutboxState::Pending,
             attempts: 0,

@@ -142,6 +142,7 @@ mod tests {
                 due_on: None,
                 advisory: None,
                 health: None,
+                owner_crm_id: None,
             },
             state,
             attempts,

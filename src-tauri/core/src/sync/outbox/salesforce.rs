@@ -120,6 +120,10 @@ pub fn upsert_body(e: &OutboxRecord) -> (&'static str, serde_json::Value) {
             if let Some(c) = p.contact_crm_ids.first() {
                 body["WhoId"] = serde_json::json!(c);
             }
+            // Without an owner Salesforce gives the task to the API user, not the AM.
+            if let Some(o) = p.owner_crm_id.as_deref().filter(|_| open) {
+                body["OwnerId"] = serde_json::json!(o);
+            }
             ("Task", body)
         }
     }

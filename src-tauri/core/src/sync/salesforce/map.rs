@@ -128,6 +128,7 @@ pub fn rows(sobject: &str, records: &[Record], ctx: &MapContext) -> PageRows {
                             .and_then(Value::as_str)
                             .unwrap_or_default()
                             .to_string(),
+                        owner_crm_id: text(r, "OwnerId").map(str::to_string),
                         stage: derive::stage(start, renewal, today),
                         arr,
                         currency: currency(r, ctx),

@@ -37,6 +37,7 @@ pub const OBJECTS: &[SObject] = &[
             "Name",
             "Website",
             "Industry",
+            "OwnerId",
             "Owner.Name",
             "SystemModstamp",
         ],
