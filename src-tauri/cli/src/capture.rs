@@ -69,6 +69,9 @@ pub enum OutboxCmd {
     /// Write the Salesforce metadata Rapport writes to (Customer_Feedback__c and the activity
     /// field Rapport_Key__c) into DIR, as a package an admin deploys.
     SalesforceSetup { dir: std::path::PathBuf },
+    /// Print the HubSpot custom object `rapport_feedback` (for `POST /crm/v3/schemas`, on
+    /// Enterprise portals): with it, feedback is upserted on its key rather than written as notes.
+    HubspotSchema,
 }
 
 /// A moment typed on the command line, read in local time unless it says otherwise.

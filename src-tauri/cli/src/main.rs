@@ -277,6 +277,18 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
     {
         return capture::salesforce_setup(dir).map(|s| emit(&s));
     }
+    if let Command::Outbox {
+        cmd: Some(capture::OutboxCmd::HubspotSchema),
+        ..
+    } = &cli.command
+    {
+        let schema = rapport_core::sync::outbox::hubspot_object::schema_definition();
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&schema).unwrap_or_default()
+        ));
+        return Ok(());
+    }
     let r = open(cli.data_dir).await?;
     let now = r.clock().now();
     let result = match cli.command {
@@ -367,6 +379,7 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
             Some(capture::OutboxCmd::SalesforceSetup { dir }) => {
                 capture::salesforce_setup(&dir).map(|s| emit(&s))
             }
+            Some(capture::OutboxCmd::HubspotSchema) => Ok(()),
         },
         Command::Followups { account, json, cmd } => match cmd {
             None => followups::list(&r, account.as_deref(), json)

@@ -70,6 +70,9 @@ struct Args {
     /// before the answer (commit-then-drop): the app cannot know they landed.
     #[arg(long, default_value_t = 0)]
     drop_creates: u32,
+    /// The portal has the `rapport_feedback` custom object (unique `rapport_key`).
+    #[arg(long)]
+    feedback_object: bool,
 }
 
 fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
@@ -118,6 +121,7 @@ async fn main() {
         currency: args.currency,
         schema_write_scope: true,
         drop_creates: args.drop_creates,
+        feedback_object: args.feedback_object,
     };
     let hs = FakeHubSpot::start_on(cfg, args.port).await;
     hs.seed_with(

@@ -288,7 +288,9 @@ pub(super) async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next
             .uri()
             .path()
             .strip_prefix("/crm/v3/objects/")
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
+            .is_some_and(|rest| {
+                !rest.is_empty() && (!rest.contains('/') || rest.ends_with("/batch/upsert"))
+            });
     {
         let mut st = sh.lock();
         let t = now_ms();

@@ -70,10 +70,14 @@ pub struct Config {
     pub currency: String,
     /// The token may create properties (`crm.schemas.companies.write` and the like).
     pub schema_write_scope: bool,
-    /// The first this many record creates (`POST /crm/v3/objects/{type}`: notes, tasks) are
+    /// The first this many record creates (`POST /crm/v3/objects/{type}`: notes, tasks; and
+    /// batch upserts) are
     /// stored and then their connection is closed before the answer (commit-then-drop), whatever
     /// other requests come between: for watching the app resolve an unconfirmed write.
     pub drop_creates: u32,
+    /// The portal has the `rapport_feedback` custom object (Enterprise) with the unique property
+    /// `rapport_key`: feedback is upserted there instead of written as notes.
+    pub feedback_object: bool,
 }
 
 impl Default for Config {
@@ -88,6 +92,7 @@ impl Default for Config {
             currency: "USD".into(),
             schema_write_scope: true,
             drop_creates: 0,
+            feedback_object: false,
         }
     }
 }
@@ -237,6 +242,7 @@ pub(crate) struct State {
     pub codes: crate::oauth_code::Codes,
     /// Custom properties defined through the API, by object type.
     pub custom_props: writes::CustomProps,
+    pub feedback_object: writes::CustomObject,
 }
 
 impl State {
@@ -246,6 +252,7 @@ impl State {
             refresh_tokens_issued: 0,
             codes: Default::default(),
             custom_props: Ty::ALL.iter().map(|_| Default::default()).collect(),
+            feedback_object: Default::default(),
             touches: Vec::new(),
             cfg,
             types: Ty::ALL.iter().map(|_| TypeStore::default()).collect(),
@@ -376,6 +383,11 @@ impl FakeHubSpot {
         *self.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(serving);
     }
 
+    /// Commits-then-drops the next `n` record creates (see `Config::drop_creates`).
+    pub fn drop_creates(&self, n: u32) {
+        self.shared.lock().cfg.drop_creates = n;
+    }
+
     /// Grants or withdraws the scope to create properties.
     pub fn set_schema_write_scope(&self, on: bool) {
         self.shared.lock().cfg.schema_write_scope = on;
@@ -386,6 +398,27 @@ impl FakeHubSpot {
         self.shared.lock().custom_props[ty_of(object_type).idx()]
             .get(name)
             .cloned()
+    }
+
+    /// The `rapport_feedback` custom-object records, each as its properties.
+    pub fn feedback_object_records(&self) -> Vec<(u64, BTreeMap<String, String>)> {
+        let st = self.shared.lock();
+        st.feedback_object
+            .records
+            .iter()
+            .map(|(id, r)| (*id, r.clone()))
+            .collect()
+    }
+
+    /// The ids of `to_type` records a custom-object record is associated with.
+    pub fn feedback_object_associated(&self, record: u64, to_type: &str) -> Vec<u64> {
+        let st = self.shared.lock();
+        st.feedback_object
+            .assocs
+            .iter()
+            .filter(|(f, t, _)| *f == record && t == to_type)
+            .map(|(_, _, id)| *id)
+            .collect()
     }
 
     /// The port the server listens on.

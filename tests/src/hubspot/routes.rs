@@ -36,6 +36,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/crm/v3/objects/{ty}/batch/update",
             post(super::writes::batch_update),
         )
+        .route(
+            "/crm/v3/objects/{ty}/batch/upsert",
+            post(super::writes::batch_upsert),
+        )
+        .route(
+            "/crm/v4/associations/{from}/{to}/batch/associate/default",
+            post(super::writes::associate_default),
+        )
+        .route("/crm/v3/schemas", get(super::writes::schemas))
         .route("/crm/v3/objects/{ty}/{id}", get(get_one).patch(update))
         .route(
             "/crm/v4/associations/{from}/{to}/batch/read",

@@ -249,3 +249,193 @@ pub(crate) async fn batch_update(
 
 /// Custom property definitions by name, one map per object type.
 pub(crate) type CustomProps = Vec<BTreeMap<String, Value>>;
+
+/// The `rapport_feedback` custom object a portal may have (`Config::feedback_object`).
+pub(crate) const FEEDBACK_TYPE_ID: &str = "2-9000001";
+const FEEDBACK_PROPS: &[&str] = &[
+    "rapport_key",
+    "rapport_kind",
+    "rapport_score",
+    "rapport_channel",
+    "rapport_given_at",
+    "rapport_verbatim",
+    "rapport_tags",
+    "rapport_said_by",
+];
+
+/// Records of the custom object and their default associations (to companies, contacts).
+#[derive(Default)]
+pub(crate) struct CustomObject {
+    pub records: BTreeMap<u64, BTreeMap<String, String>>,
+    pub next_id: u64,
+    pub assocs: BTreeSet<(u64, String, u64)>,
+}
+
+fn is_feedback_type(st: &super::State, ty: &str) -> bool {
+    st.cfg.feedback_object
+        && (ty == FEEDBACK_TYPE_ID
+            || ty.eq_ignore_ascii_case("rapport_feedback")
+            || ty.eq_ignore_ascii_case(&format!("p{}_rapport_feedback", st.cfg.portal_id)))
+}
+
+/// `GET /crm/v3/schemas`: the portal's custom objects.
+pub(crate) async fn schemas(State(sh): State<Arc<Shared>>) -> Res {
+    let st = sh.lock();
+    let mut results = Vec::new();
+    if st.cfg.feedback_object {
+        let props: Vec<Value> = FEEDBACK_PROPS
+            .iter()
+            .map(|p| json!({"name": p, "label": super::seed::title_case(p), "type": "string", "fieldType": "text", "hasUniqueValue": *p == "rapport_key"}))
+            .collect();
+        results.push(json!({
+            "id": "9000001",
+            "objectTypeId": FEEDBACK_TYPE_ID,
+            "name": "rapport_feedback",
+            "fullyQualifiedName": format!("p{}_rapport_feedback", st.cfg.portal_id),
+            "labels": {"singular": "Customer feedback", "plural": "Customer feedback"},
+            "primaryDisplayProperty": "rapport_key",
+            "requiredProperties": ["rapport_key"],
+            "properties": props,
+            "associations": [],
+        }));
+    }
+    Ok(json_resp(StatusCode::OK, json!({ "results": results })))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Upsert {
+    inputs: Vec<Value>,
+}
+
+/// `POST /crm/v3/objects/{type}/batch/upsert`: create or update records by a unique property
+/// (only the custom object has one here; stock objects are refused as HubSpot refuses an
+/// `idProperty` that is not unique).
+pub(crate) async fn batch_upsert(
+    State(sh): State<Arc<Shared>>,
+    Path(ty): Path<String>,
+    body: Bytes,
+) -> Res {
+    let req: Upsert = serde_json::from_slice(&body)
+        .map_err(|e| validation(&format!("Invalid input JSON: {e}")))?;
+    let mut st = sh.lock();
+    if !is_feedback_type(&st, &ty) {
+        return Err(validation(&format!(
+            "Upsert needs an idProperty with unique values on {ty}."
+        )));
+    }
+    if req.inputs.len() > 100 {
+        return Err(validation(&format!(
+            "Batch input exceeds the limit of 100: {} inputs.",
+            req.inputs.len()
+        )));
+    }
+    let mut parsed = Vec::new();
+    let mut seen = BTreeSet::new();
+    for input in &req.inputs {
+        if input.get("idProperty").and_then(Value::as_str) != Some("rapport_key") {
+            return Err(validation(
+                "idProperty must name a property with unique values (rapport_key).",
+            ));
+        }
+        let key = input
+            .get("id")
+            .map(super::routes::scalar)
+            .unwrap_or_default();
+        if key.is_empty() || !seen.insert(key.clone()) {
+            return Err(validation(&format!(
+                "Duplicate or missing id in batch input: [{key}]."
+            )));
+        }
+        let props = input
+            .get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(k) = props.keys().find(|k| !FEEDBACK_PROPS.contains(&k.as_str())) {
+            return Err(validation(&format!("Property values were not valid: [{{\"isValid\":false,\"message\":\"Property \\\"{k}\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"{k}\"}}]")));
+        }
+        parsed.push((key, props));
+    }
+    let now = iso(now_ms());
+    let obj = &mut st.feedback_object;
+    let mut results = Vec::new();
+    for (key, props) in parsed {
+        let found = obj
+            .records
+            .iter()
+            .find(|(_, r)| r.get("rapport_key") == Some(&key))
+            .map(|(id, _)| *id);
+        let (id, new) = match found {
+            Some(id) => (id, false),
+            None => {
+                obj.next_id += 1;
+                (30_000_000 + obj.next_id, true)
+            }
+        };
+        let rec = obj.records.entry(id).or_default();
+        rec.insert("rapport_key".into(), key);
+        for (k, v) in props {
+            rec.insert(k, super::routes::scalar(&v));
+        }
+        results.push(json!({"id": id.to_string(), "properties": rec.clone(), "new": new, "createdAt": now, "updatedAt": now, "archived": false}));
+    }
+    Ok(json_resp(
+        StatusCode::OK,
+        json!({"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": iso(now_ms())}),
+    ))
+}
+
+/// `POST /crm/v4/associations/{from}/{to}/batch/associate/default`: default (unlabelled)
+/// associations from custom-object records; associating twice changes nothing.
+pub(crate) async fn associate_default(
+    State(sh): State<Arc<Shared>>,
+    Path((from, to)): Path<(String, String)>,
+    body: Bytes,
+) -> Res {
+    let req: Upsert = serde_json::from_slice(&body)
+        .map_err(|e| validation(&format!("Invalid input JSON: {e}")))?;
+    let mut st = sh.lock();
+    let to_ty = Ty::parse(&to).ok_or_else(|| validation(&format!("Unknown object type {to}.")))?;
+    if !is_feedback_type(&st, &from) {
+        return Err(validation(&format!(
+            "Default associations from {from} are not set up in this fake."
+        )));
+    }
+    let mut pairs = Vec::new();
+    for input in &req.inputs {
+        let id = |side: &str| {
+            input
+                .get(side)
+                .and_then(|s| s.get("id"))
+                .map(super::routes::scalar)
+                .and_then(|s| s.parse::<u64>().ok())
+        };
+        let (Some(f), Some(t)) = (id("from"), id("to")) else {
+            return Err(validation("Each input needs from.id and to.id."));
+        };
+        if !st.feedback_object.records.contains_key(&f)
+            || st.types[to_ty.idx()]
+                .objs
+                .get(&t)
+                .is_none_or(|o| o.archived())
+        {
+            return Err(validation(&format!(
+                "No {} with id {t}, or no record {f}, to associate.",
+                to_ty.singular()
+            )));
+        }
+        pairs.push((f, t));
+    }
+    let mut results = Vec::new();
+    for (f, t) in pairs {
+        st.feedback_object
+            .assocs
+            .insert((f, to_ty.name().to_string(), t));
+        results.push(json!({"from": {"id": f.to_string()}, "to": {"id": t.to_string()}, "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 0}}));
+    }
+    Ok(json_resp(
+        StatusCode::OK,
+        json!({"status": "COMPLETE", "results": results, "startedAt": iso(now_ms()), "completedAt": iso(now_ms())}),
+    ))
+}

@@ -103,6 +103,11 @@ fn crm_record_url(
             // Updates land on the record itself: the company (0-2) or the contact (0-1).
             WriteKind::Score => format!("{app}/contacts/_/record/0-2/{id}"),
             WriteKind::Advisory => format!("{app}/contacts/_/record/0-1/{id}"),
+            // Feedback in the portal's custom object carries its type: `2-…:id`.
+            _ if id.contains(':') => {
+                let (ty, rec) = id.split_once(':').unwrap_or((id, id));
+                format!("{app}/contacts/_/record/{ty}/{rec}")
+            }
             _ => format!("{app}/contacts/_/record/0-2/{account_crm_id}/view/1?engagement={id}"),
         }
     }

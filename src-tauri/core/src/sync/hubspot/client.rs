@@ -247,6 +247,18 @@ impl Client {
         Ok(page.results.into_iter().map(|p| p.name).collect())
     }
 
+    /// The portal's custom object schemas (`GET /crm/v3/schemas`), as HubSpot sends them.
+    pub async fn schemas(&self) -> Result<Vec<serde_json::Value>> {
+        #[derive(serde::Deserialize)]
+        struct Page {
+            #[serde(default)]
+            results: Vec<serde_json::Value>,
+        }
+        let url = format!("{}/crm/v3/schemas", self.base);
+        let page: Page = self.call(|http, _| http.get(&url)).await?;
+        Ok(page.results)
+    }
+
     /// The portal's company currency (ISO code).
     pub async fn currency(&self) -> Result<String> {
         let url = format!("{}/account-info/v3/details", self.base);

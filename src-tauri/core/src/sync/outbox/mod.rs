@@ -3,6 +3,7 @@
 //! format and answers are in its own module; this loop is the I/O between them and the store.
 
 pub mod hubspot;
+pub mod hubspot_object;
 pub mod plan;
 pub mod salesforce;
 pub mod sf_metadata;
@@ -116,8 +117,27 @@ pub async fn flush(
     let mut batch = Vec::new();
     // Score writes go together in batch updates after the rest, one per account at a time.
     let mut scores: Vec<crate::domain::capture::OutboxRecord> = Vec::new();
+    // HubSpot: the portal's feedback custom object, asked once per flush when feedback waits;
+    // new feedback goes there in batch upserts.
     let mut stopped = false;
-    for e in store.outbox_open(connection_id).await? {
+    let open = store.outbox_open(connection_id).await?;
+    let mut feedback_object: Option<String> = None;
+    // Why the portal could not say whether it has the object: the feedback waits for it.
+    let mut object_error: Option<Error> = None;
+    if let Writer::HubSpot(c) = writer {
+        let now = clock.now();
+        if open
+            .iter()
+            .any(|e| e.kind == WriteKind::Feedback && e.next_attempt_at <= now)
+        {
+            match hubspot_object::feedback_object(c).await {
+                Ok(t) => feedback_object = t,
+                Err(err) => object_error = Some(err),
+            }
+        }
+    }
+    let mut upserts: Vec<crate::domain::capture::OutboxRecord> = Vec::new();
+    for e in open {
         let now = clock.now();
         if stopped || cancel.is_cancelled() || e.next_attempt_at > now {
             continue;
@@ -128,6 +148,22 @@ pub async fn flush(
                 if !scores.iter().any(|s| s.account_id == e.account_id) {
                     scores.push(e);
                 }
+                continue;
+            }
+            Writer::HubSpot(_) if e.kind == WriteKind::Feedback && object_error.is_some() => (
+                Outcome::Retry {
+                    error: object_error.clone().expect("checked by the guard"),
+                    after: None,
+                },
+                false,
+            ),
+            // New feedback goes to the custom object when the portal has one.
+            Writer::HubSpot(_)
+                if e.kind == WriteKind::Feedback
+                    && e.state == OutboxState::Pending
+                    && feedback_object.is_some() =>
+            {
+                upserts.push(e);
                 continue;
             }
             Writer::HubSpot(c) => {
@@ -146,6 +182,12 @@ pub async fn flush(
                     None if e.kind == WriteKind::Advisory => {
                         store.outbox_sending(e.id, now).await?;
                         (hubspot::deliver_update(c, &e).await, false)
+                    }
+                    // Feedback that is not a note (looked up above) goes to the custom
+                    // object: an upsert cannot make a second record, a note could.
+                    None if e.kind == WriteKind::Feedback && feedback_object.is_some() => {
+                        upserts.push(e);
+                        continue;
                     }
                     None => {
                         store.outbox_sending(e.id, now).await?;
@@ -214,6 +256,22 @@ pub async fn flush(
                 stopped |= apply(store, clock, &mut report, e, outcome, false).await?;
             }
             start = end;
+        }
+    }
+    if let (Writer::HubSpot(c), Some(type_id)) = (writer, &feedback_object) {
+        for chunk in upserts.chunks(hubspot::BATCH_MAX) {
+            if stopped || cancel.is_cancelled() {
+                break;
+            }
+            let chunk: Vec<&crate::domain::capture::OutboxRecord> = chunk.iter().collect();
+            let now = clock.now();
+            for e in &chunk {
+                store.outbox_sending(e.id, now).await?;
+            }
+            let outcomes = hubspot_object::deliver(c, type_id, &chunk).await;
+            for (e, outcome) in chunk.iter().zip(&outcomes) {
+                stopped |= apply(store, clock, &mut report, e, outcome, false).await?;
+            }
         }
     }
     let max = match writer {
