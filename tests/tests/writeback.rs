@@ -270,6 +270,14 @@ async fn salesforce_scores_wait_for_the_account_fields_then_go_in_collections_of
     let held = score_entries(&r).await;
     assert!(held.iter().all(|e| e.state == OutboxState::Pending
         && e.last_error.as_ref().unwrap().code == ErrorCode::CrmSetup));
+    // The card says so later too, not only when it was turned on.
+    let later = r
+        .writeback("sf")
+        .await
+        .unwrap()
+        .setup
+        .expect("still missing");
+    assert!(later.contains("Rapport_Health_Score__c"), "{later}");
 
     // An admin deploys the package; the held scores go at the next try after an hour.
     sf.set_rapport_fields(true);
@@ -294,7 +302,9 @@ async fn salesforce_scores_wait_for_the_account_fields_then_go_in_collections_of
         );
         assert_eq!(rec["Rapport_Health_As_Of__c"], scored_on.to_string());
     }
-    assert!(r.writeback("sf").await.unwrap().last_written_at.is_some());
+    let done = r.writeback("sf").await.unwrap();
+    assert!(done.last_written_at.is_some());
+    assert_eq!(done.setup, None, "nothing is missing any more");
 }
 
 // The fake answers on the runtime's other thread while this one waits for the CLI.

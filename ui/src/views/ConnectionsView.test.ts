@@ -400,7 +400,9 @@ describe('ConnectionsView score write-back', () => {
       ...OFF,
       on: true,
       created: ['Rapport health score', 'Rapport health band', 'Rapport health as of'],
+      delivered: 3,
       waiting: 124,
+      last_written_at: new Date(Date.now() - 60_000).toISOString(),
     });
     const target = await render();
     const box = target.querySelector<HTMLInputElement>('[data-testid="score-writeback-toggle"]')!;
@@ -419,7 +421,7 @@ describe('ConnectionsView score write-back', () => {
     expect(box.checked).toBe(true);
     const card = target.querySelector('[data-testid="score-writeback"]')!.textContent!;
     expect(card).toContain('Created in HubSpot: Rapport health score, Rapport health band, Rapport health as of.');
-    expect(target.querySelector('[data-testid="score-writeback-status"]')!.textContent).toContain('0 accounts written · 124 waiting');
+    expect(target.querySelector('[data-testid="score-writeback-status"]')!.textContent!.trim().replace(/\s+/g, ' ')).toMatch(/^3 accounts written · 124 waiting · last .+ · to rapport_health_score, rapport_health_band, rapport_health_as_of$/);
   });
 
   it('keeps the switch off and says why when the portal refuses', async () => {

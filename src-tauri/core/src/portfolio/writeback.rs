@@ -54,7 +54,7 @@ impl Rapport {
             on: f.on,
             fields: writeback_fields(c.crm),
             created: vec![],
-            setup: None,
+            setup: f.setup,
             delivered: f.delivered,
             waiting: f.waiting,
             last_written_at: f.last_delivered_at,
@@ -93,7 +93,9 @@ impl Rapport {
         }
         let mut view = self.writeback(name).await?;
         view.created = created;
-        view.setup = setup;
+        if setup.is_some() {
+            view.setup = setup;
+        }
         Ok(view)
     }
 

@@ -18,6 +18,8 @@ pub struct WritebackFacts {
     /// Score writes still on their way.
     pub waiting: i64,
     pub last_delivered_at: Option<DateTime<Utc>>,
+    /// What the CRM lacks, as the newest waiting score write was told (a missing field or scope).
+    pub setup: Option<String>,
 }
 
 /// The subject line the outbox shows for a score write.
@@ -73,7 +75,10 @@ impl Store {
             "SELECT c.score_writeback,
                 (SELECT count(DISTINCT account_id) FROM outbox WHERE connection_id = c.id AND kind = 'score' AND state = 'delivered'),
                 (SELECT count(*) FROM outbox WHERE connection_id = c.id AND kind = 'score' AND state != 'delivered'),
-                (SELECT max(delivered_at) FROM outbox WHERE connection_id = c.id AND kind = 'score')
+                (SELECT max(delivered_at) FROM outbox WHERE connection_id = c.id AND kind = 'score'),
+                (SELECT last_error FROM outbox WHERE connection_id = c.id AND kind = 'score'
+                    AND state != 'delivered' AND error_code IN ('crm_setup', 'crm_scope')
+                    ORDER BY updated_at DESC LIMIT 1)
              FROM crm_connection c WHERE c.id = ?",
         )
         .bind(connection_id)
@@ -89,6 +94,7 @@ impl Store {
                 .as_deref()
                 .map(parse_ts)
                 .transpose()?,
+            setup: r.get(4),
         })
     }
 
