@@ -474,8 +474,10 @@ async fn salesforce_faults_hit_the_next_data_requests() {
 
 #[tokio::test]
 async fn a_stock_org_has_no_custom_fields_and_describe_says_so() {
+    // Stock: neither the mapping's custom fields nor the ones Rapport writes to.
     let sf = FakeSalesforce::start(Config {
         custom_fields: false,
+        rapport_fields: false,
         currency: "EUR".into(),
         ..Config::default()
     })
