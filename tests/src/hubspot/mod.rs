@@ -14,6 +14,7 @@
 
 mod gate;
 mod oauth;
+mod properties;
 mod routes;
 mod search;
 mod seed;

@@ -52,9 +52,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/crm/v3/properties/{ty}",
-            get(properties).post(super::writes::create_property),
+            get(super::properties::properties).post(super::writes::create_property),
         )
-        .route("/crm/v3/properties/{ty}/{name}", get(property))
+        .route(
+            "/crm/v3/properties/{ty}/{name}",
+            get(super::properties::property),
+        )
         .route("/account-info/v3/details", get(account_details))
         .route("/crm/v3/owners", get(owners))
         .route("/crm/v3/owners/", get(owners))
@@ -74,7 +77,7 @@ fn validation(message: &str) -> Response {
     )
 }
 
-fn parse_ty(s: &str) -> Result<Ty, Response> {
+pub(crate) fn parse_ty(s: &str) -> Result<Ty, Response> {
     Ty::parse(s).ok_or_else(|| validation(&format!("Unable to infer object type from: {s}")))
 }
 
@@ -285,7 +288,7 @@ async fn create(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res {
     }
     let now = now_ms();
     let mut st = sh.lock();
-    unknown_properties(&st, ty, &req.properties)?;
+    super::properties::unknown_properties(&st, ty, &req.properties)?;
     if let Some(owner) = req.properties.get("hubspot_owner_id").map(scalar) {
         if !owner.is_empty() && !st.owners.iter().any(|o| o.id.to_string() == owner) {
             return Err(validation(&format!("Property values were not valid: [{{\"isValid\":false,\"message\":\"{owner} is not a valid owner id\",\"error\":\"INVALID_OWNER_ID\",\"name\":\"hubspot_owner_id\"}}]")));
@@ -322,38 +325,12 @@ async fn create(State(sh): Sh, Path(ty): Path<String>, body: Bytes) -> Res {
     Ok(json_resp(StatusCode::CREATED, body))
 }
 
-/// HubSpot refuses a write that names a property the object does not define.
-pub(crate) fn unknown_properties(
-    st: &super::State,
-    ty: Ty,
-    props: &serde_json::Map<String, Value>,
-) -> Result<(), Response> {
-    let defined: BTreeSet<String> = defined_properties(st, ty)
-        .into_iter()
-        .map(|p| p.0)
-        .collect();
-    let unknown: Vec<&String> = props.keys().filter(|k| !defined.contains(*k)).collect();
-    if unknown.is_empty() {
-        return Ok(());
-    }
-    let details: Vec<String> = unknown
-        .iter()
-        .map(|k| format!("{{\"isValid\":false,\"message\":\"Property \\\"{k}\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"{k}\"}}"))
-        .collect();
-    Err(error(
-        StatusCode::BAD_REQUEST,
-        "VALIDATION_ERROR",
-        &format!("Property values were not valid: [{}]", details.join(",")),
-        Value::Null,
-    ))
-}
-
 async fn update(State(sh): Sh, Path((ty, id)): Path<(String, String)>, body: Bytes) -> Res {
     let ty = parse_ty(&ty)?;
     let req: WriteReq = parse_body(&body)?;
     let now = now_ms();
     let mut st = sh.lock();
-    unknown_properties(&st, ty, &req.properties)?;
+    super::properties::unknown_properties(&st, ty, &req.properties)?;
     let lag = st.lag_ms();
     let store = st.store(ty);
     let Some(o) = id
@@ -549,186 +526,7 @@ async fn assoc_read(State(sh): Sh, Path((from, to)): Path<(String, String)>, bod
 }
 
 // ---------------------------------------------------------------------------------------------
-// Properties and account details
-
-/// Properties every portal has (a subset of HubSpot's defaults, enough for what Rapport reads).
-fn stock_properties(ty: Ty) -> &'static [&'static str] {
-    match ty {
-        Ty::Companies => &[
-            "name",
-            "domain",
-            "industry",
-            "hubspot_owner_id",
-            "lifecyclestage",
-            "numberofemployees",
-            "annualrevenue",
-            "country",
-            "city",
-            "phone",
-            "hs_merged_object_ids",
-        ],
-        Ty::Contacts => &[
-            "firstname",
-            "lastname",
-            "email",
-            "jobtitle",
-            "hs_buying_role",
-            "lifecyclestage",
-            "hubspot_owner_id",
-            "phone",
-            "hs_email_hard_bounce_reason_enum",
-            "hs_merged_object_ids",
-        ],
-        Ty::Deals => &[
-            "dealname",
-            "amount",
-            "closedate",
-            "dealstage",
-            "pipeline",
-            "dealtype",
-            "hubspot_owner_id",
-            "deal_currency_code",
-            "hs_is_closed_won",
-            "hs_is_closed",
-        ],
-        Ty::Tickets => &[
-            "subject",
-            "content",
-            "hs_pipeline",
-            "hs_pipeline_stage",
-            "hs_ticket_priority",
-            "closed_date",
-            "hubspot_owner_id",
-        ],
-        Ty::Notes => &["hs_note_body", "hs_timestamp", "hubspot_owner_id"],
-        Ty::Calls => &[
-            "hs_call_title",
-            "hs_call_body",
-            "hs_call_direction",
-            "hs_call_duration",
-            "hs_call_status",
-            "hs_timestamp",
-            "hubspot_owner_id",
-        ],
-        Ty::Meetings => &[
-            "hs_meeting_title",
-            "hs_meeting_body",
-            "hs_meeting_start_time",
-            "hs_meeting_end_time",
-            "hs_meeting_outcome",
-            "hs_timestamp",
-            "hubspot_owner_id",
-        ],
-        Ty::Emails => &[
-            "hs_email_subject",
-            "hs_email_text",
-            "hs_email_direction",
-            "hs_timestamp",
-            "hubspot_owner_id",
-        ],
-        Ty::Tasks => &[
-            "hs_task_subject",
-            "hs_task_status",
-            "hs_task_priority",
-            "hs_task_body",
-            "hs_timestamp",
-            "hubspot_owner_id",
-        ],
-        Ty::FeedbackSubmissions => &[
-            "hs_survey_type",
-            "hs_survey_name",
-            "hs_survey_channel",
-            "hs_response_value",
-            "hs_content",
-            "hs_submission_timestamp",
-            "hs_sentiment",
-        ],
-    }
-}
-
-/// The properties defined on `ty`: the stock ones plus every custom one some record carries.
-fn defined_properties(st: &super::State, ty: Ty) -> Vec<(String, bool)> {
-    let stock = stock_properties(ty);
-    let mut names: BTreeSet<String> = stock.iter().map(|p| p.to_string()).collect();
-    for p in ["hs_object_id", "createdate", ty.modified_prop()] {
-        names.insert(p.to_string());
-    }
-    for o in st.types[ty.idx()].objs.values() {
-        names.extend(o.props.keys().cloned());
-    }
-    names.extend(st.custom_props[ty.idx()].keys().cloned());
-    names
-        .into_iter()
-        .map(|n| {
-            let hubspot_defined = stock.contains(&n.as_str())
-                || n.starts_with("hs_")
-                || n == "createdate"
-                || n == ty.modified_prop();
-            (n, hubspot_defined)
-        })
-        .collect()
-}
-
-/// The names of the properties defined on `ty`.
-pub(crate) fn defined_names(st: &super::State, ty: Ty) -> BTreeSet<String> {
-    defined_properties(st, ty)
-        .into_iter()
-        .map(|p| p.0)
-        .collect()
-}
-
-fn property_json(st: &super::State, ty: Ty, name: &str, hubspot_defined: bool) -> Value {
-    if let Some(def) = st.custom_props[ty.idx()].get(name) {
-        return def.clone();
-    }
-    let kind = super::store::kind_of(name);
-    let (t, field) = match kind {
-        super::store::Kind::Num => ("number", "number"),
-        super::store::Kind::Time => ("datetime", "date"),
-        super::store::Kind::Str => ("string", "text"),
-    };
-    json!({
-        "name": name,
-        "label": super::seed::title_case(name),
-        "type": t,
-        "fieldType": field,
-        "groupName": format!("{}information", ty.singular()),
-        "hubspotDefined": hubspot_defined,
-        "calculated": false,
-        "hidden": false,
-        "options": [],
-    })
-}
-
-async fn properties(State(sh): Sh, Path(ty): Path<String>) -> Res {
-    let ty = parse_ty(&ty)?;
-    let st = sh.lock();
-    let results: Vec<Value> = defined_properties(&st, ty)
-        .iter()
-        .map(|(n, d)| property_json(&st, ty, n, *d))
-        .collect();
-    Ok(json_resp(StatusCode::OK, json!({ "results": results })))
-}
-
-async fn property(State(sh): Sh, Path((ty, name)): Path<(String, String)>) -> Res {
-    let ty = parse_ty(&ty)?;
-    let st = sh.lock();
-    match defined_properties(&st, ty)
-        .into_iter()
-        .find(|(n, _)| *n == name)
-    {
-        Some((n, d)) => Ok(json_resp(StatusCode::OK, property_json(&st, ty, &n, d))),
-        None => Err(error(
-            StatusCode::NOT_FOUND,
-            "OBJECT_NOT_FOUND",
-            &format!(
-                "Unable to find property {name} for object type {}",
-                ty.type_id()
-            ),
-            Value::Null,
-        )),
-    }
-}
+// Account details and owners
 
 async fn account_details(State(sh): Sh) -> Res {
     let st = sh.lock();

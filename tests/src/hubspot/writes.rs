@@ -119,7 +119,7 @@ pub(crate) async fn create_property(
             "Enumeration property {name} needs options."
         )));
     }
-    if super::routes::defined_names(&st, ty).contains(&name) {
+    if super::properties::defined_names(&st, ty).contains(&name) {
         return Err(error(
             StatusCode::CONFLICT,
             "OBJECT_ALREADY_EXISTS",
@@ -198,7 +198,7 @@ pub(crate) async fn batch_update(
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        super::routes::unknown_properties(&st, ty, &props)?;
+        super::properties::unknown_properties(&st, ty, &props)?;
         for (k, v) in &props {
             let value = super::routes::scalar(v);
             if let Some(options) = options_of(&st, ty, k) {
