@@ -500,6 +500,16 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+            } else if WriteKind::parse(&kind) == Some(WriteKind::Score) {
+                // Only the newest score written matters: the ones it supersedes go, so the
+                // outbox keeps one delivered score per account rather than one per change.
+                sqlx::query(
+                    "DELETE FROM outbox WHERE kind = 'score' AND state = 'delivered' AND id != ?1
+                       AND (connection_id, account_id) = (SELECT connection_id, account_id FROM outbox WHERE id = ?1)",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             } else if WriteKind::parse(&kind) == Some(WriteKind::Task) {
                 sqlx::query("UPDATE task SET crm_task_id = ? WHERE id = ?")
                     .bind(crm_id)

@@ -358,4 +358,55 @@ mod tests {
         let f = s.writeback_facts(conn).await.unwrap();
         assert_eq!((f.on, f.waiting, f.delivered), (true, 2, 0));
     }
+
+    async fn deliver_all(s: &Store, conn: i64, at: DateTime<Utc>) {
+        for e in s.outbox_open(conn).await.unwrap() {
+            let u = crate::store::OutboxUpdate {
+                state: crate::domain::capture::OutboxState::Delivered,
+                attempts: 1,
+                next_attempt_at: at,
+                last_error: None,
+                crm_id: Some(e.payload.account_crm_id.clone()),
+                delivered_at: Some(at),
+            };
+            s.outbox_update(e.id, &u, at).await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn the_outbox_keeps_one_delivered_score_per_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, conn, ids, at) = book(dir.path()).await;
+        let s = r.store();
+        let mut n = 0;
+        let mut key = || {
+            n += 1;
+            format!("key{n}")
+        };
+        s.set_score_writeback(conn, true).await.unwrap();
+        s.queue_score_writes(conn, at, &mut key).await.unwrap();
+        deliver_all(s, conn, at).await;
+        // A day of changes, each written: the superseded writes leave the outbox.
+        for (score, band) in [(30, "red"), (60, "yellow"), (80, "green")] {
+            set_score(s, ids[0], score, band).await;
+            s.queue_score_writes(conn, at, &mut key).await.unwrap();
+            let f = s.writeback_facts(conn).await.unwrap();
+            assert_eq!(
+                (f.delivered, f.waiting),
+                (3, 1),
+                "the old value counts as written until the new one is"
+            );
+            deliver_all(s, conn, at).await;
+        }
+        let scores: Vec<_> = s
+            .outbox_entries(Some(ids[0]))
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == WriteKind::Score)
+            .map(|e| e.summary)
+            .collect();
+        assert_eq!(scores, ["Health score 80 (green)"]);
+        assert_eq!(s.writeback_facts(conn).await.unwrap().delivered, 3);
+    }
 }
