@@ -7,7 +7,6 @@
 //! workspace's own build).
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::atomic::Ordering;
@@ -50,35 +49,7 @@ async fn a_thousand_entries_reach_hubspot_exactly_once_through_a_flapping_networ
     fake.seed(5, 3);
     let data = tempfile::tempdir().unwrap();
     let dir = data.path();
-    let mut child = rapport(dir)
-        .args([
-            "connect",
-            "hubspot",
-            "--name",
-            "hs",
-            "--token-stdin",
-            "--rate-limit",
-            "2000",
-            "--base-url",
-            &fake.base_url,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"pat-fake-token\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::cli_connect_hubspot(dir, &fake.base_url, &["--rate-limit", "2000"]);
 
     let (clock, ahead) = common::shifted_clock();
     let mut r = open(dir, &clock).await;

@@ -4,7 +4,6 @@
 //! and the archived pass. Needs the keychain (scripts/with-keyring.sh) and the CLI binary in
 //! `RAPPORT_CLI_BIN`.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -26,33 +25,7 @@ mod common;
 use common::rapport;
 
 fn connect(dir: &Path, url: &str) {
-    let mut child = rapport(dir)
-        .args([
-            "connect",
-            "hubspot",
-            "--name",
-            "hs",
-            "--token-stdin",
-            "--base-url",
-            url,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"pat-fake-token\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::cli_connect_hubspot(dir, url, &[]);
 }
 
 async fn open(dir: &Path) -> Rapport {

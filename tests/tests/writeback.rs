@@ -311,8 +311,6 @@ async fn salesforce_scores_wait_for_the_account_fields_then_go_in_collections_of
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_turns_write_back_on_and_reports_how_far_the_scores_got() {
     use rapport_tests::hubspot::{Config, FakeHubSpot};
-    use std::io::Write;
-    use std::process::Stdio;
     let fake = FakeHubSpot::start(Config::default()).await;
     fake.seed(6, 21);
     let data = tempfile::tempdir().unwrap();
@@ -324,33 +322,7 @@ async fn the_cli_turns_write_back_on_and_reports_how_far_the_scores_got() {
         assert!(out.status.success(), "{args:?}: {err}");
         text
     };
-    let mut child = common::rapport(dir)
-        .args([
-            "connect",
-            "hubspot",
-            "--name",
-            "hs",
-            "--token-stdin",
-            "--base-url",
-            &fake.base_url,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"pat-fake-token\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::cli_connect_hubspot(dir, &fake.base_url, &[]);
     run(&["sync"]);
     assert!(run(&["writeback", "hs"]).contains("does not write health scores back"));
     let on = run(&["writeback", "hs", "on"]);

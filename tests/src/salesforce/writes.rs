@@ -268,35 +268,16 @@ pub(crate) async fn upsert(
 /// The most records one sObject Collections call takes.
 const COLLECTION_LIMIT: usize = 200;
 
-/// `PATCH /services/data/vXX.X/composite/sobjects/{object}/{field}`: up to 200 upserts in one
-/// call, answered record by record in order (`allOrNone: false`), as Salesforce does.
-pub(crate) async fn upsert_many(
-    State(sh): State<std::sync::Arc<Shared>>,
-    Path((_ver, object, field)): Path<(String, String, String)>,
-    body: Bytes,
-) -> Res {
-    let mut st = sh.lock();
-    let object = upsert_target(&st, &object, &field).map_err(refusal)?;
-    let records = match serde_json::from_slice::<Value>(&body) {
+/// The `records` of an sObject Collections body, refused as Salesforce refuses a body that is
+/// not one or holds more than 200.
+fn collection_records(body: &Bytes) -> Result<Vec<Value>, Response> {
+    let parser = |m: &str| sf_error(StatusCode::BAD_REQUEST, "JSON_PARSER_ERROR", m, &[]);
+    let records = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(mut m)) => match m.remove("records") {
             Some(Value::Array(r)) => r,
-            _ => {
-                return Err(sf_error(
-                    StatusCode::BAD_REQUEST,
-                    "JSON_PARSER_ERROR",
-                    "The request needs a records array.",
-                    &[],
-                ))
-            }
+            _ => return Err(parser("The request needs a records array.")),
         },
-        _ => {
-            return Err(sf_error(
-                StatusCode::BAD_REQUEST,
-                "JSON_PARSER_ERROR",
-                "The request body is not a JSON object.",
-                &[],
-            ))
-        }
+        _ => return Err(parser("The request body is not a JSON object.")),
     };
     if records.len() > COLLECTION_LIMIT {
         return Err(sf_error(
@@ -306,6 +287,19 @@ pub(crate) async fn upsert_many(
             &[],
         ));
     }
+    Ok(records)
+}
+
+/// `PATCH /services/data/vXX.X/composite/sobjects/{object}/{field}`: up to 200 upserts in one
+/// call, answered record by record in order (`allOrNone: false`), as Salesforce does.
+pub(crate) async fn upsert_many(
+    State(sh): State<std::sync::Arc<Shared>>,
+    Path((_ver, object, field)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Res {
+    let mut st = sh.lock();
+    let object = upsert_target(&st, &object, &field).map_err(refusal)?;
+    let records = collection_records(&body)?;
     let mut out = Vec::with_capacity(records.len());
     for r in records {
         let Value::Object(mut fields) = r else {
@@ -402,35 +396,7 @@ pub(crate) async fn update_many(
     body: Bytes,
 ) -> Res {
     let mut st = sh.lock();
-    let records = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(mut m)) => match m.remove("records") {
-            Some(Value::Array(r)) => r,
-            _ => {
-                return Err(sf_error(
-                    StatusCode::BAD_REQUEST,
-                    "JSON_PARSER_ERROR",
-                    "The request needs a records array.",
-                    &[],
-                ))
-            }
-        },
-        _ => {
-            return Err(sf_error(
-                StatusCode::BAD_REQUEST,
-                "JSON_PARSER_ERROR",
-                "The request body is not a JSON object.",
-                &[],
-            ))
-        }
-    };
-    if records.len() > COLLECTION_LIMIT {
-        return Err(sf_error(
-            StatusCode::BAD_REQUEST,
-            "EXCEEDED_ID_LIMIT",
-            "record limit reached. cannot submit more than 200 records into this call",
-            &[],
-        ));
-    }
+    let records = collection_records(&body)?;
     let now = now_ms();
     let mut out = Vec::with_capacity(records.len());
     for r in records {

@@ -111,3 +111,38 @@ pub async fn account_with_crm_contact(r: &Rapport) -> (i64, String, i64, String)
     }
     panic!("the seeded CRM has an account with a contact");
 }
+
+/// `rapport connect hubspot --name hs --token-stdin --base-url URL [extra…]` with the fake's
+/// token on standard input; panics with the CLI's error when it fails.
+pub fn cli_connect_hubspot(dir: &Path, url: &str, extra: &[&str]) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = rapport(dir)
+        .args([
+            "connect",
+            "hubspot",
+            "--name",
+            "hs",
+            "--token-stdin",
+            "--base-url",
+            url,
+        ])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"pat-fake-token\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
