@@ -393,6 +393,7 @@ describe('ConnectionsView score write-back', () => {
   };
 
   it('asks before creating HubSpot properties, then shows what it made and how far the scores got', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     api.connections.mockResolvedValue([HS]);
     api.signInDefaults.mockResolvedValue(DEFAULTS);
     api.scoreWriteback.mockResolvedValue(OFF);
@@ -421,6 +422,14 @@ describe('ConnectionsView score write-back', () => {
     expect(box.checked).toBe(true);
     const card = target.querySelector('[data-testid="score-writeback"]')!.textContent!;
     expect(card).toContain('Created in HubSpot: Rapport health score, Rapport health band, Rapport health as of.');
+    // The background refresh reads the state again (which says nothing of what was created):
+    // the line stays.
+    api.scoreWriteback.mockResolvedValue({ ...OFF, on: true, delivered: 3, waiting: 124, last_written_at: new Date(Date.now() - 60_000).toISOString() });
+    vi.advanceTimersByTime(5000);
+    await settle();
+    expect(api.scoreWriteback).toHaveBeenCalledTimes(2);
+    expect(target.querySelector('[data-testid="score-writeback"]')!.textContent).toContain('Created in HubSpot:');
+    vi.useRealTimers();
     expect(target.querySelector('[data-testid="score-writeback-status"]')!.textContent!.trim().replace(/\s+/g, ' ')).toMatch(/^3 accounts written · 124 waiting · last .+ · to rapport_health_score, rapport_health_band, rapport_health_as_of$/);
   });
 
