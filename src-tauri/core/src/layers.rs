@@ -14,6 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("kpi", &["domain", "error"]),
     ("feedback", &["domain", "error", "kpi"]),
     ("lifecycle", &["domain", "error"]),
+    ("risk", &["domain", "error"]),
     ("charts", &["domain", "error"]),
     ("demo", &["domain", "error", "health"]),
     ("sync", &["domain", "error", "store", "secrets"]),

@@ -11,6 +11,7 @@ pub mod health;
 pub mod kpi;
 pub mod lifecycle;
 pub mod portfolio;
+pub mod risk;
 pub mod secrets;
 pub mod store;
 pub mod sync;

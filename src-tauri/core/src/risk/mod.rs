@@ -1,0 +1,8 @@
+//! Risk analytics (DESIGN §4): the early-warning rules engine and the churn-risk model. Pure:
+//! facts in, alerts and probabilities out.
+
+pub mod rules;
+#[cfg(test)]
+mod rules_tests;
+
+pub use rules::{check, complete, defaults, evaluate, spec, windows, ParamSpec, RuleSpec};
