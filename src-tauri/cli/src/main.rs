@@ -13,6 +13,7 @@ mod capture;
 mod crm;
 mod followups;
 mod insights;
+mod warnings;
 
 /// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
 /// of a 10,000-account demo load in malloc/free (perf).
@@ -121,6 +122,16 @@ enum Command {
         json: bool,
         #[command(subcommand)]
         cmd: Option<followups::AdvisoryCmd>,
+    },
+    /// Early warnings: open ones with their rule, severity, evidence and state (--all: snoozed
+    /// and resolved too); `snooze`, `resolve` or `reopen` some.
+    Warnings {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        all: bool,
+        #[command(subcommand)]
+        cmd: Option<warnings::WarningsCmd>,
     },
     /// Whether a connection writes health scores back to CRM fields; `on` (HubSpot: creates
     /// the company properties it needs) or `off`.
@@ -389,6 +400,14 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
         },
         Command::Advisory { json, cmd } => {
             followups::advisory(&r, cmd, json).await.map(|s| emit(&s))
+        }
+        Command::Warnings { json, all, cmd } => {
+            r.ensure_demo(now).await?;
+            scoring_day(&r, now).await?;
+            match cmd {
+                None => warnings::list(&r, all, json).await.map(|s| emit(&s)),
+                Some(c) => warnings::run(&r, c).await.map(|s| emit(&s)),
+            }
         }
         Command::Sync { connection, full } => crm::sync(&r, connection.as_deref(), full)
             .await

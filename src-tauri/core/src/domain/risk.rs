@@ -10,9 +10,7 @@ use ts_rs::TS;
 use super::health::{Band, Departure, UsageFacts};
 use super::SurveyKind;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -231,7 +229,9 @@ impl AlertState {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum AlertAction {
     /// Hidden until the day given (it reopens that morning).
-    SnoozeUntil { until: NaiveDate },
+    SnoozeUntil {
+        until: NaiveDate,
+    },
     /// Hidden until the condition changes: its severity moves, or it clears and fires again.
     SnoozeUntilChange,
     Resolve,
@@ -255,8 +255,8 @@ pub struct AlertView {
     pub evidence: Vec<Evidence>,
     pub state: AlertState,
     pub fired_at: DateTime<Utc>,
-    /// The last evaluation it still held on.
-    pub last_fired_at: DateTime<Utc>,
+    /// When its figures last changed (it still holds unless `cleared_at` is set).
+    pub updated_at: DateTime<Utc>,
     /// Since when the condition no longer holds, if it cleared.
     pub cleared_at: Option<DateTime<Utc>>,
     pub snoozed_until: Option<NaiveDate>,

@@ -9,6 +9,7 @@ mod kpis;
 mod scoring;
 mod sign_in;
 mod view;
+mod warnings;
 mod writeback;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub use feedback::ExportReport;
 pub use followup::Accepted;
 pub use scoring::Scored;
 pub use view::*;
+pub use warnings::{user_name, RuleView, RulesView, WarningCounts, WarningsView};
 pub use writeback::{writeback_fields, WritebackView};
 
 /// Accounts in the default demo portfolio.
@@ -272,10 +274,11 @@ impl Rapport {
     /// The home screen for `today`.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn portfolio(&self, today: NaiveDate) -> Result<Portfolio> {
-        let (table, cached, status) = tokio::try_join!(
+        let (table, cached, status, warnings) = tokio::try_join!(
             self.portfolio_table(today),
             kpis::cached(&self.store, today),
-            self.status()
+            self.status(),
+            self.warning_counts()
         )?;
         // Kept from the last scoring; computed here only when none are kept for this day.
         let kpis = match cached {
@@ -288,6 +291,7 @@ impl Rapport {
             kpis,
             distribution: table.distribution,
             rows: table.rows,
+            warnings,
         })
     }
 
@@ -379,6 +383,7 @@ impl Rapport {
             tickets: self.store.tickets(id, 15).await?,
             feedback: self.store.recent_feedback(id, 8).await?,
             timeline: self.store.recent_activities(id, 25).await?,
+            alerts: self.account_alerts(id).await?,
             status: self.status().await?,
             header: AccountHeader {
                 id: a.id,

@@ -45,6 +45,8 @@ impl Rapport {
             if kpis::cached(&self.store, today).await?.is_none() {
                 self.refresh_kpis(today).await?;
             }
+            // A store that predates the rules, or new rules saved elsewhere, are evaluated now.
+            self.evaluate_if_due(today).await?;
             return Ok(Scored::Nothing);
         }
         let feeds = self.store.usage_feeds().await?;
@@ -87,10 +89,11 @@ impl Rapport {
     /// Scores the active accounts (all, or those in `only`) for `today`, stores the snapshots and
     /// moves accounts whose lifecycle stage the evidence changed. Returns how many were scored.
     async fn score(&self, today: NaiveDate, only: Option<&[i64]>) -> Result<usize> {
-        let snaps: Vec<Snapshot> = self
+        let inputs = self
             .store
             .health_inputs(today, self.clock.offset(), only)
-            .await?
+            .await?;
+        let snaps: Vec<Snapshot> = inputs
             .iter()
             .map(|i| Snapshot::from(&health::score(i)))
             .collect();
@@ -98,6 +101,8 @@ impl Rapport {
         let facts = self.store.stage_facts(today, only).await?;
         let changes = crate::lifecycle::transitions(&facts, today);
         self.store.apply_stages(&changes, today).await?;
+        // The early warnings read the scores just written.
+        self.evaluate_rules(&inputs, today, only).await?;
         Ok(snaps.len())
     }
 }

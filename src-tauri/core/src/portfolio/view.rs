@@ -44,6 +44,8 @@ pub struct Portfolio {
     pub kpis: Vec<KpiTile>,
     pub distribution: HealthDistribution,
     pub rows: Vec<PortfolioRow>,
+    /// Open early warnings by severity.
+    pub warnings: super::WarningCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -92,6 +94,8 @@ pub struct AccountDetail {
     pub tickets: Vec<TicketView>,
     pub feedback: Vec<FeedbackView>,
     pub timeline: Vec<ActivityView>,
+    /// The account's early warnings, open first.
+    pub alerts: Vec<crate::domain::risk::AlertView>,
     pub status: AppStatus,
 }
 

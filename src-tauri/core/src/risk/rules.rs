@@ -54,7 +54,14 @@ pub fn spec(id: RuleId) -> RuleSpec {
             Severity::Warning,
             vec![
                 p("drop_pct", "Drop of at least", "%", 20.0, 5.0, 90.0),
-                p("critical_pct", "Critical from a drop of", "%", 50.0, 5.0, 100.0),
+                p(
+                    "critical_pct",
+                    "Critical from a drop of",
+                    "%",
+                    50.0,
+                    5.0,
+                    100.0,
+                ),
             ],
         ),
         RuleId::HealthDrop => (
@@ -62,7 +69,14 @@ pub fn spec(id: RuleId) -> RuleSpec {
             Severity::Warning,
             vec![
                 p("points", "Fall of at least", "points", 15.0, 1.0, 100.0),
-                p("critical_points", "Critical from a fall of", "points", 25.0, 1.0, 100.0),
+                p(
+                    "critical_points",
+                    "Critical from a fall of",
+                    "points",
+                    25.0,
+                    1.0,
+                    100.0,
+                ),
                 p("days", "Within", "days", 7.0, 1.0, 30.0),
             ],
         ),
@@ -115,7 +129,14 @@ pub fn spec(id: RuleId) -> RuleSpec {
         RuleId::FirstValueLate => (
             "The success plan's first-value milestone is not reached in time.",
             Severity::Warning,
-            vec![p("days", "Not reached by contract day", "days", 30.0, 1.0, 365.0)],
+            vec![p(
+                "days",
+                "Not reached by contract day",
+                "days",
+                30.0,
+                1.0,
+                365.0,
+            )],
         ),
     };
     RuleSpec {
@@ -141,7 +162,11 @@ fn default_rule(id: RuleId) -> Rule {
         id,
         enabled: true,
         severity: s.default_severity,
-        params: s.params.iter().map(|p| (p.key.clone(), p.default)).collect(),
+        params: s
+            .params
+            .iter()
+            .map(|p| (p.key.clone(), p.default))
+            .collect(),
     }
 }
 
@@ -188,7 +213,11 @@ pub fn check(set: &RuleSet) -> Vec<String> {
                     ps.label,
                     ps.min,
                     ps.max,
-                    if ps.unit.is_empty() { String::new() } else { format!(" {}", ps.unit) }
+                    if ps.unit.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", ps.unit)
+                    }
                 )),
                 _ => {}
             }
@@ -243,16 +272,17 @@ pub fn evaluate(facts: &[RiskFacts], set: &RuleSet) -> Vec<Fired> {
 }
 
 fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
-    let mut push = |severity: Severity, period: String, summary: String, evidence: Vec<Evidence>| {
-        out.push(Fired {
-            account_id: f.account_id,
-            rule: r.id,
-            severity,
-            period,
-            summary,
-            evidence,
-        })
-    };
+    let mut push =
+        |severity: Severity, period: String, summary: String, evidence: Vec<Evidence>| {
+            out.push(Fired {
+                account_id: f.account_id,
+                rule: r.id,
+                severity,
+                period,
+                summary,
+                evidence,
+            })
+        };
     let at = f.at;
     match r.id {
         RuleId::UsageDrop => {
@@ -322,12 +352,16 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
             if (at - d.on).num_days() > r.param("days") as i64 || d.on > at {
                 return;
             }
-            let role = if d.champion { "Champion" } else { "Executive sponsor" };
+            let role = if d.champion {
+                "Champion"
+            } else {
+                "Executive sponsor"
+            };
             push(
                 r.severity,
                 format!("{}:{}", d.on, d.name),
                 format!("{role} {} left on {}.", d.name, date(d.on)),
-                vec![ev(role, d.name.clone(), Some(d.on))],
+                vec![ev(&format!("{role} left"), d.name.clone(), Some(d.on))],
             );
         }
         RuleId::RenewalAtRisk => {
@@ -347,8 +381,12 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
                     band.as_str()
                 ),
                 vec![
-                    ev("Renewal date", date(renewal), Some(renewal)),
-                    ev("Health score", format!("{score} ({})", band.as_str()), Some(at)),
+                    ev("Renewal", format!("in {days} days"), Some(renewal)),
+                    ev(
+                        "Health score",
+                        format!("{score} ({})", band.as_str()),
+                        Some(at),
+                    ),
                 ],
             );
         }
@@ -362,16 +400,22 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
             let (summary, evidence) = match f.last_two_way_touch {
                 Some(t) => (
                     format!("No two-way touch for {days} days (last on {}).", date(t)),
-                    ev("Last two-way touch", date(t), Some(t)),
+                    ev("Last two-way touch", format!("{days} days ago"), Some(t)),
                 ),
                 None => (
                     format!("No two-way touch on record in {days} days since the contract began."),
-                    ev("Contract start", date(f.contract_start), Some(f.contract_start)),
+                    ev(
+                        "Contract start",
+                        format!("{days} days ago"),
+                        Some(f.contract_start),
+                    ),
                 ),
             };
             push(
                 escalate(r, critical),
-                f.last_two_way_touch.map(|t| t.to_string()).unwrap_or_else(|| "never".into()),
+                f.last_two_way_touch
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "never".into()),
                 summary,
                 vec![evidence],
             );
@@ -387,12 +431,20 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
                 if !bad {
                     continue;
                 }
-                let who = if a.who.is_empty() { "A contact".to_string() } else { a.who.clone() };
+                let who = if a.who.is_empty() {
+                    "A contact".to_string()
+                } else {
+                    a.who.clone()
+                };
                 let scale = if a.kind == SurveyKind::Nps { 10 } else { 5 };
                 push(
                     r.severity,
                     format!("answer:{}", a.id),
-                    format!("{who} answered {label} {}/{scale} on {}.", a.score, date(a.on)),
+                    format!(
+                        "{who} answered {label} {}/{scale} on {}.",
+                        a.score,
+                        date(a.on)
+                    ),
                     vec![ev(label, format!("{}/{scale}", a.score), Some(a.on))],
                 );
             }
@@ -400,8 +452,12 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
         RuleId::TicketSpike => {
             let days = r.param("days") as i64;
             let from = at - chrono::Duration::days(days);
-            let recent: Vec<NaiveDate> =
-                f.high_tickets.iter().copied().filter(|d| *d > from && *d <= at).collect();
+            let recent: Vec<NaiveDate> = f
+                .high_tickets
+                .iter()
+                .copied()
+                .filter(|d| *d > from && *d <= at)
+                .collect();
             if (recent.len() as f64) < r.param("count") {
                 return;
             }
@@ -416,7 +472,11 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
                     recent.len(),
                     date(first)
                 ),
-                vec![ev("High-priority tickets opened", recent.len().to_string(), Some(at))],
+                vec![ev(
+                    "High-priority tickets opened",
+                    recent.len().to_string(),
+                    Some(at),
+                )],
             );
         }
         RuleId::SeatUtilisation => {
@@ -441,7 +501,11 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
                     (at - f.contract_start).num_days()
                 ),
                 vec![
-                    ev("Active users (7-day average)", format!("{:.0}", u.active_avg_7), Some(u.feed_day)),
+                    ev(
+                        "Active users (7-day average)",
+                        format!("{:.0}", u.active_avg_7),
+                        Some(u.feed_day),
+                    ),
                     ev("Seats bought", f.seats_purchased.to_string(), None),
                 ],
             );
@@ -462,8 +526,16 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
                     date(fv.target)
                 ),
                 vec![
-                    ev("Contract start", date(f.contract_start), Some(f.contract_start)),
-                    ev("First value planned", date(fv.target), Some(fv.target)),
+                    ev(
+                        "Contract start",
+                        format!("{} days ago", (at - f.contract_start).num_days()),
+                        Some(f.contract_start),
+                    ),
+                    ev(
+                        "First value planned",
+                        format!("{} days ago", (at - fv.target).num_days()),
+                        Some(fv.target),
+                    ),
                 ],
             );
         }

@@ -96,10 +96,22 @@ fn health_drop_compares_today_with_the_highest_score_of_the_window() {
     assert_eq!(a.len(), 1, "90 → 75 is 15 points");
     assert_eq!(a[0].severity, Severity::Warning);
     assert_eq!(a[0].period, ago(5).to_string());
-    assert!(a[0].summary.starts_with("Health fell 15 points in 5 days"), "{}", a[0].summary);
+    assert!(
+        a[0].summary.starts_with("Health fell 15 points in 5 days"),
+        "{}",
+        a[0].summary
+    );
     assert_eq!(with(vec![(ago(5), 90)], 76), vec![], "14 points");
-    assert_eq!(with(vec![(ago(8), 95)], 60), vec![], "the peak is older than 7 days");
-    assert_eq!(with(vec![(ago(7), 95)], 70)[0].severity, Severity::Critical, "25 points");
+    assert_eq!(
+        with(vec![(ago(8), 95)], 60),
+        vec![],
+        "the peak is older than 7 days"
+    );
+    assert_eq!(
+        with(vec![(ago(7), 95)], 70)[0].severity,
+        Severity::Critical,
+        "25 points"
+    );
     // The next day the same fall is the same alert.
     let mut f = quiet();
     f.at = at() + Duration::days(1);
@@ -124,7 +136,9 @@ fn a_champion_who_left_in_the_last_30_days_is_critical() {
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].severity, Severity::Critical);
     assert_eq!(a[0].summary, "Champion Ana Ruiz left on 14 Nov 2026.");
-    assert!(with(30, false)[0].summary.starts_with("Executive sponsor Ana Ruiz"));
+    assert!(with(30, false)[0]
+        .summary
+        .starts_with("Executive sponsor Ana Ruiz"));
     assert_eq!(with(31, true), vec![]);
 }
 
@@ -139,12 +153,19 @@ fn a_renewal_inside_180_days_below_green_warns_and_inside_90_is_critical() {
     let a = with(120, 60);
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].severity, Severity::Warning);
-    assert_eq!(a[0].summary, "Renews in 120 days (24 Mar 2027) with health 60 (yellow).");
+    assert_eq!(
+        a[0].summary,
+        "Renews in 120 days (24 Mar 2027) with health 60 (yellow)."
+    );
     assert_eq!(with(90, 40)[0].severity, Severity::Critical);
     assert_eq!(with(91, 40)[0].severity, Severity::Warning);
     assert_eq!(with(60, 76), vec![], "green is fine");
     assert_eq!(with(181, 30), vec![], "too far out");
-    assert_eq!(with(-1, 30), vec![], "a renewal date in the past is not upcoming");
+    assert_eq!(
+        with(-1, 30),
+        vec![],
+        "a renewal date in the past is not upcoming"
+    );
     // Forty days later the same renewal is inside the 90 days: the same alert, now critical.
     let mut later = quiet();
     later.at = at() + Duration::days(40);
@@ -194,7 +215,11 @@ fn each_detractor_or_unhappy_csat_answer_is_its_own_alert() {
     ];
     let a = only(f, RuleId::BadSurvey);
     let periods: Vec<&str> = a.iter().map(|a| a.period.as_str()).collect();
-    assert_eq!(periods, ["answer:1", "answer:3"], "NPS 7, CSAT 3, CES and a 30-day-old answer do not fire");
+    assert_eq!(
+        periods,
+        ["answer:1", "answer:3"],
+        "NPS 7, CSAT 3, CES and a 30-day-old answer do not fire"
+    );
     assert_eq!(a[0].summary, "Lee Chan answered NPS 6/10 on 21 Nov 2026.");
     assert_eq!(a[1].summary, "Lee Chan answered CSAT 2/5 on 23 Nov 2026.");
 }
@@ -207,9 +232,15 @@ fn three_high_priority_tickets_in_14_days_are_a_spike() {
         only(f, RuleId::TicketSpike)
     };
     assert_eq!(with(vec![13, 5, 0]).len(), 1);
-    assert!(with(vec![13, 5, 0])[0].summary.starts_with("3 high-priority tickets opened in 14 days"));
+    assert!(with(vec![13, 5, 0])[0]
+        .summary
+        .starts_with("3 high-priority tickets opened in 14 days"));
     assert_eq!(with(vec![5, 0]), vec![]);
-    assert_eq!(with(vec![14, 5, 0]), vec![], "14 days ago is outside the 14 days ending today");
+    assert_eq!(
+        with(vec![14, 5, 0]),
+        vec![],
+        "14 days ago is outside the 14 days ending today"
+    );
 }
 
 #[test]
@@ -223,7 +254,10 @@ fn seats_below_75_percent_after_90_days_are_worth_knowing() {
     let a = with(74.0, 100);
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].severity, Severity::Info);
-    assert_eq!(a[0].summary, "74 of 100 seats in use (74 %), 100 days into the contract.");
+    assert_eq!(
+        a[0].summary,
+        "74 of 100 seats in use (74 %), 100 days into the contract."
+    );
     assert_eq!(with(75.0, 100), vec![]);
     assert_eq!(with(40.0, 89), vec![], "still onboarding");
 }
@@ -236,11 +270,27 @@ fn first_value_is_late_only_against_a_milestone_the_plan_has() {
         f.first_value = fv;
         only(f, RuleId::FirstValueLate)
     };
-    let pending = Some(FirstValue { target: ago(10), achieved: None });
+    let pending = Some(FirstValue {
+        target: ago(10),
+        achieved: None,
+    });
     assert_eq!(with(30, pending).len(), 1);
     assert_eq!(with(29, pending), vec![]);
-    assert_eq!(with(40, Some(FirstValue { target: ago(10), achieved: Some(ago(2)) })), vec![]);
-    assert_eq!(with(40, None), vec![], "no milestone: the rule knows nothing");
+    assert_eq!(
+        with(
+            40,
+            Some(FirstValue {
+                target: ago(10),
+                achieved: Some(ago(2))
+            })
+        ),
+        vec![]
+    );
+    assert_eq!(
+        with(40, None),
+        vec![],
+        "no milestone: the rule knows nothing"
+    );
 }
 
 #[test]
@@ -249,10 +299,18 @@ fn a_disabled_rule_is_silent_and_a_threshold_moves_where_it_fires() {
     f.last_two_way_touch = Some(ago(40));
     let mut set = defaults();
     assert_eq!(evaluate(&[f.clone()], &set).len(), 1);
-    let r = set.rules.iter_mut().find(|r| r.id == RuleId::NoTouch).unwrap();
+    let r = set
+        .rules
+        .iter_mut()
+        .find(|r| r.id == RuleId::NoTouch)
+        .unwrap();
     r.params.insert("days".into(), 45.0);
     assert_eq!(evaluate(&[f.clone()], &set), vec![]);
-    let r = set.rules.iter_mut().find(|r| r.id == RuleId::NoTouch).unwrap();
+    let r = set
+        .rules
+        .iter_mut()
+        .find(|r| r.id == RuleId::NoTouch)
+        .unwrap();
     r.params.insert("days".into(), 30.0);
     r.enabled = false;
     assert_eq!(evaluate(&[f], &set), vec![]);
@@ -262,7 +320,11 @@ fn a_disabled_rule_is_silent_and_a_threshold_moves_where_it_fires() {
 fn a_stored_set_is_completed_to_todays_rules_and_checked_before_saving() {
     let mut stored = defaults();
     stored.rules.retain(|r| r.id != RuleId::TicketSpike);
-    let nt = stored.rules.iter_mut().find(|r| r.id == RuleId::NoTouch).unwrap();
+    let nt = stored
+        .rules
+        .iter_mut()
+        .find(|r| r.id == RuleId::NoTouch)
+        .unwrap();
     nt.params.insert("days".into(), 5000.0);
     nt.params.insert("gone".into(), 1.0);
     nt.params.remove("critical_days");
@@ -276,6 +338,9 @@ fn a_stored_set_is_completed_to_todays_rules_and_checked_before_saving() {
 
     let mut bad = defaults();
     bad.rules[0].params.insert("drop_pct".into(), 0.0);
-    assert_eq!(check(&bad), vec!["Usage dropping: “Drop of at least” must be between 5 and 90 %.".to_string()]);
+    assert_eq!(
+        check(&bad),
+        vec!["Usage dropping: “Drop of at least” must be between 5 and 90 %.".to_string()]
+    );
     assert!(check(&defaults()).is_empty());
 }

@@ -2,6 +2,7 @@
 //! No SQL lives outside this module.
 
 mod advisory;
+mod alerts;
 mod capture;
 mod current;
 mod feedback;
@@ -30,6 +31,7 @@ use crate::secrets::DbKey;
 
 pub use crate::domain::views::RetentionInputs;
 pub use advisory::AdvisoryTarget;
+pub use alerts::RAPPORT;
 pub use capture::{AccountTarget, NewCapture, OutboxUpdate};
 pub use current::{TableRecord, TREND_DAYS};
 pub use feedback::Tags;

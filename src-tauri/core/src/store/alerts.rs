@@ -1,0 +1,589 @@
+//! Early warnings in the store: the facts the rules read beyond the health inputs, the versioned
+//! rule set, and the alerts with their states (dedup on account + rule + period).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use serde::Deserialize;
+use sqlx::{QueryBuilder, Row};
+
+use super::{day, opt_day, parse_day, parse_ts, ts, Store};
+use crate::domain::health::{Band, HealthInputs};
+use crate::domain::risk::{
+    AlertAction, AlertChanges, AlertState, AlertView, Evidence, Fired, FirstValue, RiskFacts,
+    RiskWindows, RuleId, Severity, SurveyAnswer,
+};
+use crate::domain::SurveyKind;
+use crate::error::{Error, Result};
+
+/// Who the rules' own state changes are recorded as.
+pub const RAPPORT: &str = "Rapport";
+
+/// One stored alert as the evaluation compares it with what fires now.
+struct Existing {
+    id: i64,
+    state: AlertState,
+    severity: Severity,
+    summary: String,
+    evidence: String,
+    cleared_at: Option<String>,
+    until_change: bool,
+}
+
+#[derive(Deserialize)]
+struct RawAlert(
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    f64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<String>,
+);
+
+impl Store {
+    /// The rules' facts for the accounts in `inputs` (their health inputs for day `at`), reading
+    /// as far back as `w` asks.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn risk_facts(
+        &self,
+        inputs: &[HealthInputs],
+        at: NaiveDate,
+        offset: FixedOffset,
+        w: RiskWindows,
+    ) -> Result<Vec<RiskFacts>> {
+        let ids = serde_json::to_string(&inputs.iter().map(|i| i.account_id).collect::<Vec<_>>())
+            .unwrap_or_else(|_| "[]".into());
+        let at_s = day(at);
+        let accounts = self.json_rows::<(i64, Option<String>, Option<i64>, Option<String>)>(
+            sqlx::query(
+                "SELECT json_group_array(json_array(a.id, a.renewal_date, h.score, h.band))
+                 FROM account a LEFT JOIN health_snapshot h ON h.account_id = a.id AND h.day = ?2
+                 WHERE a.id IN (SELECT value FROM json_each(?1))",
+            )
+            .bind(&ids)
+            .bind(&at_s),
+        );
+        let scores = self.json_rows::<(i64, String, i64)>(
+            sqlx::query(
+                "SELECT json_group_array(json_array(h.account_id, h.day, h.score))
+                 FROM json_each(?1) j JOIN health_snapshot h INDEXED BY health_snapshot_trend
+                    ON h.account_id = j.value AND h.day >= ?2 AND h.day < ?3
+                 WHERE h.score IS NOT NULL",
+            )
+            .bind(&ids)
+            .bind(day(at - Duration::days(w.score_days)))
+            .bind(&at_s),
+        );
+        // Answers captured before the next local midnight and within the window, oldest first.
+        let local = |d: NaiveDate| {
+            ts(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+                - Duration::seconds(offset.local_minus_utc() as i64))
+        };
+        let answers = self.json_rows::<(i64, i64, String, i64, String, Option<String>)>(
+            sqlx::query(
+                "SELECT json_group_array(json_array(s.account_id, s.id, s.kind, s.score, s.captured_at, c.name))
+                 FROM (SELECT s.* FROM json_each(?1) j JOIN survey_response s INDEXED BY survey_account
+                        ON s.account_id = j.value AND s.captured_at >= ?2 AND s.captured_at < ?3
+                       WHERE s.deleted = 0 AND s.kind IN ('nps', 'csat') ORDER BY s.captured_at, s.id) s
+                 LEFT JOIN contact c ON c.id = s.contact_id",
+            )
+            .bind(&ids)
+            .bind(local(at - Duration::days(w.survey_days)))
+            .bind(local(at + Duration::days(1))),
+        );
+        let tickets = self.json_rows::<(i64, String)>(
+            sqlx::query(
+                "SELECT json_group_array(json_array(t.account_id, t.opened_on))
+                 FROM json_each(?1) j JOIN ticket t INDEXED BY ticket_health
+                    ON t.account_id = j.value AND t.opened_on > ?2 AND t.opened_on <= ?3
+                 WHERE t.deleted = 0 AND t.priority IN ('high', 'urgent')",
+            )
+            .bind(&ids)
+            .bind(day(at - Duration::days(w.ticket_days)))
+            .bind(&at_s),
+        );
+        let first_value = self.json_rows::<(i64, String, Option<String>)>(
+            sqlx::query(
+                "SELECT json_group_array(json_array(account_id, target, achieved)) FROM (
+                    SELECT m.account_id, min(m.target_date) AS target, min(m.achieved_on) AS achieved
+                    FROM json_each(?1) j JOIN milestone m ON m.account_id = j.value AND m.kind = 'first_value'
+                    GROUP BY m.account_id)",
+            )
+            .bind(&ids),
+        );
+        let (accounts, scores, answers, tickets, first_value) =
+            tokio::try_join!(accounts, scores, answers, tickets, first_value)?;
+
+        let mut acct: HashMap<i64, (Option<NaiveDate>, Option<(i64, Band)>)> = HashMap::new();
+        for (id, renewal, score, band) in accounts {
+            let scored = match (score, band.as_deref().and_then(Band::parse)) {
+                (Some(s), Some(b)) => Some((s, b)),
+                _ => None,
+            };
+            acct.insert(id, (opt_day(renewal)?, scored));
+        }
+        let mut score_by: HashMap<i64, Vec<(NaiveDate, i64)>> = HashMap::new();
+        for (id, d, s) in scores {
+            score_by.entry(id).or_default().push((parse_day(&d)?, s));
+        }
+        let mut answer_by: HashMap<i64, Vec<SurveyAnswer>> = HashMap::new();
+        for (account, id, kind, score, at_t, who) in answers {
+            let t = parse_ts(&at_t)?;
+            answer_by.entry(account).or_default().push(SurveyAnswer {
+                id,
+                kind: SurveyKind::parse(&kind).unwrap_or(SurveyKind::Nps),
+                score,
+                on: (t + Duration::seconds(offset.local_minus_utc() as i64)).date_naive(),
+                who: who.unwrap_or_default(),
+            });
+        }
+        let mut ticket_by: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+        for (id, d) in tickets {
+            ticket_by.entry(id).or_default().push(parse_day(&d)?);
+        }
+        let mut fv_by: HashMap<i64, FirstValue> = HashMap::new();
+        for (id, target, achieved) in first_value {
+            fv_by.insert(
+                id,
+                FirstValue {
+                    target: parse_day(&target)?,
+                    achieved: opt_day(achieved)?,
+                },
+            );
+        }
+        Ok(inputs
+            .iter()
+            .map(|i| {
+                let (renewal_date, score) = acct.get(&i.account_id).copied().unwrap_or_default();
+                let mut recent = score_by.remove(&i.account_id).unwrap_or_default();
+                recent.sort();
+                let mut high = ticket_by.remove(&i.account_id).unwrap_or_default();
+                high.sort();
+                RiskFacts {
+                    account_id: i.account_id,
+                    at,
+                    contract_start: i.contract_start,
+                    renewal_date,
+                    seats_purchased: i.seats_purchased,
+                    usage: i.usage,
+                    last_two_way_touch: i.last_two_way_touch,
+                    departed: i.relationship.departed.clone(),
+                    score,
+                    recent_scores: recent,
+                    answers: answer_by.remove(&i.account_id).unwrap_or_default(),
+                    high_tickets: high,
+                    first_value: fv_by.get(&i.account_id).copied(),
+                }
+            })
+            .collect())
+    }
+
+    /// The rule set in force: its version and its JSON, if the user ever saved one.
+    pub async fn rule_set(&self) -> Result<Option<(i64, String)>> {
+        Ok(
+            sqlx::query("SELECT version, rules FROM rule_set ORDER BY version DESC LIMIT 1")
+                .fetch_optional(self.pool())
+                .await?
+                .map(|r| (r.get(0), r.get(1))),
+        )
+    }
+
+    /// Saves `rules` (JSON) as the next version and returns that version.
+    pub async fn save_rule_set(&self, rules: &str, now: DateTime<Utc>, by: &str) -> Result<i64> {
+        let mut tx = self.write_tx().await?;
+        let version: i64 = sqlx::query_scalar("SELECT coalesce(max(version), 0) + 1 FROM rule_set")
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO rule_set (version, rules, saved_at, saved_by) VALUES (?, ?, ?, ?)",
+        )
+        .bind(version)
+        .bind(rules)
+        .bind(ts(now))
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Brings the stored alerts of the evaluated accounts (`scope`; `None`: all) in line with what
+    /// fires now: new conditions become open alerts; a resolved alert whose condition cleared and
+    /// holds again reopens; a snooze "until it changes" ends when its severity moves or it clears
+    /// and fires again; alerts that no longer hold are marked cleared; alerts of `disabled` rules
+    /// are resolved.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn apply_alerts(
+        &self,
+        fired: &[Fired],
+        scope: Option<&[i64]>,
+        disabled: &[RuleId],
+        rules_version: i64,
+        now: DateTime<Utc>,
+    ) -> Result<AlertChanges> {
+        let scope_json =
+            scope.map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
+        let now_s = ts(now);
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(
+            "SELECT id, dedup_key, state, severity, summary, evidence, cleared_at, snooze_until_change
+             FROM alert WHERE ?1 IS NULL OR account_id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(&scope_json)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut existing: HashMap<String, Existing> = HashMap::with_capacity(rows.len());
+        for r in rows {
+            existing.insert(
+                r.get(1),
+                Existing {
+                    id: r.get(0),
+                    state: AlertState::parse(r.get(2)).unwrap_or(AlertState::Open),
+                    severity: Severity::parse(r.get(3)).unwrap_or(Severity::Info),
+                    summary: r.get(4),
+                    evidence: r.get(5),
+                    cleared_at: r.get(6),
+                    until_change: r.get::<i64, _>(7) == 1,
+                },
+            );
+        }
+        let mut changes = AlertChanges::default();
+        let mut fresh = Vec::new();
+        for f in fired {
+            let key = f.dedup_key();
+            let evidence = serde_json::to_string(&f.evidence).unwrap_or_else(|_| "[]".into());
+            let Some(e) = existing.remove(&key) else {
+                fresh.push((f, key, evidence));
+                continue;
+            };
+            let came_back = e.cleared_at.is_some();
+            let reopen = match e.state {
+                AlertState::Resolved => came_back,
+                AlertState::Snoozed => e.until_change && (came_back || e.severity != f.severity),
+                AlertState::Open => false,
+            };
+            let same = !came_back
+                && !reopen
+                && e.severity == f.severity
+                && e.summary == f.summary
+                && e.evidence == evidence;
+            if same {
+                continue;
+            }
+            sqlx::query(
+                "UPDATE alert SET severity = ?2, summary = ?3, evidence = ?4, last_fired_at = ?5,
+                    cleared_at = NULL, rules_version = ?6,
+                    state = CASE WHEN ?7 THEN 'open' ELSE state END,
+                    snoozed_until = CASE WHEN ?7 THEN NULL ELSE snoozed_until END,
+                    snooze_until_change = CASE WHEN ?7 THEN 0 ELSE snooze_until_change END,
+                    resolved_at = CASE WHEN ?7 THEN NULL ELSE resolved_at END,
+                    seen_at = CASE WHEN ?7 THEN NULL ELSE seen_at END,
+                    state_by = CASE WHEN ?7 THEN ?8 ELSE state_by END,
+                    state_at = CASE WHEN ?7 THEN ?5 ELSE state_at END
+                 WHERE id = ?1",
+            )
+            .bind(e.id)
+            .bind(f.severity.as_str())
+            .bind(&f.summary)
+            .bind(&evidence)
+            .bind(&now_s)
+            .bind(rules_version)
+            .bind(reopen)
+            .bind(RAPPORT)
+            .execute(&mut *tx)
+            .await?;
+            if reopen {
+                let note = if e.state == AlertState::Resolved {
+                    "It fired again after it had cleared."
+                } else {
+                    "Its condition changed while it was snoozed."
+                };
+                history(&mut tx, e.id, &now_s, AlertState::Open, RAPPORT, note).await?;
+                changes.reopened.push(e.id);
+                if f.severity == Severity::Critical {
+                    changes.new_critical.push(e.id);
+                }
+            }
+        }
+        for chunk in fresh.chunks(300) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO alert (account_id, rule, severity, fired_at, evidence, state, dedup_key, period, summary, last_fired_at, rules_version) ",
+            );
+            q.push_values(chunk, |mut b, (f, key, evidence)| {
+                b.push_bind(f.account_id)
+                    .push_bind(f.rule.as_str())
+                    .push_bind(f.severity.as_str())
+                    .push_bind(&now_s)
+                    .push_bind(evidence)
+                    .push_bind("open")
+                    .push_bind(key)
+                    .push_bind(&f.period)
+                    .push_bind(&f.summary)
+                    .push_bind(&now_s)
+                    .push_bind(rules_version);
+            });
+            q.push(" RETURNING id, severity");
+            for r in q.build().fetch_all(&mut *tx).await? {
+                let id: i64 = r.get(0);
+                changes.new.push(id);
+                if r.get::<&str, _>(1) == "critical" {
+                    changes.new_critical.push(id);
+                }
+            }
+        }
+        // What no longer fires: cleared (once), or resolved when its rule was turned off.
+        let gone: Vec<(i64, bool, AlertState)> = existing
+            .into_iter()
+            .filter(|(key, e)| {
+                let rule = key.split(':').nth(1).and_then(RuleId::parse);
+                let off = rule.is_some_and(|r| disabled.contains(&r));
+                e.cleared_at.is_none() || (off && e.state != AlertState::Resolved)
+            })
+            .map(|(key, e)| {
+                let off = key
+                    .split(':')
+                    .nth(1)
+                    .and_then(RuleId::parse)
+                    .is_some_and(|r| disabled.contains(&r));
+                (e.id, off, e.state)
+            })
+            .collect();
+        for (id, off, state) in gone {
+            sqlx::query("UPDATE alert SET cleared_at = coalesce(cleared_at, ?2) WHERE id = ?1")
+                .bind(id)
+                .bind(&now_s)
+                .execute(&mut *tx)
+                .await?;
+            changes.cleared += 1;
+            if off && state != AlertState::Resolved {
+                sqlx::query(
+                    "UPDATE alert SET state = 'resolved', resolved_at = ?2, state_by = ?3, state_at = ?2,
+                        snoozed_until = NULL, snooze_until_change = 0 WHERE id = ?1",
+                )
+                .bind(id)
+                .bind(&now_s)
+                .bind(RAPPORT)
+                .execute(&mut *tx)
+                .await?;
+                history(
+                    &mut tx,
+                    id,
+                    &now_s,
+                    AlertState::Resolved,
+                    RAPPORT,
+                    "Its rule was turned off.",
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(changes)
+    }
+
+    /// Snoozed alerts whose day has come are open again.
+    pub async fn wake_snoozed(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<i64>> {
+        let mut tx = self.write_tx().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "UPDATE alert SET state = 'open', snoozed_until = NULL, state_by = ?2, state_at = ?3, seen_at = NULL
+             WHERE state = 'snoozed' AND snoozed_until IS NOT NULL AND snoozed_until <= ?1 RETURNING id",
+        )
+        .bind(day(today))
+        .bind(RAPPORT)
+        .bind(ts(now))
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &ids {
+            history(
+                &mut tx,
+                *id,
+                &ts(now),
+                AlertState::Open,
+                RAPPORT,
+                "Its snooze ended.",
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Alerts of active accounts, most severe first, then by ARR at stake: the open ones, or all
+    /// with `all`; only `account`'s when given.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn alerts(&self, all: bool, account: Option<i64>) -> Result<Vec<AlertView>> {
+        let raw: Vec<RawAlert> = self
+            .json_rows(
+                sqlx::query(
+                    "SELECT json_group_array(json_array(x.id, x.account_id, a.name, a.segment, a.owner, a.arr,
+                        a.currency, x.rule, x.severity, x.summary, x.evidence, x.state, x.fired_at,
+                        coalesce(x.last_fired_at, x.fired_at), x.cleared_at, x.snoozed_until,
+                        x.snooze_until_change, x.state_by, x.state_at, x.rules_version, x.seen_at)
+                     ORDER BY CASE x.state WHEN 'open' THEN 0 WHEN 'snoozed' THEN 1 ELSE 2 END,
+                        CASE x.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                        a.arr DESC, x.fired_at DESC, x.id)
+                     FROM (SELECT * FROM alert
+                           WHERE (?1 OR state = 'open') AND (?2 IS NULL OR account_id = ?2)) x
+                     JOIN account a ON a.id = x.account_id AND a.deleted = 0 AND a.churned_on IS NULL",
+                )
+                .bind(all)
+                .bind(account),
+            )
+            .await?;
+        raw.into_iter()
+            .map(|r| {
+                let rule = RuleId::parse(&r.7).ok_or_else(|| {
+                    Error::Storage(format!("unknown rule {:?} in the database", r.7))
+                })?;
+                let evidence: Vec<Evidence> = serde_json::from_str(&r.10).unwrap_or_default();
+                Ok(AlertView {
+                    id: r.0,
+                    account_id: r.1,
+                    account_name: r.2,
+                    segment: r.3,
+                    owner: r.4,
+                    arr: r.5,
+                    currency: r.6,
+                    rule,
+                    rule_label: rule.label().into(),
+                    severity: Severity::parse(&r.8).unwrap_or(Severity::Info),
+                    summary: r.9,
+                    evidence,
+                    state: AlertState::parse(&r.11).unwrap_or(AlertState::Open),
+                    fired_at: parse_ts(&r.12)?,
+                    updated_at: parse_ts(&r.13)?,
+                    cleared_at: r.14.as_deref().map(parse_ts).transpose()?,
+                    snoozed_until: opt_day(r.15)?,
+                    snooze_until_change: r.16 == 1,
+                    state_by: r.17,
+                    state_at: r.18.as_deref().map(parse_ts).transpose()?,
+                    rules_version: r.19,
+                    seen: r.20.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    /// Applies the user's `action` to the alerts `ids`; returns how many changed.
+    pub async fn act_on_alerts(
+        &self,
+        ids: &[i64],
+        action: &AlertAction,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let now_s = ts(now);
+        let (state, until, until_change, note) = match action {
+            AlertAction::SnoozeUntil { until } => (
+                AlertState::Snoozed,
+                Some(day(*until)),
+                false,
+                format!("Snoozed until {until}."),
+            ),
+            AlertAction::SnoozeUntilChange => (
+                AlertState::Snoozed,
+                None,
+                true,
+                "Snoozed until it changes.".to_string(),
+            ),
+            AlertAction::Resolve => (AlertState::Resolved, None, false, "Resolved.".to_string()),
+            AlertAction::Reopen => (AlertState::Open, None, false, "Reopened.".to_string()),
+        };
+        let mut tx = self.write_tx().await?;
+        let mut n = 0;
+        for id in ids {
+            let done = sqlx::query(
+                "UPDATE alert SET state = ?2, snoozed_until = ?3, snooze_until_change = ?4, state_by = ?5,
+                    state_at = ?6, seen_at = coalesce(seen_at, ?6),
+                    resolved_at = CASE WHEN ?2 = 'resolved' THEN ?6 ELSE NULL END
+                 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(state.as_str())
+            .bind(&until)
+            .bind(until_change)
+            .bind(by)
+            .bind(&now_s)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 0 {
+                return Err(Error::NotFound(format!("No early warning with id {id}.")));
+            }
+            history(&mut tx, *id, &now_s, state, by, &note).await?;
+            n += 1;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Marks the alerts `ids` seen (on screen, or notified).
+    pub async fn mark_alerts_seen(&self, ids: &[i64], now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "UPDATE alert SET seen_at = ?2 WHERE seen_at IS NULL AND id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
+        .bind(ts(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// An alert's state changes, oldest first: (when, state, by whom, note).
+    pub async fn alert_history(
+        &self,
+        id: i64,
+    ) -> Result<Vec<(DateTime<Utc>, AlertState, String, String)>> {
+        sqlx::query(
+            "SELECT at, state, by_whom, note FROM alert_history WHERE alert_id = ? ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                parse_ts(r.get(0))?,
+                AlertState::parse(r.get(1)).unwrap_or(AlertState::Open),
+                r.get(2),
+                r.get(3),
+            ))
+        })
+        .collect()
+    }
+}
+
+async fn history(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: i64,
+    at: &str,
+    state: AlertState,
+    by: &str,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO alert_history (alert_id, at, state, by_whom, note) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(state.as_str())
+    .bind(by)
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
