@@ -41,6 +41,11 @@ fn main() {
             "save_salesforce_setup",
             "advisory_members",
             "set_advisory",
+            "warnings",
+            "act_on_warnings",
+            "mark_warnings_seen",
+            "rules",
+            "save_rules",
         ]),
     ))
     .expect("tauri build script failed");

@@ -2,6 +2,7 @@
 
 mod commands;
 mod insights;
+mod risk;
 
 use std::path::PathBuf;
 
@@ -290,6 +291,11 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             insights::save_salesforce_setup,
             insights::advisory_members,
             insights::set_advisory,
+            risk::warnings,
+            risk::act_on_warnings,
+            risk::mark_warnings_seen,
+            risk::rules,
+            risk::save_rules,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

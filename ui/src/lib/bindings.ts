@@ -139,7 +139,11 @@ export type Portfolio = {
 /**
  * The day the scores are for.
  */
-scored_on: string | null, status: AppStatus, kpis: Array<KpiTile>, distribution: HealthDistribution, rows: Array<PortfolioRow>, };
+scored_on: string | null, status: AppStatus, kpis: Array<KpiTile>, distribution: HealthDistribution, rows: Array<PortfolioRow>, 
+/**
+ * Open early warnings by severity.
+ */
+warnings: WarningCounts, };
 
 export type AccountHeader = { id: number, name: string, domain: string, industry: string, segment: string, tier: string, owner: string, stage: LifecycleStage, arr: number, mrr: number, currency: string, contract_start: string, renewal_date: string | null, days_to_renewal: number | null, 
 /**
@@ -189,7 +193,11 @@ trend_svg: string,
 /**
  * The same chart in the dark theme's colours.
  */
-trend_svg_dark: string, contacts: Array<ContactView>, open_deals: Array<DealView>, tickets: Array<TicketView>, feedback: Array<FeedbackView>, timeline: Array<ActivityView>, status: AppStatus, };
+trend_svg_dark: string, contacts: Array<ContactView>, open_deals: Array<DealView>, tickets: Array<TicketView>, feedback: Array<FeedbackView>, timeline: Array<ActivityView>, 
+/**
+ * The account's early warnings, open first.
+ */
+alerts: Array<AlertView>, status: AppStatus, };
 
 export type ConnectionView = { name: string, crm: Crm, base_url: string, 
 /**
@@ -238,6 +246,66 @@ delivered: number,
  * Score writes on their way.
  */
 waiting: number, last_written_at: string | null, };
+
+export type Severity = "info" | "warning" | "critical";
+
+export type RuleId = "usage_drop" | "health_drop" | "relationship_left" | "renewal_at_risk" | "no_touch" | "bad_survey" | "ticket_spike" | "seat_utilisation" | "first_value_late";
+
+export type Rule = { id: RuleId, enabled: boolean, severity: Severity, params: { [key in string]?: number }, };
+
+export type RuleSet = { 
+/**
+ * 0 for the built-in defaults never saved.
+ */
+version: number, rules: Array<Rule>, };
+
+export type Evidence = { label: string, value: string, on: string | null, };
+
+export type AlertState = "open" | "snoozed" | "resolved";
+
+export type AlertAction = { "action": "snooze_until", until: string, } | { "action": "snooze_until_change" } | { "action": "resolve" } | { "action": "reopen" };
+
+export type AlertView = { id: number, account_id: number, account_name: string, segment: string, owner: string, arr: number, currency: string, rule: RuleId, rule_label: string, severity: Severity, summary: string, evidence: Array<Evidence>, state: AlertState, fired_at: string, 
+/**
+ * When its figures last changed (it still holds unless `cleared_at` is set).
+ */
+updated_at: string, 
+/**
+ * Since when the condition no longer holds, if it cleared.
+ */
+cleared_at: string | null, snoozed_until: string | null, snooze_until_change: boolean, 
+/**
+ * Who last changed its state, and when (`None` while it is as the rules left it).
+ */
+state_by: string | null, state_at: string | null, rules_version: number, 
+/**
+ * The user has had it on screen (or been notified of it).
+ */
+seen: boolean, };
+
+export type ParamSpec = { key: string, label: string, 
+/**
+ * "%", "days", "points", "tickets", or "" for a plain score.
+ */
+unit: string, default: number, min: number, max: number, };
+
+export type RuleSpec = { id: RuleId, label: string, description: string, default_severity: Severity, params: Array<ParamSpec>, };
+
+export type WarningCounts = { critical: number, warning: number, info: number, snoozed: number, 
+/**
+ * Open alerts the user has not had on screen yet.
+ */
+unseen: number, };
+
+export type WarningsView = { alerts: Array<AlertView>, counts: WarningCounts, 
+/**
+ * The day the rules last ran over the book.
+ */
+evaluated_on: string | null, rules_version: number, segments: Array<string>, owners: Array<string>, };
+
+export type RuleView = { spec: RuleSpec, rule: Rule, };
+
+export type RulesView = { version: number, rules: Array<RuleView>, };
 
 export type CrmCredentials = { token: string | null, client_id: string | null, client_secret: string | null, refresh_token: string | null, };
 

@@ -1,6 +1,10 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  AlertAction,
+  RuleSet,
+  RulesView,
+  WarningsView,
   AdvisoryMember,
   AcceptFollowUp,
   Accepted,
@@ -159,6 +163,11 @@ export const ipc = {
   exportInsights: (filter: InsightsFilter, format: 'xlsx' | 'csv'): Promise<ExportReport | null> =>
     call<ExportReport | null>('export_insights', { filter, format }),
   /** Follow-ups on unhappy feedback of the last 30 days (one account's, or all). */
+  warnings: (all: boolean): Promise<WarningsView> => call<WarningsView>('warnings', { all }),
+  actOnWarnings: (ids: number[], action: AlertAction): Promise<number> => call<number>('act_on_warnings', { ids, action }),
+  markWarningsSeen: (ids: number[]): Promise<void> => call<void>('mark_warnings_seen', { ids }),
+  rules: (): Promise<RulesView> => call<RulesView>('rules'),
+  saveRules: (set: RuleSet): Promise<RulesView> => call<RulesView>('save_rules', { set }),
   followups: (accountId: number | null): Promise<FollowUpView[]> => call<FollowUpView[]>('followups', { accountId }),
   acceptFollowup: (accept: AcceptFollowUp): Promise<Accepted> => call<Accepted>('accept_followup', { accept }),
   dismissFollowup: (responseId: number, reason: string): Promise<void> => call<void>('dismiss_followup', { responseId, reason }),

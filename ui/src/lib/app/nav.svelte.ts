@@ -1,11 +1,14 @@
 // Which screen is shown. The portfolio's sort, filters, selection and scroll live in its own state,
 // so going to an account and back keeps them.
-export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' };
+export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' };
 
 class Nav {
   route = $state<Route>({ name: 'portfolio' });
+  /** Where an account was opened from: going back from it returns there. */
+  #from = $state<Route>({ name: 'portfolio' });
 
   openAccount(id: number): void {
+    if (this.route.name !== 'account') this.#from = this.route;
     this.route = { name: 'account', id };
   }
 
@@ -17,8 +20,19 @@ class Nav {
     this.route = { name: 'feedback' };
   }
 
+  openWarnings(): void {
+    this.route = { name: 'warnings' };
+  }
+
+  /** What going back from an account returns to, for its back button. */
+  get backLabel(): string {
+    return this.#from.name === 'warnings' ? 'Warnings' : this.#from.name === 'feedback' ? 'Feedback' : 'Portfolio';
+  }
+
   back(): void {
-    this.route = { name: 'portfolio' };
+    const from = this.route.name === 'account' ? this.#from : { name: 'portfolio' as const };
+    this.#from = { name: 'portfolio' };
+    this.route = from;
   }
 }
 

@@ -1,4 +1,5 @@
 // Mock account detail, generated deterministically from the account's seed.
+import { mockAlerts } from './warnings';
 import type {
   AccountDetail,
   ActivityView,
@@ -168,6 +169,7 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
   }
 
   return {
+    alerts: mockAlerts(w).filter((x) => x.account_id === row.id),
     header: {
       id: row.id,
       name: row.name,

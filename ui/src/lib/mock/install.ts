@@ -4,6 +4,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type { ErrorCode, IpcError } from '../bindings';
 import { accountDetail } from './account';
 import { makeWorld, portfolio, status, type MockWorld } from './portfolio';
+import { mockAct, mockRules, mockWarnings } from './warnings';
 
 function delay<T>(ms: number, value: T): Promise<T> {
   return new Promise((resolve) => setTimeout(() => resolve(value), ms));
@@ -84,6 +85,16 @@ export function installMock(): void {
         return delay(0, null);
       case 'watch_scores':
         return delay(0, null);
+      case 'warnings':
+        return delay(60, mockWarnings(world, args.all === true));
+      case 'act_on_warnings':
+        return delay(40, mockAct(args.ids as number[], args.action as never, new Date().toISOString()));
+      case 'mark_warnings_seen':
+        return delay(0, null);
+      case 'rules':
+        return delay(30, mockRules());
+      case 'save_rules':
+        return reject('internal', 'The browser mock does not keep rules; run the desktop app to edit them.');
       case 'disconnect':
       case 'cancel_sync':
         return delay(30, cmd === 'disconnect' ? [] : null);

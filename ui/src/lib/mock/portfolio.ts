@@ -1,4 +1,5 @@
 // Mock portfolio: a few hundred realistic accounts with health components, KPI tiles and status.
+import { mockWarningCounts } from './warnings';
 import type {
   AppStatus,
   Band,
@@ -228,5 +229,6 @@ export function portfolio(w: MockWorld): Portfolio {
     kpis: kpis(w),
     distribution,
     rows: w.accounts.map((a) => a.row),
+    warnings: mockWarningCounts(w),
   };
 }

@@ -1,0 +1,40 @@
+//! Thin IPC commands for early warnings and their rules.
+
+use tauri::State;
+
+use super::AppState;
+use rapport_core::domain::risk::{AlertAction, RuleSet};
+use rapport_core::error::IpcError;
+use rapport_core::portfolio::{RulesView, WarningsView};
+
+#[tauri::command]
+pub async fn warnings(state: State<'_, AppState>, all: bool) -> Result<WarningsView, IpcError> {
+    state.with(async |r| r.warnings(all).await).await
+}
+
+#[tauri::command]
+pub async fn act_on_warnings(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+    action: AlertAction,
+) -> Result<usize, IpcError> {
+    state
+        .with(async |r| r.act_on_warnings(&ids, &action).await)
+        .await
+}
+
+#[tauri::command]
+pub async fn mark_warnings_seen(state: State<'_, AppState>, ids: Vec<i64>) -> Result<(), IpcError> {
+    state.with(async |r| r.mark_warnings_seen(&ids).await).await
+}
+
+#[tauri::command]
+pub async fn rules(state: State<'_, AppState>) -> Result<RulesView, IpcError> {
+    state.with(async |r| r.rules().await).await
+}
+
+/// Saves the rules as a new version; the book is evaluated under them before this returns.
+#[tauri::command]
+pub async fn save_rules(state: State<'_, AppState>, set: RuleSet) -> Result<RulesView, IpcError> {
+    state.with(async |r| r.save_rules(set).await).await
+}

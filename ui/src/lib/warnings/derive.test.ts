@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertView } from '../bindings';
+import { addDays, evidenceText, filterAlerts, NO_FILTERS, rulesIn, stateText } from './derive';
+
+function alert(over: Partial<AlertView>): AlertView {
+  return {
+    id: 1,
+    account_id: 1,
+    account_name: 'Acme',
+    segment: 'SMB',
+    owner: 'Ana',
+    arr: 1000,
+    currency: 'USD',
+    rule: 'no_touch',
+    rule_label: 'Gone quiet',
+    severity: 'warning',
+    summary: '',
+    evidence: [],
+    state: 'open',
+    fired_at: '2026-11-24T10:00:00.000Z',
+    updated_at: '2026-11-24T10:00:00.000Z',
+    cleared_at: null,
+    snoozed_until: null,
+    snooze_until_change: false,
+    state_by: null,
+    state_at: null,
+    rules_version: 0,
+    seen: false,
+    ...over,
+  };
+}
+
+describe('warnings helpers', () => {
+  it('filters on every chosen field at once', () => {
+    const list = [
+      alert({ id: 1 }),
+      alert({ id: 2, rule: 'usage_drop', rule_label: 'Usage dropping' }),
+      alert({ id: 3, segment: 'Enterprise' }),
+      alert({ id: 4, owner: 'Bo', severity: 'critical' }),
+    ];
+    expect(filterAlerts(list, NO_FILTERS).map((a) => a.id)).toEqual([1, 2, 3, 4]);
+    expect(filterAlerts(list, { ...NO_FILTERS, rule: 'no_touch', segment: 'SMB' }).map((a) => a.id)).toEqual([1, 4]);
+    expect(filterAlerts(list, { ...NO_FILTERS, severity: 'critical' }).map((a) => a.id)).toEqual([4]);
+    expect(rulesIn(list)).toEqual([
+      { id: 'no_touch', label: 'Gone quiet' },
+      { id: 'usage_drop', label: 'Usage dropping' },
+    ]);
+  });
+
+  it('adds calendar days across a month and a year end', () => {
+    expect(addDays('2026-11-24', 7)).toBe('2026-12-01');
+    expect(addDays('2026-12-28', 30)).toBe('2027-01-27');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+  });
+
+  it('says evidence and state in words', () => {
+    expect(evidenceText({ label: 'Last two-way touch', value: '63 days ago', on: '2026-09-30' })).toBe('63 days ago · 30 Sep 2026');
+    expect(evidenceText({ label: 'Seats bought', value: '100', on: null })).toBe('100');
+    expect(stateText(alert({ state: 'snoozed', snoozed_until: '2026-12-09', state_by: 'ana', state_at: '2026-11-24T10:00:00.000Z' }))).toMatch(
+      /^Snoozed until 9 Dec 2026 by ana, /,
+    );
+    expect(stateText(alert({ state: 'snoozed', state_by: 'ana', state_at: '2026-11-24T10:00:00.000Z' }))).toMatch(/^Snoozed until it changes by ana/);
+  });
+});
