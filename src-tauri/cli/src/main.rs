@@ -13,6 +13,7 @@ mod capture;
 mod crm;
 mod followups;
 mod insights;
+mod model;
 mod warnings;
 
 /// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
@@ -132,6 +133,11 @@ enum Command {
         all: bool,
         #[command(subcommand)]
         cmd: Option<warnings::WarningsCmd>,
+    },
+    /// The churn-risk model: `backtest` it on the store's history or on a CSV of your own.
+    Model {
+        #[command(subcommand)]
+        cmd: model::ModelCmd,
     },
     /// Whether a connection writes health scores back to CRM fields; `on` (HubSpot: creates
     /// the company properties it needs) or `off`.
@@ -400,6 +406,11 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
         },
         Command::Advisory { json, cmd } => {
             followups::advisory(&r, cmd, json).await.map(|s| emit(&s))
+        }
+        Command::Model { cmd } => {
+            r.ensure_demo(now).await?;
+            let day = scoring_day(&r, now).await?;
+            model::run(&r, cmd, day).await.map(|s| emit(&s))
         }
         Command::Warnings { json, all, cmd } => {
             r.ensure_demo(now).await?;

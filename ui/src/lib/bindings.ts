@@ -133,7 +133,12 @@ delta: number | null,
 /**
  * Scores of the last 90 days, oldest first, for the sparkline.
  */
-trend: Array<number>, renewal_date: string | null, days_to_renewal: number | null, };
+trend: Array<number>, renewal_date: string | null, days_to_renewal: number | null, 
+/**
+ * Probability (0–1) the churn model gives that it will not renew; `None` while the book
+ * has too little history for the model.
+ */
+risk: number | null, };
 
 export type Portfolio = { 
 /**
@@ -197,7 +202,11 @@ trend_svg_dark: string, contacts: Array<ContactView>, open_deals: Array<DealView
 /**
  * The account's early warnings, open first.
  */
-alerts: Array<AlertView>, status: AppStatus, };
+alerts: Array<AlertView>, 
+/**
+ * The churn model's risk for it, when the book's history allows a model.
+ */
+risk: AccountRisk | null, status: AppStatus, };
 
 export type ConnectionView = { name: string, crm: Crm, base_url: string, 
 /**
@@ -288,6 +297,79 @@ export type ParamSpec = { key: string, label: string,
  * "%", "days", "points", "tickets", or "" for a plain score.
  */
 unit: string, default: number, min: number, max: number, };
+
+export type CalibrationBin = { from: number, to: number, count: number, 
+/**
+ * Mean predicted probability, and the share that did turn out positive.
+ */
+predicted: number | null, observed: number | null, };
+
+export type Driver = { feature: string, 
+/**
+ * e.g. "Active users down 38 % month over month: +12 points of risk".
+ */
+text: string, 
+/**
+ * Probability points this feature adds (negative: it lowers the risk).
+ */
+points: number, };
+
+export type Span = { from: string, to: string, renewals: number, churned: number, };
+
+export type Weight = { feature: string, label: string, weight: number, };
+
+export type Pattern = { feature: string, label: string, renewed: number | null, expanded: number | null, churned: number | null, 
+/**
+ * |median renewed − median churned| ÷ the feature's spread: how far apart they sit.
+ */
+separation: number, };
+
+export type BacktestReport = { train: Span, test: Span, roc_auc: number | null, pr_auc: number | null, brier: number | null, arr_auc: number | null, 
+/**
+ * The health score alone (100 − score) as the predictor, on the same held-out renewals.
+ */
+health_auc: number | null, 
+/**
+ * Share of the held-out renewals that churned (PR AUC's chance level).
+ */
+base_rate: number, calibration: Array<CalibrationBin>, 
+/**
+ * The probability from which an account counts as at risk (best Youden's J on training).
+ */
+threshold: number, 
+/**
+ * The L2 penalty cross-validation chose on the training renewals.
+ */
+alpha: number, 
+/**
+ * Median days before renewal at which held-out churners first crossed the threshold, and
+ * how many of them ever did.
+ */
+lead_time_days: number | null, caught: number, weights: Array<Weight>, patterns: Array<Pattern>, patterns_text: string, };
+
+export type ModelReport = { 
+/**
+ * The day the model was fitted and the accounts scored.
+ */
+as_of: string, outcomes: number, 
+/**
+ * Past renewals left out: no usage on record in the two months before their as-of day.
+ */
+left_out: number, churned: number, 
+/**
+ * Why there is no model, when there is none (too few outcomes): the rules alone flag risk.
+ */
+fallback: string | null, backtest: BacktestReport | null, 
+/**
+ * Accounts scored today.
+ */
+scored: number, };
+
+export type AccountRisk = { probability: number, as_of: string, drivers: Array<Driver>, 
+/**
+ * The model's held-out quality, for the card's footnote.
+ */
+roc_auc: number | null, threshold: number, };
 
 export type RuleSpec = { id: RuleId, label: string, description: string, default_severity: Severity, params: Array<ParamSpec>, };
 

@@ -15,6 +15,7 @@ export function row(p: Partial<PortfolioRow> & Pick<PortfolioRow, 'id' | 'name'>
     trend: [],
     renewal_date: null,
     days_to_renewal: null,
+    risk: null,
     ...p,
   };
 }

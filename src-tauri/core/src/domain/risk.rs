@@ -280,3 +280,48 @@ pub struct AlertChanges {
     /// Alerts whose condition stopped holding.
     pub cleared: usize,
 }
+
+/// A renewal that happened: the account renewed, or did not (churned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub account_id: i64,
+    pub renewal: NaiveDate,
+    pub churned: bool,
+    /// The ARR at stake: the renewal's amount, else the account's ARR.
+    pub arr: f64,
+    /// An expansion was won within 60 days after it (success patterns).
+    pub expanded: bool,
+}
+
+/// What the store knew about an account on `as_of`, for the churn model. Every figure uses only
+/// data dated before `as_of` (no leakage from what happened later).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChurnFacts {
+    pub account_id: i64,
+    pub as_of: NaiveDate,
+    pub arr: f64,
+    pub contract_start: Option<NaiveDate>,
+    /// Mean daily active users over the 30 days before `as_of`, the 30 before those, and the 7
+    /// before `as_of` (over the days with a usage row; `None` without one).
+    pub active_30: Option<f64>,
+    pub active_prev_30: Option<f64>,
+    pub active_7: Option<f64>,
+    /// Seats bought; `None` when seats changed after `as_of` (the CRM keeps no seat history).
+    pub seats: Option<i64>,
+    /// Champions and sponsors who left in the year before `as_of`, and those still there.
+    pub champions_left: i64,
+    pub champions: i64,
+    /// Tickets opened in the 90 days before `as_of`: high or urgent, and all.
+    pub high_tickets_90: i64,
+    pub tickets_90: i64,
+    /// Mean daily active users over the 30 days that ended 90 days before `as_of` (a quarter's trend).
+    pub active_q_ago: Option<f64>,
+    /// Mean NPS and CSAT answers over the 180 days before `as_of`.
+    pub nps_avg: Option<f64>,
+    pub csat_avg: Option<f64>,
+    /// The AM's latest sentiment (1–5) set in the 180 days before `as_of`.
+    pub sentiment: Option<i64>,
+    pub last_touch: Option<NaiveDate>,
+    /// The health score on or shortly before `as_of`, if one was kept.
+    pub health: Option<i64>,
+}

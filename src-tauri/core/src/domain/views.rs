@@ -27,6 +27,9 @@ pub struct PortfolioRow {
     pub trend: Vec<i64>,
     pub renewal_date: Option<NaiveDate>,
     pub days_to_renewal: Option<i64>,
+    /// Probability (0–1) the churn model gives that it will not renew; `None` while the book
+    /// has too little history for the model.
+    pub risk: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -6,6 +6,7 @@ mod crm;
 mod feedback;
 mod followup;
 mod kpis;
+mod risk;
 mod scoring;
 mod sign_in;
 mod view;
@@ -26,6 +27,7 @@ use crate::store::{Store, DB_FILE, META_DATA_AS_OF, META_DEMO_SEED, META_SOURCE}
 pub use crm::HUBSPOT_API;
 pub use feedback::ExportReport;
 pub use followup::Accepted;
+pub use risk::{AccountRisk, ModelReport, AT_RISK_DAYS};
 pub use scoring::Scored;
 pub use view::*;
 pub use warnings::{user_name, RuleView, RulesView, WarningCounts, WarningsView};
@@ -281,10 +283,16 @@ impl Rapport {
             self.warning_counts()
         )?;
         // Kept from the last scoring; computed here only when none are kept for this day.
-        let kpis = match cached {
+        let mut kpis = match cached {
             Some(tiles) => tiles,
             None => kpis::compute(&self.store, &table, today).await?,
         };
+        // After the renewals tile: what of them the churn model expects to lose.
+        let at = kpis
+            .iter()
+            .position(|t| t.id == "renewing")
+            .map_or(kpis.len(), |i| i + 1);
+        kpis.insert(at, risk::arr_at_risk_tile(&table.rows));
         Ok(Portfolio {
             scored_on: table.scored_on,
             status,
@@ -384,6 +392,7 @@ impl Rapport {
             feedback: self.store.recent_feedback(id, 8).await?,
             timeline: self.store.recent_activities(id, 25).await?,
             alerts: self.account_alerts(id).await?,
+            risk: self.account_risk(id).await?,
             status: self.status().await?,
             header: AccountHeader {
                 id: a.id,

@@ -64,6 +64,10 @@ impl Rapport {
             Scored::All(n)
         };
         self.store.release_scored_accounts().await?;
+        // Churn risk is a daily figure: the model is fitted again when the whole book was scored.
+        if matches!(done, Scored::All(_)) {
+            self.refresh_risk(today).await?;
+        }
         self.refresh_kpis(today).await?;
         // Connections that write scores back hear of the ones that changed.
         self.queue_score_writes().await?;
@@ -81,6 +85,7 @@ impl Rapport {
     pub async fn rescore(&self, today: NaiveDate) -> Result<usize> {
         let _one = self.scoring.lock().await;
         let n = self.score(today, None).await?;
+        self.refresh_risk(today).await?;
         self.refresh_kpis(today).await?;
         self.queue_score_writes().await?;
         Ok(n)

@@ -96,6 +96,8 @@ pub struct AccountDetail {
     pub timeline: Vec<ActivityView>,
     /// The account's early warnings, open first.
     pub alerts: Vec<crate::domain::risk::AlertView>,
+    /// The churn model's risk for it, when the book's history allows a model.
+    pub risk: Option<super::AccountRisk>,
     pub status: AppStatus,
 }
 

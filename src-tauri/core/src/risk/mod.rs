@@ -1,6 +1,9 @@
 //! Risk analytics (DESIGN §4): the early-warning rules engine and the churn-risk model. Pure:
 //! facts in, alerts and probabilities out.
 
+pub mod churn;
+pub mod metrics;
+pub mod model;
 pub mod rules;
 #[cfg(test)]
 mod rules_tests;

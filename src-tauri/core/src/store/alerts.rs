@@ -522,7 +522,7 @@ impl Store {
             .await?
             .rows_affected();
             if done == 0 {
-                return Err(Error::NotFound(format!("No early warning with id {id}.")));
+                return Err(Error::NotFound(format!("Early warning {id}")));
             }
             history(&mut tx, *id, &now_s, state, by, &note).await?;
             n += 1;

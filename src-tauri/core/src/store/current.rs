@@ -39,6 +39,7 @@ struct RawRow(
     Option<String>,
     Option<i64>,
     Vec<i64>,
+    Option<f64>,
 );
 
 /// Recomputes `health_current` for the window ending `as_of`, for all accounts or only `ids`.
@@ -130,8 +131,9 @@ impl Store {
                 "SELECT json_group_array(json_array(
                     a.id, a.name, a.segment, a.industry, a.owner, a.lifecycle_stage, a.arr, a.currency,
                     a.renewal_date, h.day, h.score, h.band, h.previous_score,
-                    json(coalesce(h.trend, '[]'))) ORDER BY a.name, a.id)
+                    json(coalesce(h.trend, '[]')), r.probability) ORDER BY a.name, a.id)
                  FROM account a LEFT JOIN health_current h ON h.account_id = a.id
+                    LEFT JOIN churn_risk r ON r.account_id = a.id
                  WHERE a.deleted = 0 AND a.churned_on IS NULL",
             ))
             .await?;
@@ -156,6 +158,7 @@ impl Store {
                         score: r.10,
                         band: r.11.as_deref().and_then(Band::parse),
                         trend: r.13,
+                        risk: r.14,
                     },
                 })
             })

@@ -4,6 +4,7 @@
 mod advisory;
 mod alerts;
 mod capture;
+mod churn;
 mod current;
 mod feedback;
 mod followup;
@@ -33,6 +34,7 @@ pub use crate::domain::views::RetentionInputs;
 pub use advisory::AdvisoryTarget;
 pub use alerts::RAPPORT;
 pub use capture::{AccountTarget, NewCapture, OutboxUpdate};
+pub use churn::RiskScore;
 pub use current::{TableRecord, TREND_DAYS};
 pub use feedback::Tags;
 pub use followup::{Decision, NewTask};

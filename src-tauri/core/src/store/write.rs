@@ -16,6 +16,7 @@ pub(super) const DATA_TABLES: &[&str] = &[
     "health_current",
     "health_snapshot",
     "alert",
+    "churn_risk",
     "task",
     "playbook_run",
     "value_entry",

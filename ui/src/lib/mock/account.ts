@@ -170,6 +170,19 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
 
   return {
     alerts: mockAlerts(w).filter((x) => x.account_id === row.id),
+    risk:
+      row.risk === null
+        ? null
+        : {
+            probability: row.risk,
+            as_of: w.dataAsOf.slice(0, 10),
+            drivers: [
+              { feature: 'seat_utilisation', text: '41 % of seats in use: +9 points of risk', points: 9 },
+              { feature: 'days_since_touch', text: 'Last two-way touch 47 days ago: +4 points of risk', points: 4 },
+            ],
+            roc_auc: 0.72,
+            threshold: 0.2,
+          },
     header: {
       id: row.id,
       name: row.name,

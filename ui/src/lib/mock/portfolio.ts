@@ -173,6 +173,8 @@ export function makeWorld(seed: number, count: number, now = new Date()): MockWo
       trend,
       renewal_date: daysToRenewal === null ? null : isoDay(today, daysToRenewal),
       days_to_renewal: daysToRenewal,
+      // Not drawn from `r`: the rest of the world stays as it was before risk existed.
+      risk: score === null ? null : Math.round(((100 - score) / 100) ** 2 * 1000) / 1000,
     };
     const monthly = Array.from({ length: 12 }, (_, i) => clamp((score ?? 50) + Math.round((r() - 0.5) * 30 * ((11 - i) / 11)), 0, 100));
     accounts.push({

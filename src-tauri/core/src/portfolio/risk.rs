@@ -1,0 +1,224 @@
+//! Churn risk in the app: the model is fitted on the book's own renewals once per scoring day,
+//! proves itself on held-out time, and scores every active account with its drivers.
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::Rapport;
+use crate::domain::risk::ChurnFacts;
+use crate::error::{Error, Result};
+use crate::kpi::{KpiStatus, KpiTile};
+use crate::risk::churn::{self, BacktestReport, Driver, Labelled, LEAD_DAYS};
+use crate::risk::model::Model;
+use crate::store::RiskScore;
+
+/// Meta keys: the last report (JSON) and the day it was computed for.
+const META_REPORT: &str = "churn.report";
+
+/// Renewals within this many days count in "ARR at risk".
+pub const AT_RISK_DAYS: i64 = 180;
+
+/// The model report screen, and `rapport model backtest`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ModelReport {
+    /// The day the model was fitted and the accounts scored.
+    pub as_of: NaiveDate,
+    pub outcomes: usize,
+    /// Past renewals left out: no usage on record in the two months before their as-of day.
+    pub left_out: usize,
+    pub churned: usize,
+    /// Why there is no model, when there is none (too few outcomes): the rules alone flag risk.
+    pub fallback: Option<String>,
+    pub backtest: Option<BacktestReport>,
+    /// Accounts scored today.
+    pub scored: usize,
+}
+
+/// One account's churn risk for its risk card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AccountRisk {
+    pub probability: f64,
+    pub as_of: NaiveDate,
+    pub drivers: Vec<Driver>,
+    /// The model's held-out quality, for the card's footnote.
+    pub roc_auc: Option<f64>,
+    pub threshold: f64,
+}
+
+impl Rapport {
+    /// Fits the churn model on the history known on `today`, backtests it, and scores every
+    /// active account; keeps the report. Below the minimum history, clears the scores and says so.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn refresh_risk(&self, today: NaiveDate) -> Result<ModelReport> {
+        let outcomes = self.store.renewal_outcomes(today).await?;
+        // Renewals whose as-of day lies before any data are still labelled; their features are
+        // blank and take the training medians.
+        let points: Vec<(i64, NaiveDate, f64)> = outcomes
+            .iter()
+            .map(|o| (o.account_id, o.renewal - Duration::days(LEAD_DAYS), o.arr))
+            .collect();
+        let facts = self.store.churn_facts(&points, today).await?;
+        // A renewal counts when the store describes the two months before its as-of day: older
+        // ones (before the usage feed began) would teach the model that "no data" means "renews".
+        let all = outcomes.len();
+        let events: Vec<Labelled> = outcomes
+            .into_iter()
+            .zip(facts)
+            .filter(|(_, f)| f.active_30.is_some() && f.active_prev_30.is_some())
+            .map(|(outcome, facts)| Labelled { outcome, facts })
+            .collect();
+        let churned = events.iter().filter(|e| e.outcome.churned).count();
+        let mut report = ModelReport {
+            as_of: today,
+            outcomes: events.len(),
+            left_out: all - events.len(),
+            churned,
+            fallback: None,
+            backtest: None,
+            scored: 0,
+        };
+        let cut = match churn::split(&events) {
+            Ok(cut) => cut,
+            Err(why) => {
+                report.fallback = Some(why);
+                self.store
+                    .save_risk_scores(&[], today, self.clock.now())
+                    .await?;
+                self.keep_report(&report).await?;
+                return Ok(report);
+            }
+        };
+        // Lead time: the held-out churners scored every 15 days from 180 days before renewal.
+        let test_churners: Vec<usize> = (cut..events.len())
+            .filter(|&i| events[i].outcome.churned)
+            .collect();
+        let mut lead_points = Vec::new();
+        for &i in &test_churners {
+            let o = &events[i].outcome;
+            for d in churn::lead_days(o.renewal) {
+                lead_points.push((o.account_id, d, o.arr));
+            }
+        }
+        let lead_facts = self.store.churn_facts(&lead_points, today).await?;
+        let per = churn::lead_offsets().len();
+        let lead: Vec<(usize, Vec<ChurnFacts>)> = test_churners
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| (i, lead_facts[n * per..(n + 1) * per].to_vec()))
+            .collect();
+        let (_, mut bt) = churn::backtest(&events, cut, &lead)?;
+        let (patterns, text) = churn::patterns(&events);
+        bt.patterns = patterns;
+        bt.patterns_text = text;
+
+        // The model in use learns from every outcome; the backtest vouches for the method.
+        let rows: Vec<Vec<Option<f64>>> =
+            events.iter().map(|e| churn::features(&e.facts)).collect();
+        let labels: Vec<bool> = events.iter().map(|e| e.outcome.churned).collect();
+        let (model, _) = Model::fit_cv(churn::feature_names(), &rows, &labels)?;
+        bt.weights = churn::weights(&model);
+        let accounts = self.store.active_accounts().await?;
+        let now_points: Vec<(i64, NaiveDate, f64)> =
+            accounts.iter().map(|a| (a.id, today, a.arr)).collect();
+        let now_facts = self.store.churn_facts(&now_points, today).await?;
+        let scores: Vec<RiskScore> = now_facts
+            .iter()
+            .map(|f| RiskScore {
+                account_id: f.account_id,
+                probability: model.predict(&churn::features(f)),
+                drivers: serde_json::to_string(&churn::drivers(&model, f, 3))
+                    .unwrap_or_else(|_| "[]".into()),
+            })
+            .collect();
+        self.store
+            .save_risk_scores(&scores, today, self.clock.now())
+            .await?;
+        report.scored = scores.len();
+        report.backtest = Some(bt);
+        self.keep_report(&report).await?;
+        Ok(report)
+    }
+
+    async fn keep_report(&self, r: &ModelReport) -> Result<()> {
+        let json = serde_json::to_string(r)
+            .map_err(|e| Error::Storage(format!("the report did not encode: {e}")))?;
+        self.store.set_meta(META_REPORT, &json).await
+    }
+
+    /// The model report as last computed, or computed now when there is none for `today`.
+    pub async fn model_report(&self, today: NaiveDate) -> Result<ModelReport> {
+        if let Some(json) = self.store.meta(META_REPORT).await? {
+            if let Ok(r) = serde_json::from_str::<ModelReport>(&json) {
+                if r.as_of == today {
+                    return Ok(r);
+                }
+            }
+        }
+        self.refresh_risk(today).await
+    }
+
+    /// The kept report, whatever its day (reads never fit the model).
+    pub(super) async fn kept_report(&self) -> Result<Option<ModelReport>> {
+        Ok(self
+            .store
+            .meta(META_REPORT)
+            .await?
+            .and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// One account's risk card, when the model scored it.
+    pub async fn account_risk(&self, id: i64) -> Result<Option<AccountRisk>> {
+        let Some((s, as_of)) = self
+            .store
+            .risk_scores()
+            .await?
+            .into_iter()
+            .find(|(s, _)| s.account_id == id)
+        else {
+            return Ok(None);
+        };
+        let bt = self.kept_report().await?.and_then(|r| r.backtest);
+        Ok(Some(AccountRisk {
+            probability: s.probability,
+            as_of,
+            drivers: serde_json::from_str(&s.drivers).unwrap_or_default(),
+            roc_auc: bt.as_ref().and_then(|b| b.roc_auc),
+            threshold: bt.map_or(0.5, |b| b.threshold),
+        }))
+    }
+}
+
+/// "ARR at risk": Σ ARR × churn probability over renewals in the next [`AT_RISK_DAYS`].
+pub fn arr_at_risk_tile(rows: &[super::PortfolioRow]) -> KpiTile {
+    let due: Vec<&super::PortfolioRow> = rows
+        .iter()
+        .filter(|r| {
+            r.days_to_renewal
+                .is_some_and(|d| (0..=AT_RISK_DAYS).contains(&d))
+        })
+        .collect();
+    let scored = due.iter().filter(|r| r.risk.is_some()).count();
+    let value = (scored > 0).then(|| {
+        due.iter()
+            .filter_map(|r| r.risk.map(|p| p * r.arr))
+            .sum::<f64>()
+    });
+    KpiTile {
+        id: "arr_at_risk".into(),
+        label: "ARR at risk".into(),
+        value,
+        display: value.map_or("—".into(), super::kpis::money),
+        target: None,
+        status: if value.is_some() { KpiStatus::Info } else { KpiStatus::NoData },
+        period: format!("renewing in {AT_RISK_DAYS} days"),
+        detail: match value {
+            Some(_) => format!(
+                "Σ ARR × churn probability over the {} accounts renewing in the next {AT_RISK_DAYS} days.",
+                due.len()
+            ),
+            None => "The churn model has too little renewal history to score accounts yet; the early warnings flag risk meanwhile.".into(),
+        },
+        series: vec![],
+    }
+}
