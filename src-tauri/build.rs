@@ -46,6 +46,7 @@ fn main() {
             "mark_warnings_seen",
             "rules",
             "save_rules",
+            "model_report",
         ]),
     ))
     .expect("tauri build script failed");

@@ -296,6 +296,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             risk::mark_warnings_seen,
             risk::rules,
             risk::save_rules,
+            risk::model_report,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

@@ -5,7 +5,7 @@ use tauri::State;
 use super::AppState;
 use rapport_core::domain::risk::{AlertAction, RuleSet};
 use rapport_core::error::IpcError;
-use rapport_core::portfolio::{RulesView, WarningsView};
+use rapport_core::portfolio::{ModelReport, RulesView, WarningsView};
 
 #[tauri::command]
 pub async fn warnings(state: State<'_, AppState>, all: bool) -> Result<WarningsView, IpcError> {
@@ -37,4 +37,10 @@ pub async fn rules(state: State<'_, AppState>) -> Result<RulesView, IpcError> {
 #[tauri::command]
 pub async fn save_rules(state: State<'_, AppState>, set: RuleSet) -> Result<RulesView, IpcError> {
     state.with(async |r| r.save_rules(set).await).await
+}
+
+/// The churn model's report as last computed (fitted now when none is kept for today).
+#[tauri::command]
+pub async fn model_report(state: State<'_, AppState>) -> Result<ModelReport, IpcError> {
+    state.with(async |r| r.model_report(r.today()).await).await
 }

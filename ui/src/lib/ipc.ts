@@ -1,6 +1,7 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  ModelReport,
   AlertAction,
   RuleSet,
   RulesView,
@@ -166,6 +167,7 @@ export const ipc = {
   warnings: (all: boolean): Promise<WarningsView> => call<WarningsView>('warnings', { all }),
   actOnWarnings: (ids: number[], action: AlertAction): Promise<number> => call<number>('act_on_warnings', { ids, action }),
   markWarningsSeen: (ids: number[]): Promise<void> => call<void>('mark_warnings_seen', { ids }),
+  modelReport: (): Promise<ModelReport> => call<ModelReport>('model_report'),
   rules: (): Promise<RulesView> => call<RulesView>('rules'),
   saveRules: (set: RuleSet): Promise<RulesView> => call<RulesView>('save_rules', { set }),
   followups: (accountId: number | null): Promise<FollowUpView[]> => call<FollowUpView[]>('followups', { accountId }),

@@ -1,6 +1,6 @@
 // Which screen is shown. The portfolio's sort, filters, selection and scroll live in its own state,
 // so going to an account and back keeps them.
-export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' };
+export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' } | { name: 'model' };
 
 class Nav {
   route = $state<Route>({ name: 'portfolio' });
@@ -18,6 +18,10 @@ class Nav {
 
   openFeedback(): void {
     this.route = { name: 'feedback' };
+  }
+
+  openModel(): void {
+    this.route = { name: 'model' };
   }
 
   openWarnings(): void {

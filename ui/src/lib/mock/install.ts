@@ -91,6 +91,8 @@ export function installMock(): void {
         return delay(40, mockAct(args.ids as number[], args.action as never, new Date().toISOString()));
       case 'mark_warnings_seen':
         return delay(0, null);
+      case 'model_report':
+        return reject('internal', 'The browser mock has no renewal history to fit a model on; run the desktop app to see the report.');
       case 'rules':
         return delay(30, mockRules());
       case 'save_rules':

@@ -11,15 +11,17 @@ export interface Filters {
   segment: string | null;
   owner: string | null;
   stage: LifecycleStage | null;
+  /** Only accounts whose churn risk is at least this (0–1); null: any. */
+  minRisk: number | null;
   search: string;
 }
 
 export function emptyFilters(): Filters {
-  return { bands: [], segment: null, owner: null, stage: null, search: '' };
+  return { bands: [], segment: null, owner: null, stage: null, minRisk: null, search: '' };
 }
 
 export function isFiltered(f: Filters): boolean {
-  return f.bands.length > 0 || f.segment !== null || f.owner !== null || f.stage !== null || f.search.trim() !== '';
+  return f.bands.length > 0 || f.segment !== null || f.owner !== null || f.stage !== null || f.minRisk !== null || f.search.trim() !== '';
 }
 
 /** Lower-cased names of a row set, worked out once per set rather than on every keystroke. */
@@ -39,6 +41,7 @@ export function matches(row: PortfolioRow, f: Filters, needle: string, lowerName
   if (f.segment !== null && row.segment !== f.segment) return false;
   if (f.owner !== null && row.owner !== f.owner) return false;
   if (f.stage !== null && row.stage !== f.stage) return false;
+  if (f.minRisk !== null && (row.risk === null || row.risk < f.minRisk)) return false;
   if (needle !== '' && !lowerName.includes(needle)) return false;
   return true;
 }

@@ -3,7 +3,7 @@
 import type { PortfolioRow } from '../bindings';
 import { STAGE_ORDER } from '../format';
 
-export type SortKey = 'name' | 'arr' | 'score' | 'trend' | 'delta' | 'renewal' | 'stage' | 'owner';
+export type SortKey = 'name' | 'arr' | 'score' | 'risk' | 'trend' | 'delta' | 'renewal' | 'stage' | 'owner';
 export type SortDir = 'asc' | 'desc';
 
 export interface SortState {
@@ -60,6 +60,8 @@ function keyOf(row: PortfolioRow, index: number, key: SortKey, ranks: Ranks): nu
       return row.arr;
     case 'score':
       return row.score;
+    case 'risk':
+      return row.risk;
     case 'trend':
     case 'delta':
       return trendChange(row);
