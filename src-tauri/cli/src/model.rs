@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use rapport_core::portfolio::ModelReport;
 use rapport_core::risk::churn::BacktestReport;
+use rapport_core::risk::csv_backtest::{self, CsvReport};
 use rapport_core::{Rapport, Result};
 
 #[derive(Subcommand)]
@@ -122,4 +123,45 @@ pub async fn run(r: &Rapport, cmd: ModelCmd, day: chrono::NaiveDate) -> Result<S
             "CSV backtests are not available in this build yet.".into(),
         )),
     }
+}
+
+fn print_csv(r: &CsvReport) -> String {
+    let mut o = format!(
+        "{} rows, {} churned (label column “{}”). Stratified 80/20 split, fixed seed: trained on {}, tested on {} ({} churned).\n\n",
+        r.rows, r.positives, r.target, r.train_rows, r.test_rows, r.test_positives
+    );
+    o.push_str(&format!("  ROC AUC      {}\n", f3(r.roc_auc)));
+    o.push_str(&format!(
+        "  PR AUC       {}   (chance: {:.3})\n",
+        f3(r.pr_auc),
+        r.base_rate
+    ));
+    o.push_str(&format!("  Brier score  {}\n", f3(r.brier)));
+    o.push_str(&format!(
+        "  L2 penalty   {} (5-fold cross-validation on the training rows)\n\n  Columns\n",
+        r.alpha
+    ));
+    for c in &r.columns {
+        if c.kind == "numeric" {
+            o.push_str(&format!(
+                "    {:<24} numeric, standardised{}\n",
+                c.name,
+                if c.imputed > 0 {
+                    format!("; {} blank cells filled with the median", c.imputed)
+                } else {
+                    String::new()
+                }
+            ));
+        } else {
+            o.push_str(&format!(
+                "    {:<24} text, {} indicator columns\n",
+                c.name, c.levels
+            ));
+        }
+    }
+    o.push_str("\n  Top weights (standardised; + raises churn risk)\n");
+    for w in &r.weights {
+        o.push_str(&format!("    {:+.3}  {}\n", w.weight, w.feature));
+    }
+    o
 }

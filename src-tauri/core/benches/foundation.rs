@@ -170,6 +170,111 @@ async fn main() {
         }
         let (rmed, rp95) = stats(rescore);
         println!("  full rescore (query + score + write snapshots)     median {rmed:7.1} ms   p95 {rp95:7.1} ms");
+
+        println!("\nEarly warnings and churn risk at 10,000 accounts (targets: rules < 200 ms, training < 2 s, scoring < 100 ms, Warnings view < 50 ms):");
+        let set = rapport_core::risk::defaults();
+        let offset = chrono::FixedOffset::east_opt(0).unwrap();
+        let inputs = r.store().health_inputs(today, offset, None).await.unwrap();
+        let (mut facts_t, mut pure_t, mut book_t) = (Vec::new(), Vec::new(), Vec::new());
+        let mut fired = 0;
+        for _ in 0..5 {
+            let t = Instant::now();
+            let facts = r
+                .store()
+                .risk_facts(&inputs, today, offset, rapport_core::risk::windows(&set))
+                .await
+                .unwrap();
+            facts_t.push(t.elapsed());
+            let t = Instant::now();
+            fired = rapport_core::risk::evaluate(&facts, &set).len();
+            pure_t.push(t.elapsed());
+            let t = Instant::now();
+            r.evaluate_book(today).await.unwrap();
+            book_t.push(t.elapsed());
+        }
+        let (fmed, _) = stats(facts_t);
+        let (pmed, _) = stats(pure_t);
+        let (bmed, bp95) = stats(book_t);
+        println!("  rule facts query (beyond the health inputs)        median {fmed:7.1} ms");
+        println!("  rules over the book (pure, {fired} alerts)            median {pmed:7.1} ms");
+        println!("  whole evaluation (inputs + facts + rules + store)  median {bmed:7.1} ms   p95 {bp95:7.1} ms");
+        let mut view = Vec::new();
+        let mut shown = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            shown = r.warnings(false).await.unwrap().alerts.len();
+            view.push(t.elapsed());
+        }
+        let (vmed, vp95) = stats(view);
+        println!("  Warnings view ({shown} open alerts)                  median {vmed:7.1} ms   p95 {vp95:7.1} ms");
+
+        use rapport_core::risk::{churn, model::Model};
+        let outcomes = r.store().renewal_outcomes(today).await.unwrap();
+        let points: Vec<_> = outcomes
+            .iter()
+            .map(|o| {
+                (
+                    o.account_id,
+                    o.renewal - chrono::Duration::days(churn::LEAD_DAYS),
+                    o.arr,
+                )
+            })
+            .collect();
+        let t = Instant::now();
+        let facts = r.store().churn_facts(&points, today).await.unwrap();
+        let hist_q = t.elapsed();
+        let (rows, labels): (Vec<_>, Vec<_>) = facts
+            .iter()
+            .zip(&outcomes)
+            .filter(|(f, _)| f.active_30.is_some() && f.active_prev_30.is_some())
+            .map(|(f, o)| (churn::features(f), o.churned))
+            .unzip();
+        let t = Instant::now();
+        let (model, alpha) = Model::fit_cv(churn::feature_names(), &rows, &labels).unwrap();
+        let fit_cv = t.elapsed();
+        let t = Instant::now();
+        let _ = Model::fit(churn::feature_names(), &rows, &labels).unwrap();
+        let fit_one = t.elapsed();
+        let accounts = r.store().active_accounts().await.unwrap();
+        let now_points: Vec<_> = accounts.iter().map(|a| (a.id, today, a.arr)).collect();
+        let t = Instant::now();
+        let now_facts = r.store().churn_facts(&now_points, today).await.unwrap();
+        let now_q = t.elapsed();
+        let t = Instant::now();
+        let p: Vec<f64> = now_facts
+            .iter()
+            .map(|f| model.predict(&churn::features(f)))
+            .collect();
+        let score_t = t.elapsed();
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "  history facts query ({} renewals)                 {:7.1} ms",
+            points.len(),
+            ms(hist_q)
+        );
+        println!(
+            "  model fit, one penalty ({} renewals with data)     {:7.1} ms",
+            rows.len(),
+            ms(fit_one)
+        );
+        println!("  model fit with 5-fold CV over 6 penalties (α {alpha})  {:7.1} ms   ratio to one fit {:.0}×", ms(fit_cv), fit_cv.as_secs_f64() / fit_one.as_secs_f64());
+        println!(
+            "  today's facts query ({} accounts)                {:7.1} ms",
+            now_points.len(),
+            ms(now_q)
+        );
+        println!(
+            "  scoring all accounts (pure, {} probabilities)     {:7.1} ms",
+            p.len(),
+            ms(score_t)
+        );
+        let t = Instant::now();
+        let rep = r.refresh_risk(today).await.unwrap();
+        println!(
+            "  whole refresh (history, backtest, fit, score, store) {:7.1} ms   ROC AUC {:.3}",
+            ms(t.elapsed()),
+            rep.backtest.and_then(|b| b.roc_auc).unwrap_or(f64::NAN)
+        );
         r.close().await;
         drop(dir);
     }

@@ -322,6 +322,6 @@ pub struct ChurnFacts {
     /// The AM's latest sentiment (1–5) set in the 180 days before `as_of`.
     pub sentiment: Option<i64>,
     pub last_touch: Option<NaiveDate>,
-    /// The health score on or shortly before `as_of`, if one was kept.
+    /// The latest health score kept in the 14 days before `as_of`.
     pub health: Option<i64>,
 }

@@ -222,3 +222,181 @@ pub fn arr_at_risk_tile(rows: &[super::PortfolioRow]) -> KpiTile {
         series: vec![],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::domain::Clock;
+    use crate::secrets::{DbKey, KeySource};
+
+    async fn book(dir: &std::path::Path, accounts: usize) -> (Rapport, NaiveDate) {
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let r = Rapport::open_with_key(
+            dir,
+            &DbKey::random(),
+            KeySource::Keychain,
+            Clock::fixed(at, 0),
+        )
+        .await
+        .unwrap();
+        r.generate_demo(accounts, 2026, at).await.unwrap();
+        r.score_changes(at.date_naive()).await.unwrap();
+        (r, at.date_naive())
+    }
+
+    /// Everything that would warn of churn, dated from `from` on, for `account`.
+    async fn plant(r: &Rapport, account: i64, from: NaiveDate) {
+        let pool = r.store().pool();
+        let t = |d: i64| format!("{}T10:00:00.000Z", from + Duration::days(d));
+        for i in 0..6 {
+            sqlx::query(
+                "INSERT INTO ticket (account_id, crm, crm_id, subject, priority, status, opened_on, updated_at, synced_at)
+                 VALUES (?, 'demo', ?, 'Outage', 'urgent', 'open', ?, ?, ?)",
+            )
+            .bind(account)
+            .bind(format!("planted-{from}-{i}"))
+            .bind((from + Duration::days(i)).to_string())
+            .bind(t(i))
+            .bind(t(i))
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+        sqlx::query("INSERT INTO survey_response (account_id, crm, crm_id, kind, score, captured_at) VALUES (?, 'demo', ?, 'nps', 0, ?)")
+            .bind(account)
+            .bind(format!("planted-nps-{from}"))
+            .bind(t(0))
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO am_sentiment (account_id, value, set_at) VALUES (?, 1, ?)")
+            .bind(account)
+            .bind(t(1))
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE usage_daily SET active_users = 0 WHERE account_id = ? AND day >= ?")
+            .bind(account)
+            .bind(from.to_string())
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE contact SET left_company = 1, left_on = ? WHERE account_id = ? AND (is_champion OR is_sponsor)",
+        )
+        .bind((from + Duration::days(2)).to_string())
+        .bind(account)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn what_happened_after_the_as_of_day_is_invisible_to_the_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, today) = book(dir.path(), 150).await;
+        let before = r.refresh_risk(today).await.unwrap();
+        let bt = before
+            .backtest
+            .clone()
+            .expect("the default demo book has enough renewals");
+        // A renewal in the held-out period that renewed, and the day its features are taken at.
+        let outcomes = r.store().renewal_outcomes(today).await.unwrap();
+        let o = outcomes
+            .iter()
+            .find(|o| {
+                !o.churned && o.renewal >= bt.test.from && o.renewal < today - Duration::days(30)
+            })
+            .unwrap()
+            .clone();
+        let as_of = o.renewal - Duration::days(LEAD_DAYS);
+        let point = [(o.account_id, as_of, o.arr)];
+        let seen = r.store().churn_facts(&point, today).await.unwrap();
+
+        // Tickets, a detractor, the AM's worst sentiment, usage at zero and the champions gone,
+        // all dated on the as-of day or after it.
+        plant(&r, o.account_id, as_of).await;
+        assert_eq!(r.store().churn_facts(&point, today).await.unwrap(), seen);
+        let after = r.refresh_risk(today).await.unwrap().backtest.unwrap();
+        assert_eq!(after.roc_auc, bt.roc_auc);
+        assert_eq!(after.weights, bt.weights);
+
+        // The same signals a week before the as-of day are seen: the check above could fail.
+        plant(&r, o.account_id, as_of - Duration::days(7)).await;
+        let now = r.store().churn_facts(&point, today).await.unwrap();
+        assert_eq!(now[0].high_tickets_90, seen[0].high_tickets_90 + 6);
+        assert_eq!(now[0].sentiment, Some(1));
+        assert!(now[0].champions_left >= 1);
+        assert_ne!(now[0].active_7, seen[0].active_7);
+    }
+
+    #[tokio::test]
+    async fn the_backtest_trains_on_earlier_renewals_and_tests_on_later_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, today) = book(dir.path(), 150).await;
+        let rep = r.refresh_risk(today).await.unwrap();
+        let bt = rep.backtest.unwrap();
+        assert!(
+            bt.train.to <= bt.test.from,
+            "{:?} vs {:?}",
+            bt.train,
+            bt.test
+        );
+        assert_eq!(bt.train.renewals + bt.test.renewals, rep.outcomes);
+        // 70 / 30 of the renewals with data, rounded.
+        assert_eq!(
+            bt.train.renewals,
+            ((rep.outcomes as f64) * 0.7).round() as usize
+        );
+        let auc = bt.roc_auc.unwrap();
+        assert!(auc > 0.5 && bt.health_auc.is_some(), "{auc}");
+        assert_eq!(
+            bt.calibration.iter().map(|c| c.count).sum::<usize>(),
+            bt.test.renewals
+        );
+        assert_eq!(
+            rep.scored as i64,
+            r.store().active_account_count().await.unwrap()
+        );
+        // Every active account has a probability in the table, and the card reads it.
+        let p = r.portfolio(today).await.unwrap();
+        assert!(p
+            .rows
+            .iter()
+            .all(|row| row.risk.is_some_and(|x| (0.0..=1.0).contains(&x))));
+        let tile = p.kpis.iter().find(|t| t.id == "arr_at_risk").unwrap();
+        let expected: f64 = p
+            .rows
+            .iter()
+            .filter(|row| {
+                row.days_to_renewal
+                    .is_some_and(|d| (0..=AT_RISK_DAYS).contains(&d))
+            })
+            .map(|row| row.arr * row.risk.unwrap())
+            .sum();
+        assert!((tile.value.unwrap() - expected).abs() < 1e-6);
+        let card = r.account_risk(p.rows[0].id).await.unwrap().unwrap();
+        assert_eq!(Some(card.probability), p.rows[0].risk);
+    }
+
+    #[tokio::test]
+    async fn a_small_book_falls_back_to_the_rules_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, today) = book(dir.path(), 12).await;
+        let rep = r.refresh_risk(today).await.unwrap();
+        assert!(rep.backtest.is_none());
+        let why = rep.fallback.unwrap();
+        assert!(
+            why.contains("at least 40 past renewals") && why.contains("early-warning rules alone"),
+            "{why}"
+        );
+        let p = r.portfolio(today).await.unwrap();
+        assert!(p.rows.iter().all(|row| row.risk.is_none()));
+        assert_eq!(
+            p.kpis.iter().find(|t| t.id == "arr_at_risk").unwrap().value,
+            None
+        );
+    }
+}

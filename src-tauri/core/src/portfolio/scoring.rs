@@ -85,7 +85,6 @@ impl Rapport {
     pub async fn rescore(&self, today: NaiveDate) -> Result<usize> {
         let _one = self.scoring.lock().await;
         let n = self.score(today, None).await?;
-        self.refresh_risk(today).await?;
         self.refresh_kpis(today).await?;
         self.queue_score_writes().await?;
         Ok(n)

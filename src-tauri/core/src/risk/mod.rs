@@ -2,6 +2,7 @@
 //! facts in, alerts and probabilities out.
 
 pub mod churn;
+pub mod csv_backtest;
 pub mod metrics;
 pub mod model;
 pub mod rules;

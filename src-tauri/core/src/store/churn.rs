@@ -121,8 +121,8 @@ impl Store {
                             AND captured_at >= date(p.d, '-180 days') AND captured_at < p.d),
                         (SELECT max(occurred_at) FROM activity WHERE account_id = p.aid AND two_way = 1 AND deleted = 0
                             AND occurred_at < p.d),
-                        (SELECT score FROM health_snapshot WHERE account_id = p.aid AND day <= p.d
-                            AND day > date(p.d, '-14 days') AND score IS NOT NULL ORDER BY day DESC LIMIT 1),
+                        (SELECT score FROM health_snapshot WHERE account_id = p.aid AND day < p.d
+                            AND day >= date(p.d, '-14 days') AND score IS NOT NULL ORDER BY day DESC LIMIT 1),
                         (SELECT avg(active_users) FROM usage_daily WHERE account_id = p.aid
                             AND day >= date(p.d, '-120 days') AND day < date(p.d, '-90 days')),
                         (SELECT avg(score) FROM survey_response WHERE account_id = p.aid AND deleted = 0 AND kind = 'csat'

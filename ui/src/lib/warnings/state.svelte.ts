@@ -65,10 +65,13 @@ class WarningsState {
   async act(ids: number[], action: AlertAction): Promise<boolean> {
     if (ids.length === 0) return false;
     this.acting = true;
+    // The cursor stays where it was in the list: on the warning that takes the acted one's place.
+    const at = this.rows.findIndex((a) => a.id === this.cursor);
     try {
       await ipc.actOnWarnings(ids, action);
       this.checked = new Set();
       await this.load();
+      if (at >= 0 && this.cursor === null && this.rows.length > 0) this.cursor = this.rows[Math.min(at, this.rows.length - 1)]!.id;
       return true;
     } catch (e) {
       banner.show(e);
