@@ -119,9 +119,31 @@ pub async fn run(r: &Rapport, cmd: ModelCmd, day: chrono::NaiveDate) -> Result<S
                     took.as_secs_f64()
                 ))
         }
-        ModelCmd::Backtest { .. } => Err(rapport_core::Error::InvalidInput(
-            "CSV backtests are not available in this build yet.".into(),
-        )),
+        ModelCmd::Backtest {
+            json,
+            csv: Some(path),
+            target,
+            positive,
+            id,
+        } => {
+            let file = std::fs::File::open(&path).map_err(|e| {
+                rapport_core::Error::InvalidInput(format!(
+                    "{} could not be opened: {e}",
+                    path.display()
+                ))
+            })?;
+            let target = target.unwrap_or_default();
+            let r = csv_backtest::backtest_csv(
+                std::io::BufReader::new(file),
+                &target,
+                positive.as_deref(),
+                id.as_deref(),
+            )?;
+            if json {
+                return Ok(serde_json::to_string_pretty(&r).unwrap_or_default() + "\n");
+            }
+            Ok(print_csv(&r))
+        }
     }
 }
 

@@ -79,6 +79,7 @@ fn demo_portfolio_and_account_from_the_command_line() {
             "arr",
             "accounts",
             "renewals_90d",
+            "arr_at_risk",
             "csat",
             "nps",
             "grr",
@@ -133,4 +134,142 @@ fn unknown_account_fails_with_a_sentence() {
     let out = rapport(dir.path(), &["demo", "--accounts", "0"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("between 1 and 50,000"));
+}
+
+fn fails(out: Output) -> String {
+    assert!(
+        !out.status.success(),
+        "rapport succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn early_warnings_are_listed_snoozed_and_resolved_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(rapport(
+        dir.path(),
+        &[
+            "demo",
+            "--accounts",
+            "60",
+            "--seed",
+            "9",
+            "--as-of",
+            "2026-11-24",
+        ],
+    ));
+    let v: Value = serde_json::from_str(&ok(rapport(dir.path(), &["warnings", "--json"]))).unwrap();
+    let alerts = v["alerts"].as_array().unwrap();
+    assert!(!alerts.is_empty());
+    assert_eq!(v["evaluated_on"], "2026-11-24");
+    let c = &v["counts"];
+    let open = c["critical"].as_u64().unwrap()
+        + c["warning"].as_u64().unwrap()
+        + c["info"].as_u64().unwrap();
+    assert_eq!(open as usize, alerts.len());
+    for a in alerts {
+        assert_eq!(a["state"], "open");
+        assert!(!a["summary"].as_str().unwrap().is_empty());
+        assert!(!a["evidence"].as_array().unwrap().is_empty(), "{a}");
+    }
+    let (first, second) = (
+        alerts[0]["id"].as_i64().unwrap(),
+        alerts[1]["id"].as_i64().unwrap(),
+    );
+
+    let text = ok(rapport(dir.path(), &["warnings"]));
+    assert!(text.contains(&format!("#{first:<6}")), "{text}");
+    assert!(text.contains(alerts[0]["summary"].as_str().unwrap()));
+
+    let s = ok(rapport(
+        dir.path(),
+        &["warnings", "snooze", &first.to_string(), "--until-change"],
+    ));
+    assert_eq!(s, "Snoozed 1 warning.\n");
+    ok(rapport(
+        dir.path(),
+        &["warnings", "resolve", &second.to_string()],
+    ));
+    let open: Value =
+        serde_json::from_str(&ok(rapport(dir.path(), &["warnings", "--json"]))).unwrap();
+    let ids: Vec<i64> = open["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+    assert!(!ids.contains(&first) && !ids.contains(&second));
+    assert_eq!(open["counts"]["snoozed"], 1);
+    let all = ok(rapport(dir.path(), &["warnings", "--all"]));
+    assert!(all.contains("snoozed until it changes by "), "{all}");
+    assert!(all.contains("resolved by "), "{all}");
+
+    let e = fails(rapport(
+        dir.path(),
+        &["warnings", "snooze", &first.to_string()],
+    ));
+    assert!(e.contains("--until YYYY-MM-DD or --until-change"), "{e}");
+    let e = fails(rapport(dir.path(), &["warnings", "resolve", "999999"]));
+    assert!(e.contains("Early warning 999999 was not found."), "{e}");
+}
+
+#[test]
+fn model_backtest_on_the_store_and_on_an_analysts_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(rapport(dir.path(), &["demo", "--as-of", "2026-11-24"]));
+    let out = ok(rapport(dir.path(), &["model", "backtest"]));
+    assert!(
+        out.contains("ROC AUC") && out.contains("health score alone"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Calibration") && out.contains("Success patterns"),
+        "{out}"
+    );
+    let j: Value =
+        serde_json::from_str(&ok(rapport(dir.path(), &["model", "backtest", "--json"]))).unwrap();
+    let bt = &j["backtest"];
+    assert!(bt["train"]["to"].as_str().unwrap() <= bt["test"]["from"].as_str().unwrap());
+    assert!(bt["roc_auc"].as_f64().unwrap() > 0.5);
+
+    // A CS-ops export: churn when logins are low; one blank cell; a text column.
+    let mut csv = String::from("id,logins,region,churned\n");
+    for i in 0..120 {
+        let logins = (i * 53) % 100;
+        let cell = if i == 5 {
+            String::new()
+        } else {
+            logins.to_string()
+        };
+        csv.push_str(&format!(
+            "a{i},{cell},{},{}\n",
+            ["EU", "US", "APAC"][i % 3],
+            (logins < 35) as i32
+        ));
+    }
+    let file = dir.path().join("export.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let f = file.to_str().unwrap();
+    let out = ok(rapport(
+        dir.path(),
+        &[
+            "model", "backtest", "--csv", f, "--target", "churned", "--id", "id",
+        ],
+    ));
+    assert!(out.starts_with("120 rows, 43 churned"), "{out}");
+    assert!(
+        out.contains("1 blank cells filled with the median"),
+        "{out}"
+    );
+    assert!(
+        out.contains("region                   text, 2 indicator columns"),
+        "{out}"
+    );
+    let e = fails(rapport(
+        dir.path(),
+        &["model", "backtest", "--csv", f, "--target", "left"],
+    ));
+    assert!(e.contains("There is no column “left”"), "{e}");
 }

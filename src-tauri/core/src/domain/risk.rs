@@ -140,7 +140,8 @@ pub struct SurveyAnswer {
 pub struct RiskFacts {
     pub account_id: i64,
     pub at: NaiveDate,
-    pub contract_start: NaiveDate,
+    /// `None` when the CRM holds no contract start (nor a won deal to date it from).
+    pub contract_start: Option<NaiveDate>,
     pub renewal_date: Option<NaiveDate>,
     pub seats_purchased: i64,
     pub usage: Option<UsageFacts>,

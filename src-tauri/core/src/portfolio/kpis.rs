@@ -101,7 +101,7 @@ fn between(scores: &[(NaiveDate, i64)], from: NaiveDate, to: NaiveDate) -> Vec<i
 }
 
 /// Bumped when `tiles` changes what it computes, so tiles kept by an older build are not shown.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// The tiles as computed at the last scoring, for the day they were computed for.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -131,7 +131,14 @@ pub(super) async fn compute(
     today: NaiveDate,
 ) -> Result<Vec<KpiTile>> {
     let input = inputs(store, today).await?;
-    Ok(tiles(&input, &table.rows, &table.distribution, today))
+    let mut out = tiles(&input, &table.rows, &table.distribution, today);
+    // After the renewals tile: what of them the churn model expects to lose.
+    let at = out
+        .iter()
+        .position(|t| t.id == "renewals_90d")
+        .map_or(out.len(), |i| i + 1);
+    out.insert(at, super::risk::arr_at_risk_tile(&table.rows));
+    Ok(out)
 }
 
 /// Computes the tiles for `today` and keeps them for reads (called where scores are computed).

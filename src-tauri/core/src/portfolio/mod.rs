@@ -283,16 +283,10 @@ impl Rapport {
             self.warning_counts()
         )?;
         // Kept from the last scoring; computed here only when none are kept for this day.
-        let mut kpis = match cached {
+        let kpis = match cached {
             Some(tiles) => tiles,
             None => kpis::compute(&self.store, &table, today).await?,
         };
-        // After the renewals tile: what of them the churn model expects to lose.
-        let at = kpis
-            .iter()
-            .position(|t| t.id == "renewing")
-            .map_or(kpis.len(), |i| i + 1);
-        kpis.insert(at, risk::arr_at_risk_tile(&table.rows));
         Ok(Portfolio {
             scored_on: table.scored_on,
             status,

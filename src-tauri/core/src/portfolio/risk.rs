@@ -137,6 +137,8 @@ impl Rapport {
         report.scored = scores.len();
         report.backtest = Some(bt);
         self.keep_report(&report).await?;
+        // "ARR at risk" follows the new probabilities.
+        self.refresh_kpis(today).await?;
         Ok(report)
     }
 

@@ -64,18 +64,20 @@ impl Rapport {
             Scored::All(n)
         };
         self.store.release_scored_accounts().await?;
-        // Churn risk is a daily figure: the model is fitted again when the whole book was scored.
+        // Churn risk is a daily figure: the model is fitted again when the whole book was scored
+        // (and the tiles follow it).
         if matches!(done, Scored::All(_)) {
             self.refresh_risk(today).await?;
+        } else {
+            self.refresh_kpis(today).await?;
         }
-        self.refresh_kpis(today).await?;
         // Connections that write scores back hear of the ones that changed.
         self.queue_score_writes().await?;
         Ok(done)
     }
 
     /// Computes the KPI tiles for `today` over the scores just written, and keeps them for reads.
-    async fn refresh_kpis(&self, today: NaiveDate) -> Result<()> {
+    pub(super) async fn refresh_kpis(&self, today: NaiveDate) -> Result<()> {
         let table = self.portfolio_table(today).await?;
         kpis::refresh(&self.store, &table, today).await
     }

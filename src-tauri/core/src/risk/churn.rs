@@ -133,6 +133,7 @@ fn said(j: usize, f: &ChurnFacts) -> String {
         },
         "champions" => match f.champions {
             0 => "No champion or sponsor on the client side".into(),
+            1 => "Only one champion or sponsor on the client side".into(),
             n => format!(
                 "{} on the client side",
                 plural(n, "champion or sponsor", "champions and sponsors")

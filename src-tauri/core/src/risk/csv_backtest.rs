@@ -20,6 +20,9 @@ const TEST_SHARE: f64 = 0.2;
 const MAX_LEVELS: usize = 20;
 
 const POSITIVE: [&str; 6] = ["1", "true", "yes", "y", "churned", "churn"];
+/// Turns one CSV row into a column's feature values.
+type Encoder = Box<dyn Fn(&[String]) -> Vec<Option<f64>>>;
+
 const NEGATIVE: [&str; 8] = [
     "0", "false", "no", "n", "renewed", "retained", "active", "stayed",
 ];
@@ -150,7 +153,7 @@ pub fn backtest_csv(
     // Columns: numeric when every non-blank cell parses as a number, else text.
     let mut names = Vec::new();
     let mut columns = Vec::new();
-    let mut encoders: Vec<Box<dyn Fn(&[String]) -> Vec<Option<f64>>>> = Vec::new();
+    let mut encoders: Vec<Encoder> = Vec::new();
     for (j, h) in headers.iter().enumerate() {
         if j == t || Some(j) == id_col {
             continue;

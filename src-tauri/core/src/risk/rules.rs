@@ -391,7 +391,10 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
             );
         }
         RuleId::NoTouch => {
-            let since = f.last_two_way_touch.unwrap_or(f.contract_start);
+            // With no touch on record and no contract start, how long it has been is unknown.
+            let Some(since) = f.last_two_way_touch.or(f.contract_start) else {
+                return;
+            };
             let days = (at - since).num_days();
             if days < r.param("days") as i64 {
                 return;
@@ -404,11 +407,7 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
                 ),
                 None => (
                     format!("No two-way touch on record in {days} days since the contract began."),
-                    ev(
-                        "Contract start",
-                        format!("{days} days ago"),
-                        Some(f.contract_start),
-                    ),
+                    ev("Contract start", format!("{days} days ago"), Some(since)),
                 ),
             };
             push(
@@ -480,10 +479,10 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
             );
         }
         RuleId::SeatUtilisation => {
-            let Some(u) = f.usage else { return };
-            if f.seats_purchased <= 0
-                || (at - f.contract_start).num_days() < r.param("after_days") as i64
-            {
+            let (Some(u), Some(start)) = (f.usage, f.contract_start) else {
+                return;
+            };
+            if f.seats_purchased <= 0 || (at - start).num_days() < r.param("after_days") as i64 {
                 return;
             }
             let util = u.active_avg_7 / f.seats_purchased as f64 * 100.0;
@@ -493,12 +492,12 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
             // Once per contract year: a book with chronic shelfware is not told every month.
             push(
                 r.severity,
-                format!("year{}", (at - f.contract_start).num_days() / 365 + 1),
+                format!("year{}", (at - start).num_days() / 365 + 1),
                 format!(
                     "{:.0} of {} seats in use ({util:.0} %), {} days into the contract.",
                     u.active_avg_7,
                     f.seats_purchased,
-                    (at - f.contract_start).num_days()
+                    (at - start).num_days()
                 ),
                 vec![
                     ev(
@@ -511,25 +510,27 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
             );
         }
         RuleId::FirstValueLate => {
-            let Some(fv) = f.first_value else { return };
-            let due = f.contract_start + chrono::Duration::days(r.param("days") as i64);
+            let (Some(fv), Some(start)) = (f.first_value, f.contract_start) else {
+                return;
+            };
+            let due = start + chrono::Duration::days(r.param("days") as i64);
             if fv.achieved.is_some() || at < due {
                 return;
             }
             push(
                 r.severity,
-                f.contract_start.to_string(),
+                start.to_string(),
                 format!(
                     "First value not reached {} days after the contract began on {} (planned for {}).",
-                    (at - f.contract_start).num_days(),
-                    date(f.contract_start),
+                    (at - start).num_days(),
+                    date(start),
                     date(fv.target)
                 ),
                 vec![
                     ev(
                         "Contract start",
-                        format!("{} days ago", (at - f.contract_start).num_days()),
-                        Some(f.contract_start),
+                        format!("{} days ago", (at - start).num_days()),
+                        Some(start),
                     ),
                     ev(
                         "First value planned",

@@ -34,7 +34,7 @@ fn quiet() -> RiskFacts {
     RiskFacts {
         account_id: 7,
         at: at(),
-        contract_start: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        contract_start: NaiveDate::from_ymd_opt(2025, 6, 1),
         renewal_date: Some(NaiveDate::from_ymd_opt(2027, 9, 1).unwrap()),
         seats_purchased: 100,
         usage: Some(usage(80.0, 80.0, 80.0)),
@@ -181,7 +181,7 @@ fn no_two_way_touch_warns_at_30_days_and_is_critical_at_60() {
     let with = |last: Option<i64>| {
         let mut f = quiet();
         f.last_two_way_touch = last.map(ago);
-        f.contract_start = ago(45);
+        f.contract_start = Some(ago(45));
         only(f, RuleId::NoTouch)
     };
     assert_eq!(with(Some(29)), vec![]);
@@ -193,6 +193,16 @@ fn no_two_way_touch_warns_at_30_days_and_is_critical_at_60() {
         never[0].summary,
         "No two-way touch on record in 45 days since the contract began."
     );
+    // A CRM account with no touch and no contract start: how long is unknown, so nothing fires.
+    let mut unknown = quiet();
+    unknown.last_two_way_touch = None;
+    unknown.contract_start = None;
+    assert_eq!(only(unknown.clone(), RuleId::NoTouch), vec![]);
+    unknown.first_value = Some(FirstValue {
+        target: ago(10),
+        achieved: None,
+    });
+    assert_eq!(only(unknown, RuleId::FirstValueLate), vec![]);
 }
 
 #[test]
@@ -248,7 +258,7 @@ fn seats_below_75_percent_after_90_days_are_worth_knowing() {
     let with = |avg7: f64, contract_days: i64| {
         let mut f = quiet();
         f.usage = Some(usage(avg7, avg7, avg7));
-        f.contract_start = ago(contract_days);
+        f.contract_start = Some(ago(contract_days));
         only(f, RuleId::SeatUtilisation)
     };
     let a = with(74.0, 100);
@@ -266,7 +276,7 @@ fn seats_below_75_percent_after_90_days_are_worth_knowing() {
 fn first_value_is_late_only_against_a_milestone_the_plan_has() {
     let with = |contract_days: i64, fv: Option<FirstValue>| {
         let mut f = quiet();
-        f.contract_start = ago(contract_days);
+        f.contract_start = Some(ago(contract_days));
         f.first_value = fv;
         only(f, RuleId::FirstValueLate)
     };

@@ -69,9 +69,9 @@ impl Store {
         let ids = serde_json::to_string(&inputs.iter().map(|i| i.account_id).collect::<Vec<_>>())
             .unwrap_or_else(|_| "[]".into());
         let at_s = day(at);
-        let accounts = self.json_rows::<(i64, Option<String>, Option<i64>, Option<String>)>(
+        let accounts = self.json_rows::<(i64, Option<String>, Option<i64>, Option<String>, Option<String>)>(
             sqlx::query(
-                "SELECT json_group_array(json_array(a.id, a.renewal_date, h.score, h.band))
+                "SELECT json_group_array(json_array(a.id, a.renewal_date, h.score, h.band, a.contract_start))
                  FROM account a LEFT JOIN health_snapshot h ON h.account_id = a.id AND h.day = ?2
                  WHERE a.id IN (SELECT value FROM json_each(?1))",
             )
@@ -129,13 +129,14 @@ impl Store {
         let (accounts, scores, answers, tickets, first_value) =
             tokio::try_join!(accounts, scores, answers, tickets, first_value)?;
 
-        let mut acct: HashMap<i64, (Option<NaiveDate>, Option<(i64, Band)>)> = HashMap::new();
-        for (id, renewal, score, band) in accounts {
+        type Acct = (Option<NaiveDate>, Option<(i64, Band)>, Option<NaiveDate>);
+        let mut acct: HashMap<i64, Acct> = HashMap::new();
+        for (id, renewal, score, band, start) in accounts {
             let scored = match (score, band.as_deref().and_then(Band::parse)) {
                 (Some(s), Some(b)) => Some((s, b)),
                 _ => None,
             };
-            acct.insert(id, (opt_day(renewal)?, scored));
+            acct.insert(id, (opt_day(renewal)?, scored, opt_day(start)?));
         }
         let mut score_by: HashMap<i64, Vec<(NaiveDate, i64)>> = HashMap::new();
         for (id, d, s) in scores {
@@ -169,7 +170,8 @@ impl Store {
         Ok(inputs
             .iter()
             .map(|i| {
-                let (renewal_date, score) = acct.get(&i.account_id).copied().unwrap_or_default();
+                let (renewal_date, score, contract_start) =
+                    acct.get(&i.account_id).copied().unwrap_or_default();
                 let mut recent = score_by.remove(&i.account_id).unwrap_or_default();
                 recent.sort();
                 let mut high = ticket_by.remove(&i.account_id).unwrap_or_default();
@@ -177,7 +179,7 @@ impl Store {
                 RiskFacts {
                     account_id: i.account_id,
                     at,
-                    contract_start: i.contract_start,
+                    contract_start,
                     renewal_date,
                     seats_purchased: i.seats_purchased,
                     usage: i.usage,
