@@ -395,6 +395,45 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_open_alert_whose_condition_clears_is_resolved_by_rapport_and_comes_back_if_it_does()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, day) = book(dir.path()).await;
+        let id = calm_account(&r, day).await;
+        tickets(&r, id, day, 3).await;
+        r.score_changes(day).await.unwrap();
+        let a = spike(&r, id).await.unwrap();
+        set_deleted(&r, id, true).await;
+        let gone = spike(&r, id).await.unwrap();
+        assert_eq!(gone.state, AlertState::Resolved);
+        assert_eq!(gone.state_by.as_deref(), Some(crate::store::RAPPORT));
+        assert!(!r
+            .warnings(false)
+            .await
+            .unwrap()
+            .alerts
+            .iter()
+            .any(|x| x.id == a.id));
+        set_deleted(&r, id, false).await;
+        assert_eq!(spike(&r, id).await.unwrap().state, AlertState::Open);
+        let notes: Vec<String> = r
+            .store()
+            .alert_history(a.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.3)
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "Its condition no longer holds.",
+                "It fired again after it had cleared."
+            ]
+        );
+    }
+
+    #[tokio::test]
     async fn snoozes_end_on_their_day_or_when_the_condition_changes() {
         let dir = tempfile::tempdir().unwrap();
         let (r, day) = book(dir.path()).await;

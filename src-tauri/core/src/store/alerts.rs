@@ -226,9 +226,9 @@ impl Store {
 
     /// Brings the stored alerts of the evaluated accounts (`scope`; `None`: all) in line with what
     /// fires now: new conditions become open alerts; a resolved alert whose condition cleared and
-    /// holds again reopens; a snooze "until it changes" ends when its severity moves or it clears
-    /// and fires again; alerts that no longer hold are marked cleared; alerts of `disabled` rules
-    /// are resolved.
+    /// holds again reopens; a snooze "until it changes" ends when its severity moves; alerts that
+    /// no longer hold (a threshold raised, a rule turned off, the situation mended) are marked
+    /// cleared and, unless the user resolved them already, resolved by Rapport.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn apply_alerts(
         &self,
@@ -348,14 +348,11 @@ impl Store {
                 }
             }
         }
-        // What no longer fires: cleared (once), or resolved when its rule was turned off.
+        // What no longer holds is marked cleared once; an open or snoozed one is resolved by
+        // Rapport (it reopens if the condition comes back), saying whether its rule was turned off.
         let gone: Vec<(i64, bool, AlertState)> = existing
             .into_iter()
-            .filter(|(key, e)| {
-                let rule = key.split(':').nth(1).and_then(RuleId::parse);
-                let off = rule.is_some_and(|r| disabled.contains(&r));
-                e.cleared_at.is_none() || (off && e.state != AlertState::Resolved)
-            })
+            .filter(|(_, e)| e.cleared_at.is_none() || e.state != AlertState::Resolved)
             .map(|(key, e)| {
                 let off = key
                     .split(':')
@@ -372,7 +369,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             changes.cleared += 1;
-            if off && state != AlertState::Resolved {
+            if state != AlertState::Resolved {
                 sqlx::query(
                     "UPDATE alert SET state = 'resolved', resolved_at = ?2, state_by = ?3, state_at = ?2,
                         snoozed_until = NULL, snooze_until_change = 0 WHERE id = ?1",
@@ -382,15 +379,12 @@ impl Store {
                 .bind(RAPPORT)
                 .execute(&mut *tx)
                 .await?;
-                history(
-                    &mut tx,
-                    id,
-                    &now_s,
-                    AlertState::Resolved,
-                    RAPPORT,
-                    "Its rule was turned off.",
-                )
-                .await?;
+                let note = if off {
+                    "Its rule was turned off."
+                } else {
+                    "Its condition no longer holds."
+                };
+                history(&mut tx, id, &now_s, AlertState::Resolved, RAPPORT, note).await?;
             }
         }
         tx.commit().await?;
