@@ -45,6 +45,10 @@ async fn wait_for(driver: &WebDriver, css: &str, secs: u64) -> WebElement {
         .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
 }
 
+async fn count(d: &WebDriver, css: &str) -> usize {
+    d.find_all(By::Css(css)).await.unwrap().len()
+}
+
 async fn score_of(row: &WebElement) -> Option<i64> {
     let chip = row.find(By::Css("[data-testid=band-chip]")).await.ok()?;
     chip.attr("data-score").await.ok()??.parse().ok()
@@ -199,6 +203,34 @@ async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
     shot(&d, "02-account.png").await;
 
     // Esc goes back to the table.
+    d.action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .unwrap();
+    wait_for(&d, "[data-testid=portfolio-table]", 5).await;
+
+    // 3b. The Warnings view (`w`): open early warnings, one snoozed from the keyboard.
+    d.action_chain().send_keys("w").perform().await.unwrap();
+    wait_for(&d, "[data-testid=warnings-view] [data-testid=alert]", 20).await;
+    let before = count(&d, "[data-testid=alert]").await;
+    assert!(before > 0);
+    d.action_chain().send_keys("j").perform().await.unwrap();
+    d.action_chain().send_keys("s").perform().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count(&d, "[data-testid=alert]").await != before - 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the snoozed warning stayed in the list"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let snoozed = d
+        .find(By::Css("[data-testid=count-snoozed] .n"))
+        .await
+        .unwrap();
+    assert_eq!(text_content(&d, &snoozed).await, "1");
+    shot(&d, "02b-warnings.png").await;
     d.action_chain()
         .send_keys(Key::Escape)
         .perform()

@@ -342,8 +342,8 @@ threshold: number,
  */
 alpha: number, 
 /**
- * Median days before renewal at which held-out churners first crossed the threshold, and
- * how many of them ever did.
+ * Median days before renewal (checked every 30 days from 180) at which held-out churners
+ * first crossed the threshold, and how many of them ever did (of at most [`LEAD_SAMPLE`]).
  */
 lead_time_days: number | null, caught: number, weights: Array<Weight>, patterns: Array<Pattern>, patterns_text: string, };
 

@@ -89,10 +89,13 @@ impl Rapport {
                 return Ok(report);
             }
         };
-        // Lead time: the held-out churners scored every 15 days from 180 days before renewal.
-        let test_churners: Vec<usize> = (cut..events.len())
+        // Lead time: held-out churners scored every 30 days from 180 days before renewal; the
+        // latest LEAD_SAMPLE of them are enough for a median.
+        let mut test_churners: Vec<usize> = (cut..events.len())
             .filter(|&i| events[i].outcome.churned)
             .collect();
+        let skip = test_churners.len().saturating_sub(churn::LEAD_SAMPLE);
+        test_churners.drain(..skip);
         let mut lead_points = Vec::new();
         for &i in &test_churners {
             let o = &events[i].outcome;
@@ -116,7 +119,8 @@ impl Rapport {
         let rows: Vec<Vec<Option<f64>>> =
             events.iter().map(|e| churn::features(&e.facts)).collect();
         let labels: Vec<bool> = events.iter().map(|e| e.outcome.churned).collect();
-        let (model, _) = Model::fit_cv(churn::feature_names(), &rows, &labels)?;
+        // The penalty the backtest's cross-validation chose: the method it vouched for.
+        let model = Model::fit_with(churn::feature_names(), &rows, &labels, bt.alpha)?;
         bt.weights = churn::weights(&model);
         let accounts = self.store.active_accounts().await?;
         let now_points: Vec<(i64, NaiveDate, f64)> =

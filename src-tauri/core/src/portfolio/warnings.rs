@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use super::Rapport;
 use crate::domain::health::HealthInputs;
-use crate::domain::risk::{AlertAction, AlertChanges, AlertState, AlertView, RuleSet, Severity};
+use crate::domain::risk::{AlertAction, AlertChanges, AlertView, RuleSet};
 use crate::error::{Error, Result};
 use crate::risk::{self, RuleSpec};
 
@@ -59,27 +59,6 @@ pub fn user_name() -> String {
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_else(|| "you".into())
-}
-
-fn counts(alerts: &[AlertView]) -> WarningCounts {
-    let mut c = WarningCounts::default();
-    for a in alerts {
-        match a.state {
-            AlertState::Open => {
-                match a.severity {
-                    Severity::Critical => c.critical += 1,
-                    Severity::Warning => c.warning += 1,
-                    Severity::Info => c.info += 1,
-                }
-                if !a.seen {
-                    c.unseen += 1;
-                }
-            }
-            AlertState::Snoozed => c.snoozed += 1,
-            AlertState::Resolved => {}
-        }
-    }
-    c
 }
 
 impl Rapport {
@@ -196,14 +175,10 @@ impl Rapport {
         self.store
             .wake_snoozed(self.today(), self.clock.now())
             .await?;
-        let listed = self.store.alerts(true, None).await?;
-        let counts = counts(&listed);
-        let segments: BTreeSet<String> = listed.iter().map(|a| a.segment.clone()).collect();
-        let owners: BTreeSet<String> = listed.iter().map(|a| a.owner.clone()).collect();
-        let alerts = listed
-            .into_iter()
-            .filter(|a| all || a.state == AlertState::Open)
-            .collect();
+        let (alerts, counts) =
+            tokio::try_join!(self.store.alerts(all, None), self.warning_counts())?;
+        let segments: BTreeSet<String> = alerts.iter().map(|a| a.segment.clone()).collect();
+        let owners: BTreeSet<String> = alerts.iter().map(|a| a.owner.clone()).collect();
         Ok(WarningsView {
             alerts,
             counts,
@@ -216,7 +191,14 @@ impl Rapport {
 
     /// Open-alert counts for the home screen.
     pub async fn warning_counts(&self) -> Result<WarningCounts> {
-        Ok(counts(&self.store.alerts(true, None).await?))
+        let [critical, warning, info, snoozed, unseen] = self.store.alert_counts().await?;
+        Ok(WarningCounts {
+            critical,
+            warning,
+            info,
+            snoozed,
+            unseen,
+        })
     }
 
     /// One account's alerts, every state, for its panel on the account view.
@@ -252,7 +234,7 @@ mod tests {
     use chrono::{Duration, TimeZone, Utc};
 
     use super::*;
-    use crate::domain::risk::RuleId;
+    use crate::domain::risk::{AlertState, RuleId};
     use crate::domain::Clock;
     use crate::secrets::{DbKey, KeySource};
 

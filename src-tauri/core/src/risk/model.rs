@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 /// L2 penalties tried by [`Model::fit_cv`]: the penalty keeps weights finite when a feature
 /// separates a small history perfectly, and a small book needs more of it than a large one.
 pub const ALPHAS: [f64; 6] = [0.3, 1.0, 3.0, 10.0, 30.0, 100.0];
-/// Folds of the cross-validation that picks the penalty.
-const FOLDS: usize = 5;
+/// From this many rows the penalty matters little and the search is coarser: three folds over
+/// every other penalty (9 fits instead of 30), keeping a book of 10,000 accounts' fit near a second.
+const LARGE: usize = 2000;
 
 /// A fitted model: how to fill and scale each feature, and the weights on the scaled values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,12 +46,15 @@ fn sigmoid(x: f64) -> f64 {
 
 impl Model {
     /// Fits the model with the L2 penalty of [`ALPHAS`] that predicts best (lowest log-loss) in a
-    /// stratified 5-fold cross-validation on `rows` themselves; returns it with that penalty.
+    /// stratified 5-fold (3 on large books) cross-validation on `rows` themselves; returns it with
+    /// that penalty.
     pub fn fit_cv(
         features: Vec<String>,
         rows: &[Vec<Option<f64>>],
         labels: &[bool],
     ) -> Result<(Model, f64)> {
+        let large = rows.len() >= LARGE;
+        let folds = if large { 3 } else { 5 };
         // Stratified folds: positives and negatives dealt round-robin, in row order.
         let (mut p, mut n) = (0usize, 0usize);
         let fold: Vec<usize> = labels
@@ -58,14 +62,19 @@ impl Model {
             .map(|l| {
                 let c = if *l { &mut p } else { &mut n };
                 *c += 1;
-                (*c - 1) % FOLDS
+                (*c - 1) % folds
             })
             .collect();
         let mut best: Option<(f64, f64)> = None;
-        for alpha in ALPHAS {
+        for alpha in ALPHAS
+            .iter()
+            .copied()
+            .skip(large as usize)
+            .step_by(1 + large as usize)
+        {
             let mut loss = 0.0;
             let mut ok = true;
-            for k in 0..FOLDS {
+            for k in 0..folds {
                 let train: Vec<usize> = (0..rows.len()).filter(|&i| fold[i] != k).collect();
                 let r: Vec<Vec<Option<f64>>> = train.iter().map(|&i| rows[i].clone()).collect();
                 let y: Vec<bool> = train.iter().map(|&i| labels[i]).collect();
@@ -92,7 +101,8 @@ impl Model {
         Model::fit_with(features, rows, labels, 10.0)
     }
 
-    fn fit_with(
+    /// Fits with the L2 penalty `alpha` (one a backtest's cross-validation chose, say).
+    pub fn fit_with(
         features: Vec<String>,
         rows: &[Vec<Option<f64>>],
         labels: &[bool],

@@ -474,6 +474,23 @@ impl Store {
             .collect()
     }
 
+    /// Open alerts of active accounts by severity (critical, warning, info), the snoozed ones, and
+    /// the open ones not yet seen.
+    pub async fn alert_counts(&self) -> Result<[i64; 5]> {
+        let r = sqlx::query(
+            "SELECT coalesce(sum(x.state = 'open' AND x.severity = 'critical'), 0),
+                coalesce(sum(x.state = 'open' AND x.severity = 'warning'), 0),
+                coalesce(sum(x.state = 'open' AND x.severity = 'info'), 0),
+                coalesce(sum(x.state = 'snoozed'), 0),
+                coalesce(sum(x.state = 'open' AND x.seen_at IS NULL), 0)
+             FROM alert x JOIN account a ON a.id = x.account_id AND a.deleted = 0 AND a.churned_on IS NULL
+             WHERE x.state != 'resolved'",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok([r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)])
+    }
+
     /// Applies the user's `action` to the alerts `ids`; returns how many changed.
     pub async fn act_on_alerts(
         &self,

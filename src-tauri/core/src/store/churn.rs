@@ -97,15 +97,21 @@ impl Store {
             .json_rows(
                 sqlx::query(
                     "WITH p AS MATERIALIZED (
-                        SELECT j.key AS k, json_extract(j.value, '$[0]') AS aid, json_extract(j.value, '$[1]') AS d,
-                            json_extract(j.value, '$[2]') AS arr FROM json_each(?1) j)
+                        SELECT k, aid, d, arr, date(d, '-7 days') AS d7, date(d, '-30 days') AS d30,
+                            date(d, '-60 days') AS d60, date(d, '-90 days') AS d90, date(d, '-120 days') AS d120
+                        FROM (SELECT j.key AS k, json_extract(j.value, '$[0]') AS aid, json_extract(j.value, '$[1]') AS d,
+                            json_extract(j.value, '$[2]') AS arr FROM json_each(?1) j)),
+                     -- The four usage windows in one range scan per point.
+                     u AS MATERIALIZED (
+                        SELECT p.k,
+                            avg(CASE WHEN x.day >= p.d30 THEN x.active_users END) AS a30,
+                            avg(CASE WHEN x.day >= p.d60 AND x.day < p.d30 THEN x.active_users END) AS a60,
+                            avg(CASE WHEN x.day >= p.d7 THEN x.active_users END) AS a7,
+                            avg(CASE WHEN x.day < p.d90 THEN x.active_users END) AS aq
+                        FROM p JOIN usage_daily x ON x.account_id = p.aid AND x.day >= p.d120 AND x.day < p.d
+                        GROUP BY p.k)
                      SELECT json_group_array(json_array(p.k, p.aid, p.d, p.arr, a.contract_start,
-                        (SELECT avg(active_users) FROM usage_daily WHERE account_id = p.aid
-                            AND day >= date(p.d, '-30 days') AND day < p.d),
-                        (SELECT avg(active_users) FROM usage_daily WHERE account_id = p.aid
-                            AND day >= date(p.d, '-60 days') AND day < date(p.d, '-30 days')),
-                        (SELECT avg(active_users) FROM usage_daily WHERE account_id = p.aid
-                            AND day >= date(p.d, '-7 days') AND day < p.d),
+                        u.a30, u.a60, u.a7,
                         CASE WHEN EXISTS (SELECT 1 FROM deal WHERE account_id = p.aid AND deleted = 0 AND status = 'won'
                                 AND kind IN ('expansion', 'contraction') AND close_date >= p.d)
                             THEN NULL ELSE a.seats_purchased END,
@@ -114,22 +120,21 @@ impl Store {
                         (SELECT count(*) FROM contact WHERE account_id = p.aid AND deleted = 0 AND (is_champion OR is_sponsor)
                             AND NOT (left_company = 1 AND (left_on < p.d OR (left_on IS NULL AND p.d >= ?2)))),
                         (SELECT count(*) FROM ticket INDEXED BY ticket_health WHERE account_id = p.aid AND deleted = 0
-                            AND opened_on >= date(p.d, '-90 days') AND opened_on < p.d AND priority IN ('high', 'urgent')),
+                            AND opened_on >= p.d90 AND opened_on < p.d AND priority IN ('high', 'urgent')),
                         (SELECT count(*) FROM ticket INDEXED BY ticket_health WHERE account_id = p.aid AND deleted = 0
-                            AND opened_on >= date(p.d, '-90 days') AND opened_on < p.d),
+                            AND opened_on >= p.d90 AND opened_on < p.d),
                         (SELECT avg(score) FROM survey_response WHERE account_id = p.aid AND deleted = 0 AND kind = 'nps'
                             AND captured_at >= date(p.d, '-180 days') AND captured_at < p.d),
                         (SELECT max(occurred_at) FROM activity WHERE account_id = p.aid AND two_way = 1 AND deleted = 0
                             AND occurred_at < p.d),
                         (SELECT score FROM health_snapshot WHERE account_id = p.aid AND day < p.d
                             AND day >= date(p.d, '-14 days') AND score IS NOT NULL ORDER BY day DESC LIMIT 1),
-                        (SELECT avg(active_users) FROM usage_daily WHERE account_id = p.aid
-                            AND day >= date(p.d, '-120 days') AND day < date(p.d, '-90 days')),
+                        u.aq,
                         (SELECT avg(score) FROM survey_response WHERE account_id = p.aid AND deleted = 0 AND kind = 'csat'
                             AND captured_at >= date(p.d, '-180 days') AND captured_at < p.d),
                         (SELECT value FROM am_sentiment WHERE account_id = p.aid AND set_at < p.d
                             AND set_at >= date(p.d, '-180 days') ORDER BY set_at DESC, id DESC LIMIT 1)))
-                     FROM p JOIN account a ON a.id = p.aid",
+                     FROM p JOIN account a ON a.id = p.aid LEFT JOIN u ON u.k = p.k",
                 )
                 .bind(&json)
                 .bind(day(today)),
