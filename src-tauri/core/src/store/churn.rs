@@ -25,9 +25,7 @@ struct RawFacts(
     String,
     f64,
     Option<String>,
-    Option<f64>,
-    Option<f64>,
-    Option<f64>,
+    (Option<f64>, Option<f64>, Option<f64>, Option<f64>),
     Option<i64>,
     i64,
     i64,
@@ -36,7 +34,6 @@ struct RawFacts(
     Option<f64>,
     Option<String>,
     Option<i64>,
-    Option<f64>,
     Option<f64>,
     Option<i64>,
 );
@@ -100,18 +97,14 @@ impl Store {
                         SELECT k, aid, d, arr, date(d, '-7 days') AS d7, date(d, '-30 days') AS d30,
                             date(d, '-60 days') AS d60, date(d, '-90 days') AS d90, date(d, '-120 days') AS d120
                         FROM (SELECT j.key AS k, json_extract(j.value, '$[0]') AS aid, json_extract(j.value, '$[1]') AS d,
-                            json_extract(j.value, '$[2]') AS arr FROM json_each(?1) j)),
-                     -- The four usage windows in one range scan per point.
-                     u AS MATERIALIZED (
-                        SELECT p.k,
-                            avg(CASE WHEN x.day >= p.d30 THEN x.active_users END) AS a30,
-                            avg(CASE WHEN x.day >= p.d60 AND x.day < p.d30 THEN x.active_users END) AS a60,
-                            avg(CASE WHEN x.day >= p.d7 THEN x.active_users END) AS a7,
-                            avg(CASE WHEN x.day < p.d90 THEN x.active_users END) AS aq
-                        FROM p JOIN usage_daily x ON x.account_id = p.aid AND x.day >= p.d120 AND x.day < p.d
-                        GROUP BY p.k)
+                            json_extract(j.value, '$[2]') AS arr FROM json_each(?1) j))
                      SELECT json_group_array(json_array(p.k, p.aid, p.d, p.arr, a.contract_start,
-                        u.a30, u.a60, u.a7,
+                        -- The four usage windows in one index range scan per point.
+                        json((SELECT json_array(avg(CASE WHEN day >= p.d30 THEN active_users END),
+                                avg(CASE WHEN day >= p.d60 AND day < p.d30 THEN active_users END),
+                                avg(CASE WHEN day >= p.d7 THEN active_users END),
+                                avg(CASE WHEN day < p.d90 THEN active_users END))
+                         FROM usage_daily WHERE account_id = p.aid AND day >= p.d120 AND day < p.d)),
                         CASE WHEN EXISTS (SELECT 1 FROM deal WHERE account_id = p.aid AND deleted = 0 AND status = 'won'
                                 AND kind IN ('expansion', 'contraction') AND close_date >= p.d)
                             THEN NULL ELSE a.seats_purchased END,
@@ -129,12 +122,11 @@ impl Store {
                             AND occurred_at < p.d),
                         (SELECT score FROM health_snapshot WHERE account_id = p.aid AND day < p.d
                             AND day >= date(p.d, '-14 days') AND score IS NOT NULL ORDER BY day DESC LIMIT 1),
-                        u.aq,
                         (SELECT avg(score) FROM survey_response WHERE account_id = p.aid AND deleted = 0 AND kind = 'csat'
                             AND captured_at >= date(p.d, '-180 days') AND captured_at < p.d),
                         (SELECT value FROM am_sentiment WHERE account_id = p.aid AND set_at < p.d
                             AND set_at >= date(p.d, '-180 days') ORDER BY set_at DESC, id DESC LIMIT 1)))
-                     FROM p JOIN account a ON a.id = p.aid LEFT JOIN u ON u.k = p.k",
+                     FROM p JOIN account a ON a.id = p.aid",
                 )
                 .bind(&json)
                 .bind(day(today)),
@@ -148,24 +140,24 @@ impl Store {
                 as_of,
                 arr: r.3,
                 contract_start: opt_day(r.4)?,
-                active_30: r.5,
-                active_prev_30: r.6,
-                active_7: r.7,
-                seats: r.8,
-                champions_left: r.9,
-                champions: r.10,
-                high_tickets_90: r.11,
-                tickets_90: r.12,
-                nps_avg: r.13,
+                active_30: r.5 .0,
+                active_prev_30: r.5 .1,
+                active_7: r.5 .2,
+                active_q_ago: r.5 .3,
+                seats: r.6,
+                champions_left: r.7,
+                champions: r.8,
+                high_tickets_90: r.9,
+                tickets_90: r.10,
+                nps_avg: r.11,
                 last_touch: r
-                    .14
+                    .12
                     .as_deref()
                     .map(|t| parse_day(&t[..10.min(t.len())]))
                     .transpose()?,
-                health: r.15,
-                active_q_ago: r.16,
-                csat_avg: r.17,
-                sentiment: r.18,
+                health: r.13,
+                csat_avg: r.14,
+                sentiment: r.15,
             });
         }
         out.into_iter()
