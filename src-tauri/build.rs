@@ -47,6 +47,10 @@ fn main() {
             "rules",
             "save_rules",
             "model_report",
+            "notify_warnings",
+            "watch_warnings",
+            "notifications",
+            "set_notifications",
         ]),
     ))
     .expect("tauri build script failed");

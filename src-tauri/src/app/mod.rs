@@ -2,6 +2,7 @@
 
 mod commands;
 mod insights;
+mod notify;
 mod risk;
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub struct AppState {
     send_now: tokio::sync::Notify,
     /// Where to say that outbox entries changed (the window's subscription).
     outbox_watch: tokio::sync::Mutex<Option<Channel<()>>>,
+    /// Where to say that a notification was clicked: the window opens its Warnings view.
+    warnings_watch: tokio::sync::Mutex<Option<Channel<()>>>,
     /// Files exported in this session: the only ones the window may ask to open.
     exported: tokio::sync::Mutex<Vec<PathBuf>>,
 }
@@ -227,6 +230,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
         sign_in: tokio::sync::Mutex::new(None),
         send_now: tokio::sync::Notify::new(),
         outbox_watch: tokio::sync::Mutex::new(None),
+        warnings_watch: tokio::sync::Mutex::new(None),
         exported: tokio::sync::Mutex::new(Vec::new()),
     };
     tauri::Builder::default()
@@ -297,6 +301,10 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             risk::rules,
             risk::save_rules,
             risk::model_report,
+            notify::notify_warnings,
+            notify::watch_warnings,
+            notify::notifications,
+            notify::set_notifications,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

@@ -167,6 +167,16 @@ export const ipc = {
   warnings: (all: boolean): Promise<WarningsView> => call<WarningsView>('warnings', { all }),
   actOnWarnings: (ids: number[], action: AlertAction): Promise<number> => call<number>('act_on_warnings', { ids, action }),
   markWarningsSeen: (ids: number[]): Promise<void> => call<void>('mark_warnings_seen', { ids }),
+  /** Shows the desktop notification due for new critical warnings; true when one was shown. */
+  notifyWarnings: (): Promise<boolean> => call<boolean>('notify_warnings'),
+  /** Calls `onOpen` when the user clicks a warnings notification. */
+  watchWarnings: (onOpen: () => void): Promise<void> => {
+    const channel = new Channel<null>();
+    channel.onmessage = onOpen;
+    return call<void>('watch_warnings', { onOpen: channel });
+  },
+  notifications: (): Promise<boolean> => call<boolean>('notifications'),
+  setNotifications: (on: boolean): Promise<void> => call<void>('set_notifications', { on }),
   modelReport: (): Promise<ModelReport> => call<ModelReport>('model_report'),
   rules: (): Promise<RulesView> => call<RulesView>('rules'),
   saveRules: (set: RuleSet): Promise<RulesView> => call<RulesView>('save_rules', { set }),

@@ -22,6 +22,8 @@ vi.mock('../lib/ipc', async (importOriginal) => {
       markWarningsSeen: (ids: number[]) => api.markWarningsSeen(ids),
       rules: () => api.rules(),
       saveRules: (s: RuleSet) => api.saveRules(s),
+      notifications: () => Promise.resolve(true),
+      setNotifications: () => Promise.resolve(),
     },
   };
 });

@@ -30,7 +30,7 @@ pub use followup::Accepted;
 pub use risk::{AccountRisk, ModelReport, AT_RISK_DAYS};
 pub use scoring::Scored;
 pub use view::*;
-pub use warnings::{user_name, RuleView, RulesView, WarningCounts, WarningsView};
+pub use warnings::{notice, user_name, Notice, RuleView, RulesView, WarningCounts, WarningsView};
 pub use writeback::{writeback_fields, WritebackView};
 
 /// Accounts in the default demo portfolio.

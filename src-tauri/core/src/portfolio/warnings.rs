@@ -15,6 +15,40 @@ use crate::risk::{self, RuleSpec};
 
 /// Meta key: the day and rule-set version the whole book was last evaluated for.
 const META_EVALUATED: &str = "warnings.evaluated";
+/// Meta key: "off" when the user turned desktop notifications off.
+const META_NOTIFY: &str = "warnings.notify";
+
+/// A desktop notification of new critical warnings, batched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+    pub alerts: Vec<i64>,
+}
+
+/// The notification for `new` critical alerts (id, account, summary), most ARR first.
+pub fn notice(new: &[(i64, String, String)]) -> Option<Notice> {
+    let (first, rest) = new.split_first()?;
+    let (title, body) = match rest {
+        [] => (
+            "New critical warning".to_string(),
+            format!("{}: {}", first.1, first.2),
+        ),
+        [second] => (
+            "2 new critical warnings".to_string(),
+            format!("{} and {}.", first.1, second.1),
+        ),
+        [second, more @ ..] => (
+            format!("{} new critical warnings", new.len()),
+            format!("{}, {} and {} more.", first.1, second.1, more.len()),
+        ),
+    };
+    Some(Notice {
+        title,
+        body,
+        alerts: new.iter().map(|a| a.0).collect(),
+    })
+}
 
 /// Open alerts by severity, for the home screen.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, TS)]
@@ -221,6 +255,32 @@ impl Rapport {
         self.store
             .act_on_alerts(ids, action, &user_name(), self.clock.now())
             .await
+    }
+
+    /// Whether new critical warnings are notified on the desktop (on unless turned off).
+    pub async fn notifications_on(&self) -> Result<bool> {
+        Ok(self.store.meta(META_NOTIFY).await?.as_deref() != Some("off"))
+    }
+
+    pub async fn set_notifications(&self, on: bool) -> Result<()> {
+        self.store
+            .set_meta(META_NOTIFY, if on { "on" } else { "off" })
+            .await
+    }
+
+    /// The notification due for critical warnings the user has not seen and was not told of,
+    /// batched into one, and marks them told; `None` when there are none or notifications are off.
+    pub async fn take_notice(&self) -> Result<Option<Notice>> {
+        if !self.notifications_on().await? {
+            return Ok(None);
+        }
+        let Some(n) = notice(&self.store.critical_to_notify().await?) else {
+            return Ok(None);
+        };
+        self.store
+            .mark_alerts_notified(&n.alerts, self.clock.now())
+            .await?;
+        Ok(Some(n))
     }
 
     /// Records that the user has had the alerts `ids` on screen.
@@ -467,6 +527,69 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(spike(&r, id).await.unwrap().state, AlertState::Open);
+    }
+
+    #[test]
+    fn a_notice_batches_new_critical_warnings_in_one_sentence() {
+        let a = |id: i64, name: &str| (id, name.to_string(), format!("Summary {id}."));
+        assert_eq!(notice(&[]), None);
+        let one = notice(&[a(1, "Acme")]).unwrap();
+        assert_eq!(
+            (one.title.as_str(), one.body.as_str()),
+            ("New critical warning", "Acme: Summary 1.")
+        );
+        let two = notice(&[a(1, "Acme"), a(2, "Birch")]).unwrap();
+        assert_eq!(two.body, "Acme and Birch.");
+        let four = notice(&[a(1, "Acme"), a(2, "Birch"), a(3, "Cobalt"), a(4, "Dune")]).unwrap();
+        assert_eq!(four.title, "4 new critical warnings");
+        assert_eq!(four.body, "Acme, Birch and 2 more.");
+        assert_eq!(four.alerts, [1, 2, 3, 4]);
+    }
+
+    #[tokio::test]
+    async fn critical_warnings_are_notified_once_never_when_seen_and_not_when_turned_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, day) = book(dir.path()).await;
+        let open = r.warnings(false).await.unwrap().alerts;
+        let critical: Vec<i64> = open
+            .iter()
+            .filter(|a| a.severity == crate::domain::risk::Severity::Critical)
+            .map(|a| a.id)
+            .collect();
+        assert!(critical.len() >= 2, "the demo book has critical warnings");
+        // One the user has already seen is not in the notification.
+        r.mark_warnings_seen(&critical[..1]).await.unwrap();
+        let n = r.take_notice().await.unwrap().unwrap();
+        let mut expected = critical[1..].to_vec();
+        let mut got = n.alerts.clone();
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected);
+        assert_eq!(
+            r.take_notice().await.unwrap(),
+            None,
+            "each alert is notified once"
+        );
+
+        // A new critical alert later is notified alone; with notifications off, not at all.
+        let id = calm_account(&r, day).await;
+        sqlx::query("UPDATE contact SET left_company = 1, left_on = ? WHERE account_id = ? AND is_champion = 1")
+            .bind((day - Duration::days(2)).to_string())
+            .bind(id)
+            .execute(r.store().pool())
+            .await
+            .unwrap();
+        r.set_notifications(false).await.unwrap();
+        r.rescore(day).await.unwrap();
+        assert_eq!(r.take_notice().await.unwrap(), None);
+        r.set_notifications(true).await.unwrap();
+        let later = r
+            .take_notice()
+            .await
+            .unwrap()
+            .expect("the champion who left");
+        assert_eq!(later.title, "New critical warning");
+        assert!(later.body.contains("left on"), "{}", later.body);
     }
 
     #[tokio::test]

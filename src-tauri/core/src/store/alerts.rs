@@ -544,6 +544,29 @@ impl Store {
         Ok(n)
     }
 
+    /// Open critical alerts of active accounts the user has neither seen nor been notified of,
+    /// most ARR first: (id, account name, summary).
+    pub async fn critical_to_notify(&self) -> Result<Vec<(i64, String, String)>> {
+        self.json_rows(sqlx::query(
+            "SELECT json_group_array(json_array(x.id, a.name, x.summary) ORDER BY a.arr DESC, x.id)
+             FROM alert x JOIN account a ON a.id = x.account_id AND a.deleted = 0 AND a.churned_on IS NULL
+             WHERE x.state = 'open' AND x.severity = 'critical' AND x.seen_at IS NULL AND x.notified_at IS NULL",
+        ))
+        .await
+    }
+
+    /// Records that the alerts `ids` were in a notification.
+    pub async fn mark_alerts_notified(&self, ids: &[i64], now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "UPDATE alert SET notified_at = ?2 WHERE notified_at IS NULL AND id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
+        .bind(ts(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Marks the alerts `ids` seen (on screen, or notified).
     pub async fn mark_alerts_seen(&self, ids: &[i64], now: DateTime<Utc>) -> Result<()> {
         sqlx::query(

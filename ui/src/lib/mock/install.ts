@@ -93,6 +93,13 @@ export function installMock(): void {
         return delay(0, null);
       case 'model_report':
         return reject('internal', 'The browser mock has no renewal history to fit a model on; run the desktop app to see the report.');
+      case 'notify_warnings':
+        return delay(0, false);
+      case 'watch_warnings':
+      case 'set_notifications':
+        return delay(0, null);
+      case 'notifications':
+        return delay(0, true);
       case 'rules':
         return delay(30, mockRules());
       case 'save_rules':
