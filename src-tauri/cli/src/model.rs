@@ -50,6 +50,18 @@ pub fn print_backtest(b: &BacktestReport) -> String {
         f3(b.roc_auc),
         f3(b.health_auc)
     ));
+    if let (Some(g), Some((lo, hi))) = (b.auc_gap, b.auc_gap_interval) {
+        let verdict = if lo > 0.0 {
+            "the model is clearly better"
+        } else if hi < 0.0 {
+            "the health score is clearly better"
+        } else {
+            "this test set cannot tell them apart"
+        };
+        o.push_str(&format!(
+            "  Model − health     {g:+.3} on the renewals with both (95 % bootstrap interval {lo:+.3} to {hi:+.3}: {verdict})\n"
+        ));
+    }
     o.push_str(&format!("  ARR-weighted AUC   {}\n", f3(b.arr_auc)));
     o.push_str(&format!(
         "  PR AUC             {}   (chance: {:.3})\n",

@@ -330,6 +330,11 @@ export type BacktestReport = { train: Span, test: Span, roc_auc: number | null, 
  */
 health_auc: number | null, 
 /**
+ * The model's AUC minus the health score's on the held-out renewals that have both, with a
+ * 95 % paired-bootstrap interval: above zero throughout means clearly better.
+ */
+auc_gap: number | null, auc_gap_interval: [number, number] | null, 
+/**
  * Share of the held-out renewals that churned (PR AUC's chance level).
  */
 base_rate: number, calibration: Array<CalibrationBin>, 

@@ -358,6 +358,8 @@ mod tests {
         );
         let auc = bt.roc_auc.unwrap();
         assert!(auc > 0.5 && bt.health_auc.is_some(), "{auc}");
+        let (gap, (lo, hi)) = (bt.auc_gap.unwrap(), bt.auc_gap_interval.unwrap());
+        assert!(lo <= gap && gap <= hi, "{gap} outside ({lo}, {hi})");
         assert_eq!(
             bt.calibration.iter().map(|c| c.count).sum::<usize>(),
             bt.test.renewals

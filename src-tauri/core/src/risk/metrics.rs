@@ -72,6 +72,38 @@ pub fn brier(probs: &[f64], labels: &[bool]) -> Option<f64> {
     })
 }
 
+/// Resamples of [`auc_gap_interval`]; fixed seed, so the same backtest gives the same interval.
+const RESAMPLES: usize = 1000;
+
+/// A 95 % paired-bootstrap interval for ROC AUC(`a`) − ROC AUC(`b`) on the same outcomes:
+/// whether one predictor is clearly better than the other, or the test set cannot tell.
+pub fn auc_gap_interval(a: &[f64], b: &[f64], labels: &[bool]) -> Option<(f64, f64)> {
+    use rand::{Rng, SeedableRng};
+    let n = labels.len();
+    roc_auc(a, labels, None)?;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20_261_202);
+    let mut gaps = Vec::with_capacity(RESAMPLES);
+    let (mut ra, mut rb, mut ry) = (vec![0.0; n], vec![0.0; n], vec![false; n]);
+    for _ in 0..RESAMPLES {
+        for i in 0..n {
+            let j = rng.gen_range(0..n);
+            ra[i] = a[j];
+            rb[i] = b[j];
+            ry[i] = labels[j];
+        }
+        // A resample with one kind of outcome only has no AUC: drawn again by the next one.
+        if let (Some(x), Some(y)) = (roc_auc(&ra, &ry, None), roc_auc(&rb, &ry, None)) {
+            gaps.push(x - y);
+        }
+    }
+    if gaps.len() < RESAMPLES / 2 {
+        return None;
+    }
+    gaps.sort_by(f64::total_cmp);
+    let at = |q: f64| gaps[((gaps.len() - 1) as f64 * q).round() as usize];
+    Some((at(0.025), at(0.975)))
+}
+
 /// One row of a calibration table: outcomes whose predicted probability fell in [from, to).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct CalibrationBin {
@@ -136,6 +168,22 @@ mod tests {
         let ap = pr_auc(&[0.9, 0.5, 0.4, 0.1], &[true, false, true, false]).unwrap();
         assert!((ap - (0.5 + 1.0 / 3.0)).abs() < 1e-12, "{ap}");
         assert_eq!(pr_auc(&[0.3], &[false]), None);
+    }
+
+    #[test]
+    fn the_auc_gap_interval_says_whether_the_test_set_can_tell() {
+        let y: Vec<bool> = (0..60).map(|i| i % 4 == 0).collect();
+        // A perfect predictor against one that ranks at random (a fixed shuffle).
+        let perfect: Vec<f64> = y.iter().map(|&l| if l { 0.9 } else { 0.1 }).collect();
+        let random: Vec<f64> = (0..60).map(|i| ((i * 37) % 60) as f64 / 60.0).collect();
+        let (lo, hi) = auc_gap_interval(&perfect, &random, &y).unwrap();
+        assert!(lo > 0.2 && hi <= 1.0, "({lo}, {hi})");
+        // The same predictor twice: no gap in any resample.
+        assert_eq!(auc_gap_interval(&random, &random, &y), Some((0.0, 0.0)));
+        assert_eq!(
+            auc_gap_interval(&[0.5, 0.4], &[0.1, 0.2], &[true, true]),
+            None
+        );
     }
 
     #[test]
