@@ -29,35 +29,12 @@ vi.mock('../lib/ipc', async (importOriginal) => {
 });
 
 import WarningsView from './WarningsView.svelte';
+import { alert as base } from '../test/alerts';
 import { warnings } from '../lib/warnings/state.svelte';
 import { NO_FILTERS } from '../lib/warnings/derive';
 
 function alert(id: number, over: Partial<AlertView>): AlertView {
-  return {
-    id,
-    account_id: id * 10,
-    account_name: `Account ${id}`,
-    segment: 'SMB',
-    owner: 'Ana',
-    arr: 1000,
-    currency: 'USD',
-    rule: 'no_touch',
-    rule_label: 'Gone quiet',
-    severity: 'warning',
-    summary: `Summary ${id}`,
-    evidence: [],
-    state: 'open',
-    fired_at: '2026-11-24T10:00:00.000Z',
-    updated_at: '2026-11-24T10:00:00.000Z',
-    cleared_at: null,
-    snoozed_until: null,
-    snooze_until_change: false,
-    state_by: null,
-    state_at: null,
-    rules_version: 0,
-    seen: false,
-    ...over,
-  };
+  return base({ id, account_id: id * 10, account_name: `Account ${id}`, summary: `Summary ${id}`, ...over });
 }
 
 // As the Rust side sends them: open first, most severe, then ARR.

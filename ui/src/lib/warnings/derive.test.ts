@@ -1,34 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertView } from '../bindings';
+import { alert } from '../../test/alerts';
 import { addDays, evidenceText, filterAlerts, NO_FILTERS, rulesIn, stateText } from './derive';
-
-function alert(over: Partial<AlertView>): AlertView {
-  return {
-    id: 1,
-    account_id: 1,
-    account_name: 'Acme',
-    segment: 'SMB',
-    owner: 'Ana',
-    arr: 1000,
-    currency: 'USD',
-    rule: 'no_touch',
-    rule_label: 'Gone quiet',
-    severity: 'warning',
-    summary: '',
-    evidence: [],
-    state: 'open',
-    fired_at: '2026-11-24T10:00:00.000Z',
-    updated_at: '2026-11-24T10:00:00.000Z',
-    cleared_at: null,
-    snoozed_until: null,
-    snooze_until_change: false,
-    state_by: null,
-    state_at: null,
-    rules_version: 0,
-    seen: false,
-    ...over,
-  };
-}
 
 describe('warnings helpers', () => {
   it('filters on every chosen field at once', () => {
