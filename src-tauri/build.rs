@@ -51,6 +51,13 @@ fn main() {
             "watch_warnings",
             "notifications",
             "set_notifications",
+            "playbooks",
+            "save_playbook",
+            "start_playbook",
+            "tasks",
+            "act_on_task",
+            "record_outcome",
+            "send_task",
         ]),
     ))
     .expect("tauri build script failed");

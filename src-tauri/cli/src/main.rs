@@ -14,6 +14,7 @@ mod crm;
 mod followups;
 mod insights;
 mod model;
+mod tasks;
 mod warnings;
 
 /// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
@@ -133,6 +134,23 @@ enum Command {
         all: bool,
         #[command(subcommand)]
         cmd: Option<warnings::WarningsCmd>,
+    },
+    /// My tasks: open ones grouped by when they are due (--all: done and skipped too); `done`,
+    /// `skip`, `snooze`, `comment` or `send` one to the CRM.
+    Tasks {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        all: bool,
+        #[command(subcommand)]
+        cmd: Option<tasks::TasksCmd>,
+    },
+    /// Retention playbooks with their steps; `start` one for an account.
+    Playbooks {
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        cmd: Option<tasks::PlaybooksCmd>,
     },
     /// The churn-risk model: `backtest` it on the store's history or on a CSV of your own.
     Model {
@@ -419,6 +437,17 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
                 None => warnings::list(&r, all, json).await.map(|s| emit(&s)),
                 Some(c) => warnings::run(&r, c).await.map(|s| emit(&s)),
             }
+        }
+        Command::Tasks { json, all, cmd } => {
+            r.ensure_demo(now).await?;
+            match cmd {
+                None => tasks::list(&r, all, json).await.map(|s| emit(&s)),
+                Some(c) => tasks::run(&r, c).await.map(|s| emit(&s)),
+            }
+        }
+        Command::Playbooks { json, cmd } => {
+            r.ensure_demo(now).await?;
+            tasks::playbooks(&r, cmd, json).await.map(|s| emit(&s))
         }
         Command::Sync { connection, full } => crm::sync(&r, connection.as_deref(), full)
             .await

@@ -22,7 +22,7 @@ pub enum WarningsCmd {
     Reopen { ids: Vec<i64> },
 }
 
-fn money(v: f64, currency: &str) -> String {
+pub fn money(v: f64, currency: &str) -> String {
     let n = v.round() as i64;
     let s = n.abs().to_string();
     let mut out = String::new();

@@ -15,6 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("feedback", &["domain", "error", "kpi"]),
     ("lifecycle", &["domain", "error"]),
     ("risk", &["domain", "error"]),
+    ("playbooks", &["domain", "error"]),
     ("charts", &["domain", "error"]),
     ("demo", &["domain", "error", "health"]),
     ("sync", &["domain", "error", "store", "secrets"]),

@@ -10,6 +10,7 @@ pub mod feedback;
 pub mod health;
 pub mod kpi;
 pub mod lifecycle;
+pub mod playbooks;
 pub mod portfolio;
 pub mod risk;
 pub mod secrets;

@@ -3,6 +3,7 @@
 mod commands;
 mod insights;
 mod notify;
+mod playbooks;
 mod risk;
 
 use std::path::PathBuf;
@@ -305,6 +306,13 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             notify::watch_warnings,
             notify::notifications,
             notify::set_notifications,
+            playbooks::playbooks,
+            playbooks::save_playbook,
+            playbooks::start_playbook,
+            playbooks::tasks,
+            playbooks::act_on_task,
+            playbooks::record_outcome,
+            playbooks::send_task,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

@@ -148,7 +148,11 @@ scored_on: string | null, status: AppStatus, kpis: Array<KpiTile>, distribution:
 /**
  * Open early warnings by severity.
  */
-warnings: WarningCounts, };
+warnings: WarningCounts, 
+/**
+ * Open tasks by when they are due.
+ */
+tasks: TaskCounts, };
 
 export type AccountHeader = { id: number, name: string, domain: string, industry: string, segment: string, tier: string, owner: string, stage: LifecycleStage, arr: number, mrr: number, currency: string, contract_start: string, renewal_date: string | null, days_to_renewal: number | null, 
 /**
@@ -206,7 +210,11 @@ alerts: Array<AlertView>,
 /**
  * The churn model's risk for it, when the book's history allows a model.
  */
-risk: AccountRisk | null, status: AppStatus, };
+risk: AccountRisk | null, 
+/**
+ * Its retention playbooks, active first, with their tasks.
+ */
+runs: Array<RunView>, status: AppStatus, };
 
 export type ConnectionView = { name: string, crm: Crm, base_url: string, 
 /**
@@ -290,7 +298,11 @@ state_by: string | null, state_at: string | null, rules_version: number,
 /**
  * The user has had it on screen (or been notified of it).
  */
-seen: boolean, };
+seen: boolean, 
+/**
+ * The playbook its rule suggests, and the account's run of it if one is going.
+ */
+playbook: PlaybookHint | null, };
 
 export type ParamSpec = { key: string, label: string, 
 /**
@@ -352,6 +364,120 @@ alpha: number,
  */
 lead_time_days: number | null, caught: number, weights: Array<Weight>, patterns: Array<Pattern>, patterns_text: string, };
 
+export type Team = "cs" | "sales" | "support" | "delivery" | "executive";
+
+export type PlaybookStep = { title: string, team: Team, due_days: number, description: string, };
+
+export type Playbook = { 
+/**
+ * Stable across versions ("renewal_at_risk"); new playbooks get one from their name.
+ */
+key: string, 
+/**
+ * 0 for a new playbook not saved yet.
+ */
+version: number, name: string, description: string, 
+/**
+ * The early-warning rules whose alerts suggest it.
+ */
+triggers: Array<RuleId>, steps: Array<PlaybookStep>, 
+/**
+ * Archived playbooks are not offered; their runs stay.
+ */
+active: boolean, 
+/**
+ * Who saved this version, and when (`None` for the built-in version).
+ */
+saved_by: string | null, saved_at: string | null, };
+
+export type RunStatus = "active" | "completed";
+
+export type RunOutcome = "saved" | "churned" | "expanded";
+
+export type TaskStatus = "open" | "done" | "cancelled";
+
+export type DueBucket = "overdue" | "today" | "this_week" | "later" | "no_due_date";
+
+export type TaskNote = { 
+/**
+ * A comment someone wrote (true), or an event such as "Reassigned to Support" (false).
+ */
+comment: boolean, at: string, by: string, body: string, };
+
+export type TaskCrm = { outbox_id: number, delivery: OutboxState, 
+/**
+ * The CRM's id for it once delivered.
+ */
+crm_task_id: string | null, };
+
+export type TaskView = { id: number, account_id: number, account_name: string, arr: number, currency: string, 
+/**
+ * The playbook run it is a step of (`None` for a feedback follow-up's task).
+ */
+run_id: number | null, playbook: string | null, 
+/**
+ * Its place in the run (1-based) and the run's step count.
+ */
+step: number, steps: number, title: string, description: string, 
+/**
+ * The team as stored: one of `Team`'s ids.
+ */
+team: string, 
+/**
+ * The person it is assigned to ('' for the team's queue).
+ */
+owner: string, due_on: string | null, bucket: DueBucket, snoozed_until: string | null, status: TaskStatus, created_at: string, completed_at: string | null, completed_by: string | null, notes: Array<TaskNote>, crm: TaskCrm | null, 
+/**
+ * The account is in a CRM and the task was not sent there yet.
+ */
+can_send: boolean, };
+
+export type RunView = { id: number, account_id: number, account_name: string, playbook_key: string, playbook: string, version: number, 
+/**
+ * The early warning it was started from.
+ */
+alert_id: number | null, alert_summary: string | null, started_at: string, started_by: string, status: RunStatus, closed_at: string | null, outcome: RunOutcome | null, tasks: Array<TaskView>, };
+
+export type PlaybookHint = { key: string, name: string, 
+/**
+ * The account's active run of it.
+ */
+run_id: number | null, 
+/**
+ * Its steps closed and in all.
+ */
+closed: number, steps: number, };
+
+export type TaskAction = { "action": "done" } | { "action": "skip", reason: string, } | { "action": "reopen" } | { "action": "snooze", until: string, } | { "action": "reassign", team: Team, owner: string, } | { "action": "comment", body: string, };
+
+export type TaskActed = { task: TaskView, completed_run: RunView | null, };
+
+export type TaskCounts = { overdue: number, today: number, this_week: number, later: number, no_due_date: number, snoozed: number, };
+
+export type TasksView = { tasks: Array<TaskView>, counts: TaskCounts, today: string, 
+/**
+ * The people tasks can be assigned to: account owners the store knows, and owners in use.
+ */
+people: Array<string>, };
+
+export type PlaybookOutcomes = { key: string, name: string, runs: number, active: number, 
+/**
+ * Completed with no outcome recorded yet.
+ */
+pending: number, saved: number, churned: number, expanded: number, 
+/**
+ * Median days from start to the last step closed, over completed runs.
+ */
+median_days: number | null, };
+
+export type PlaybookSaved = { errors: Array<FieldError>, playbook: Playbook | null, };
+
+export type RunStarted = { run: RunView, 
+/**
+ * False when the run was already going: nothing new was made.
+ */
+started: boolean, };
+
 export type ModelReport = { 
 /**
  * The day the model was fitted and the accounts scored.
@@ -368,7 +494,11 @@ fallback: string | null, backtest: BacktestReport | null,
 /**
  * Accounts scored today.
  */
-scored: number, };
+scored: number, 
+/**
+ * How retention playbooks' runs ended (read fresh with each report, never kept).
+ */
+playbooks: Array<PlaybookOutcomes>, };
 
 export type AccountRisk = { probability: number, as_of: string, drivers: Array<Driver>, 
 /**

@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod followup;
 pub mod health;
 pub mod insights;
+pub mod playbook;
 pub mod risk;
 pub mod sync;
 pub mod views;

@@ -268,6 +268,8 @@ pub struct AlertView {
     pub rules_version: i64,
     /// The user has had it on screen (or been notified of it).
     pub seen: bool,
+    /// The playbook its rule suggests, and the account's run of it if one is going.
+    pub playbook: Option<super::playbook::PlaybookHint>,
 }
 
 /// What one evaluation changed in the stored alerts.

@@ -6,6 +6,7 @@ mod crm;
 mod feedback;
 mod followup;
 mod kpis;
+mod playbooks;
 mod risk;
 mod scoring;
 mod sign_in;
@@ -27,6 +28,7 @@ use crate::store::{Store, DB_FILE, META_DATA_AS_OF, META_DEMO_SEED, META_SOURCE}
 pub use crm::HUBSPOT_API;
 pub use feedback::ExportReport;
 pub use followup::Accepted;
+pub use playbooks::{PlaybookSaved, RunStarted};
 pub use risk::{AccountRisk, ModelReport, AT_RISK_DAYS};
 pub use scoring::Scored;
 pub use view::*;
@@ -276,11 +278,12 @@ impl Rapport {
     /// The home screen for `today`.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn portfolio(&self, today: NaiveDate) -> Result<Portfolio> {
-        let (table, cached, status, warnings) = tokio::try_join!(
+        let (table, cached, status, warnings, tasks) = tokio::try_join!(
             self.portfolio_table(today),
             kpis::cached(&self.store, today),
             self.status(),
-            self.warning_counts()
+            self.warning_counts(),
+            self.task_counts()
         )?;
         // Kept from the last scoring; computed here only when none are kept for this day.
         let kpis = match cached {
@@ -294,6 +297,7 @@ impl Rapport {
             distribution: table.distribution,
             rows: table.rows,
             warnings,
+            tasks,
         })
     }
 
@@ -386,6 +390,7 @@ impl Rapport {
             feedback: self.store.recent_feedback(id, 8).await?,
             timeline: self.store.recent_activities(id, 25).await?,
             alerts: self.account_alerts(id).await?,
+            runs: self.account_runs(id).await?,
             risk: self.account_risk(id).await?,
             status: self.status().await?,
             header: AccountHeader {

@@ -33,6 +33,9 @@ pub struct ModelReport {
     pub backtest: Option<BacktestReport>,
     /// Accounts scored today.
     pub scored: usize,
+    /// How retention playbooks' runs ended (read fresh with each report, never kept).
+    #[serde(default)]
+    pub playbooks: Vec<crate::domain::playbook::PlaybookOutcomes>,
 }
 
 /// One account's churn risk for its risk card.
@@ -77,6 +80,7 @@ impl Rapport {
             fallback: None,
             backtest: None,
             scored: 0,
+            playbooks: Vec::new(),
         };
         let cut = match churn::split(&events) {
             Ok(cut) => cut,
@@ -154,14 +158,18 @@ impl Rapport {
 
     /// The model report as last computed, or computed now when there is none for `today`.
     pub async fn model_report(&self, today: NaiveDate) -> Result<ModelReport> {
-        if let Some(json) = self.store.meta(META_REPORT).await? {
-            if let Ok(r) = serde_json::from_str::<ModelReport>(&json) {
-                if r.as_of == today {
-                    return Ok(r);
-                }
-            }
-        }
-        self.refresh_risk(today).await
+        let kept = match self.store.meta(META_REPORT).await? {
+            Some(json) => serde_json::from_str::<ModelReport>(&json)
+                .ok()
+                .filter(|r| r.as_of == today),
+            None => None,
+        };
+        let mut report = match kept {
+            Some(r) => r,
+            None => self.refresh_risk(today).await?,
+        };
+        report.playbooks = self.playbook_outcomes().await?;
+        Ok(report)
     }
 
     /// The kept report, whatever its day (reads never fit the model).

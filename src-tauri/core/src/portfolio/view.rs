@@ -46,6 +46,8 @@ pub struct Portfolio {
     pub rows: Vec<PortfolioRow>,
     /// Open early warnings by severity.
     pub warnings: super::WarningCounts,
+    /// Open tasks by when they are due.
+    pub tasks: crate::domain::playbook::TaskCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -98,6 +100,8 @@ pub struct AccountDetail {
     pub alerts: Vec<crate::domain::risk::AlertView>,
     /// The churn model's risk for it, when the book's history allows a model.
     pub risk: Option<super::AccountRisk>,
+    /// Its retention playbooks, active first, with their tasks.
+    pub runs: Vec<crate::domain::playbook::RunView>,
     pub status: AppStatus,
 }
 

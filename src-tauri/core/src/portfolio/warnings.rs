@@ -209,8 +209,9 @@ impl Rapport {
         self.store
             .wake_snoozed(self.today(), self.clock.now())
             .await?;
-        let (alerts, counts) =
+        let (mut alerts, counts) =
             tokio::try_join!(self.store.alerts(all, None), self.warning_counts())?;
+        self.hint_playbooks(&mut alerts).await?;
         let segments: BTreeSet<String> = alerts.iter().map(|a| a.segment.clone()).collect();
         let owners: BTreeSet<String> = alerts.iter().map(|a| a.owner.clone()).collect();
         Ok(WarningsView {
@@ -237,7 +238,9 @@ impl Rapport {
 
     /// One account's alerts, every state, for its panel on the account view.
     pub async fn account_alerts(&self, id: i64) -> Result<Vec<AlertView>> {
-        self.store.alerts(true, Some(id)).await
+        let mut alerts = self.store.alerts(true, Some(id)).await?;
+        self.hint_playbooks(&mut alerts).await?;
+        Ok(alerts)
     }
 
     /// Snoozes, resolves or reopens the alerts `ids`.

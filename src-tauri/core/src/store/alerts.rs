@@ -469,6 +469,7 @@ impl Store {
                     state_at: r.18.as_deref().map(parse_ts).transpose()?,
                     rules_version: r.19,
                     seen: r.20.is_some(),
+                    playbook: None,
                 })
             })
             .collect()
