@@ -1,6 +1,14 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  Playbook,
+  PlaybookSaved,
+  RunOutcome,
+  RunStarted,
+  RunView,
+  TaskAction,
+  TaskActed,
+  TasksView,
   ModelReport,
   AlertAction,
   RuleSet,
@@ -178,6 +186,17 @@ export const ipc = {
   notifications: (): Promise<boolean> => call<boolean>('notifications'),
   setNotifications: (on: boolean): Promise<void> => call<void>('set_notifications', { on }),
   modelReport: (): Promise<ModelReport> => call<ModelReport>('model_report'),
+  playbooks: (): Promise<Playbook[]> => call<Playbook[]>('playbooks'),
+  /** Saves a playbook as a new version (a new playbook when its key is empty). */
+  savePlaybook: (playbook: Playbook): Promise<PlaybookSaved> => call<PlaybookSaved>('save_playbook', { playbook }),
+  /** Starts a playbook for an account; one already running is returned as it is. */
+  startPlaybook: (accountId: number, key: string, alertId: number | null): Promise<RunStarted> =>
+    call<RunStarted>('start_playbook', { accountId, key, alertId }),
+  tasks: (all: boolean): Promise<TasksView> => call<TasksView>('tasks', { all }),
+  actOnTask: (id: number, action: TaskAction): Promise<TaskActed> => call<TaskActed>('act_on_task', { id, action }),
+  recordOutcome: (runId: number, outcome: RunOutcome): Promise<RunView> => call<RunView>('record_outcome', { runId, outcome }),
+  /** Queues a task for the account's CRM (once); returns the outbox entry. */
+  sendTask: (id: number): Promise<number> => call<number>('send_task', { id }),
   rules: (): Promise<RulesView> => call<RulesView>('rules'),
   saveRules: (set: RuleSet): Promise<RulesView> => call<RulesView>('save_rules', { set }),
   followups: (accountId: number | null): Promise<FollowUpView[]> => call<FollowUpView[]>('followups', { accountId }),

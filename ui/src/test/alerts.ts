@@ -25,6 +25,7 @@ export function alert(over: Partial<AlertView>): AlertView {
     state_at: null,
     rules_version: 0,
     seen: false,
+    playbook: null,
     ...over,
   };
 }

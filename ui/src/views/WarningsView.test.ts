@@ -76,7 +76,7 @@ async function settle(): Promise<void> {
 async function render(onaccount = vi.fn()): Promise<HTMLElement> {
   const target = document.createElement('div');
   document.body.appendChild(target);
-  app = mount(WarningsView, { target, props: { onback: vi.fn(), onaccount } });
+  app = mount(WarningsView, { target, props: { onback: vi.fn(), onaccount, ontasks: vi.fn() } });
   await settle();
   return target;
 }

@@ -1,6 +1,6 @@
 // Which screen is shown. The portfolio's sort, filters, selection and scroll live in its own state,
 // so going to an account and back keeps them.
-export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' } | { name: 'model' };
+export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' } | { name: 'model' } | { name: 'tasks' };
 
 class Nav {
   route = $state<Route>({ name: 'portfolio' });
@@ -28,9 +28,14 @@ class Nav {
     this.route = { name: 'warnings' };
   }
 
+  openTasks(): void {
+    this.route = { name: 'tasks' };
+  }
+
   /** What going back from an account returns to, for its back button. */
   get backLabel(): string {
-    return this.#from.name === 'warnings' ? 'Warnings' : this.#from.name === 'feedback' ? 'Feedback' : 'Portfolio';
+    const labels: Partial<Record<Route['name'], string>> = { warnings: 'Warnings', feedback: 'Feedback', tasks: 'My tasks' };
+    return labels[this.#from.name] ?? 'Portfolio';
   }
 
   back(): void {

@@ -1,5 +1,6 @@
 // Mock account detail, generated deterministically from the account's seed.
 import { mockAlerts } from './warnings';
+import { mockRuns } from './playbooks';
 import type {
   AccountDetail,
   ActivityView,
@@ -170,6 +171,7 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
 
   return {
     alerts: mockAlerts(w).filter((x) => x.account_id === row.id),
+    runs: mockRuns(row.id),
     risk:
       row.risk === null
         ? null

@@ -5,6 +5,7 @@ import type { ErrorCode, IpcError } from '../bindings';
 import { accountDetail } from './account';
 import { makeWorld, portfolio, status, type MockWorld } from './portfolio';
 import { mockAct, mockRules, mockWarnings } from './warnings';
+import { mockActOnTask, mockOutcome, mockPlaybooks, mockStart, mockTasks } from './playbooks';
 
 function delay<T>(ms: number, value: T): Promise<T> {
   return new Promise((resolve) => setTimeout(() => resolve(value), ms));
@@ -104,6 +105,20 @@ export function installMock(): void {
         return delay(30, mockRules());
       case 'save_rules':
         return reject('internal', 'The browser mock does not keep rules; run the desktop app to edit them.');
+      case 'playbooks':
+        return delay(20, mockPlaybooks());
+      case 'save_playbook':
+        return reject('internal', 'The browser mock does not keep playbooks; run the desktop app to edit them.');
+      case 'start_playbook':
+        return delay(60, mockStart(world, Number(args.accountId), String(args.key), (args.alertId as number | null) ?? null));
+      case 'tasks':
+        return delay(40, mockTasks(world, args.all === true));
+      case 'act_on_task':
+        return delay(30, mockActOnTask(Number(args.id), args.action as never, new Date().toISOString()));
+      case 'record_outcome':
+        return delay(30, mockOutcome(Number(args.runId), args.outcome as never, new Date().toISOString()));
+      case 'send_task':
+        return reject('crm_unreachable', 'The browser mock has no CRM to send tasks to; run the desktop app against the fake HubSpot server.');
       case 'disconnect':
       case 'cancel_sync':
         return delay(30, cmd === 'disconnect' ? [] : null);

@@ -1,5 +1,6 @@
 // Mock portfolio: a few hundred realistic accounts with health components, KPI tiles and status.
 import { mockWarningCounts } from './warnings';
+import { mockTaskCounts } from './playbooks';
 import type {
   AppStatus,
   Band,
@@ -232,5 +233,6 @@ export function portfolio(w: MockWorld): Portfolio {
     distribution,
     rows: w.accounts.map((a) => a.row),
     warnings: mockWarningCounts(w),
+    tasks: mockTaskCounts(w),
   };
 }

@@ -2,11 +2,12 @@
 // can change (kept in memory for the page's life).
 import type { AlertAction, AlertView, RulesView, WarningCounts, WarningsView } from '../bindings';
 import type { MockWorld } from './portfolio';
+import { mockHint } from './playbooks';
 
 const states = new Map<number, Pick<AlertView, 'state' | 'snoozed_until' | 'snooze_until_change' | 'state_by' | 'state_at'>>();
 
 export function mockAlerts(w: MockWorld): AlertView[] {
-  const out: AlertView[] = [];
+  const out: Omit<AlertView, 'playbook'>[] = [];
   for (const a of w.accounts) {
     const r = a.row;
     if (r.stage === 'churned') continue;
@@ -51,7 +52,7 @@ export function mockAlerts(w: MockWorld): AlertView[] {
       });
     }
   }
-  return out.map((a) => ({ ...a, ...(states.get(a.id) ?? {}) }));
+  return out.map((a) => ({ ...a, ...(states.get(a.id) ?? {}), playbook: mockHint(a) }));
 }
 
 function counts(alerts: AlertView[]): WarningCounts {
