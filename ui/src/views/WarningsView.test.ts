@@ -2,7 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { stubDialogs } from '../test/dialog';
-import type { AlertAction, AlertView, RulesView, RuleSet, WarningsView as Warnings } from '../lib/bindings';
+import type { AlertAction, AlertView, RulesView, RuleSet, RunStarted, WarningsView as Warnings } from '../lib/bindings';
 
 const api = {
   warnings: vi.fn<(all: boolean) => Promise<Warnings>>(),
@@ -10,6 +10,7 @@ const api = {
   markWarningsSeen: vi.fn<(ids: number[]) => Promise<void>>(),
   rules: vi.fn<() => Promise<RulesView>>(),
   saveRules: vi.fn<(s: RuleSet) => Promise<RulesView>>(),
+  startPlaybook: vi.fn<(account: number, key: string, alert: number | null) => Promise<RunStarted>>(),
 };
 vi.mock('../lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../lib/ipc')>();
@@ -22,6 +23,7 @@ vi.mock('../lib/ipc', async (importOriginal) => {
       markWarningsSeen: (ids: number[]) => api.markWarningsSeen(ids),
       rules: () => api.rules(),
       saveRules: (s: RuleSet) => api.saveRules(s),
+      startPlaybook: (account: number, key: string, alert: number | null) => api.startPlaybook(account, key, alert),
       notifications: () => Promise.resolve(true),
       setNotifications: () => Promise.resolve(),
     },
@@ -161,5 +163,37 @@ describe('WarningsView', () => {
     expect(banner.error?.message).toBe('No early warning with id 2.');
     expect(ids(t)).toEqual(['1', '2', '3']);
     expect(warnings.checked.has(2)).toBe(true);
+  });
+
+  it('starts the playbook a warning suggests, from its button or with p, and then shows it running', async () => {
+    const hinted = alert(4, {
+      severity: 'critical',
+      arr: 99_000,
+      rule: 'renewal_at_risk',
+      rule_label: 'Renewal at risk',
+      playbook: { key: 'renewal_at_risk', name: 'Renewal at risk', run_id: null, closed: 0, steps: 5 },
+    });
+    const running = { ...hinted, playbook: { ...hinted.playbook!, run_id: 12, closed: 1 } };
+    api.warnings.mockResolvedValueOnce(view([hinted, ...ALERTS])).mockResolvedValue(view([running, ...ALERTS]));
+    api.markWarningsSeen.mockResolvedValue();
+    api.startPlaybook.mockResolvedValue({
+      started: true,
+      run: {
+        id: 12, account_id: 40, account_name: 'Account 4', playbook_key: 'renewal_at_risk', playbook: 'Renewal at risk', version: 1,
+        alert_id: 4, alert_summary: null, started_at: '2026-11-24T10:00:00.000Z', started_by: 'dana', status: 'active', closed_at: null, outcome: null,
+        tasks: [],
+      },
+    });
+    const t = await render();
+    const first = t.querySelector('[data-testid="alert"]')!;
+    expect(first.querySelector('[data-testid="start-suggested"]')!.textContent!.trim()).toBe('Start “Renewal at risk”');
+    // Only a warning whose rule suggests a playbook offers one.
+    expect(t.querySelectorAll('[data-testid="start-suggested"]').length).toBe(1);
+    key('j');
+    key('p');
+    await settle();
+    expect(api.startPlaybook).toHaveBeenCalledWith(40, 'renewal_at_risk', 4);
+    expect(t.querySelector('[data-testid="playbook-started"]')!.textContent).toContain('Started “Renewal at risk” for Account 4');
+    expect(t.querySelector('[data-testid="playbook-running"]')!.textContent!.trim()).toBe('“Renewal at risk” running · 1 of 5 steps done');
   });
 });

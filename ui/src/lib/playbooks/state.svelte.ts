@@ -23,7 +23,9 @@ class TasksState {
   readonly rows: TaskView[] = $derived(this.groups.flatMap((g) => g.tasks));
   readonly current: TaskView | null = $derived(this.rows.find((t) => t.id === this.cursor) ?? null);
 
-  async load(): Promise<void> {
+  /** Reads the tasks again; a cursor whose task left the list moves to the task at `at` (the
+   *  one that took its place), else to the first. */
+  async load(at = 0): Promise<void> {
     const seq = ++this.#seq;
     this.loading = true;
     this.error = null;
@@ -31,8 +33,8 @@ class TasksState {
       const d = await ipc.tasks(this.all);
       if (seq !== this.#seq) return;
       this.data = d;
-      if (this.cursor !== null && !d.tasks.some((t) => t.id === this.cursor)) this.cursor = null;
-      if (this.cursor === null && this.rows.length > 0) this.cursor = this.rows[0]!.id;
+      if (this.cursor !== null && !this.rows.some((t) => t.id === this.cursor)) this.cursor = null;
+      if (this.cursor === null && this.rows.length > 0) this.cursor = this.rows[Math.min(Math.max(at, 0), this.rows.length - 1)]!.id;
     } catch (e) {
       if (seq === this.#seq) this.error = normaliseError(e);
     } finally {
@@ -56,10 +58,7 @@ class TasksState {
     try {
       const got = await ipc.actOnTask(id, action);
       if (got.completed_run) this.completed = got.completed_run;
-      await this.load();
-      if (!this.rows.some((t) => t.id === this.cursor) && this.rows.length > 0) {
-        this.cursor = this.rows[Math.min(Math.max(at, 0), this.rows.length - 1)]!.id;
-      }
+      await this.load(at);
     } finally {
       this.acting = false;
     }
@@ -69,7 +68,7 @@ class TasksState {
     this.acting = true;
     try {
       await ipc.sendTask(id);
-      await this.load();
+      await this.load(this.rows.findIndex((t) => t.id === id));
     } finally {
       this.acting = false;
     }
