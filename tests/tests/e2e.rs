@@ -231,6 +231,37 @@ async fn fresh_start_shows_the_demo_then_the_riskiest_account_explained() {
         .unwrap();
     assert_eq!(text_content(&d, &snoozed).await, "1");
     shot(&d, "02b-warnings.png").await;
+
+    // 3c. A warning's playbook started with one click; its first task done from My tasks (`d`).
+    d.find(By::Css("[data-testid=start-suggested]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&d, "[data-testid=playbook-started]", 10).await;
+    d.find(By::Css("[data-testid=open-tasks]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&d, "[data-testid=tasks-view] [data-testid=task]", 10).await;
+    let open_tasks = count(&d, "[data-testid=task]").await;
+    assert!(
+        open_tasks >= 4,
+        "a playbook's steps are tasks: {open_tasks}"
+    );
+    d.action_chain().send_keys("d").perform().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count(&d, "[data-testid=task]").await != open_tasks - 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the done task stayed in the list"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    shot(&d, "02c-tasks.png").await;
     d.action_chain()
         .send_keys(Key::Escape)
         .perform()

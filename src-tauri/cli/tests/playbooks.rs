@@ -86,6 +86,7 @@ fn a_playbook_started_from_a_warning_becomes_tasks_due_from_today_and_one_is_don
             "champion_left",
             "detractor_follow_up",
             "onboarding_stalled",
+            "quiet_account",
             "expansion_signal"
         ]
     );

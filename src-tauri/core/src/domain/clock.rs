@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 
 type NowFn = dyn Fn() -> DateTime<Utc> + Send + Sync;
 type OffsetFn = dyn Fn(DateTime<Utc>) -> FixedOffset + Send + Sync;
@@ -55,6 +55,16 @@ impl Clock {
     /// The user's local date at `t`.
     pub fn local_day(&self, t: DateTime<Utc>) -> NaiveDate {
         (t + (self.offset)(t)).date_naive()
+    }
+
+    /// The instant the user's clock shows `time` on `day`, with the offset in force that day
+    /// (not today's: a task due after a daylight-saving change is still due at its hour).
+    pub fn local_instant(&self, day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+        let local = day.and_time(time);
+        let guess = (local - self.offset()).and_utc();
+        let first = (local - (self.offset)(guess)).and_utc();
+        // Once more: the guess may sit on the other side of the change from the answer.
+        (local - (self.offset)(first)).and_utc()
     }
 
     /// The user's local date now: the day scores are for.

@@ -1,11 +1,11 @@
 //! The closed loop's rules (pure, "today" passed in): which responses call for a follow-up,
 //! when it is due, what the proposal says, and what the CRM tasks carry.
 
-use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 
 use crate::domain::capture::{FieldError, WritePayload};
 use crate::domain::followup::{AcceptFollowUp, Escalation, FollowUpView};
-use crate::domain::SurveyKind;
+use crate::domain::{Clock, SurveyKind};
 
 /// How long a response keeps proposing a follow-up after it was given.
 pub const PROPOSE_FOR_DAYS: i64 = 30;
@@ -116,12 +116,12 @@ pub fn task_payloads(
     account_crm_id: &str,
     contact_crm_id: Option<&str>,
     owner_crm_id: Option<&str>,
-    offset: FixedOffset,
+    clock: &Clock,
 ) -> Vec<(&'static str, WritePayload)> {
-    let nine = a
-        .due_on
-        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
-    let at = (nine - offset).and_utc();
+    let at = clock.local_instant(
+        a.due_on,
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+    );
     let payload = |subject: String, body: String| WritePayload {
         account_crm_id: account_crm_id.into(),
         contact_crm_ids: contact_crm_id
@@ -179,7 +179,7 @@ pub fn task_payloads(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
+    use chrono::{FixedOffset, TimeZone, Utc};
 
     use super::*;
     use crate::domain::followup::FollowUpState;
@@ -253,8 +253,9 @@ mod tests {
             escalation: Escalation::Support,
             note: "Two tickets open for weeks.".into(),
         };
-        let utc = FixedOffset::east_opt(0).unwrap();
-        let tasks = task_payloads(&f, &a, "9001", Some("501"), Some("77"), utc);
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+        let utc = Clock::fixed(now, 0);
+        let tasks = task_payloads(&f, &a, "9001", Some("501"), Some("77"), &utc);
         assert_eq!(tasks.len(), 2);
         let (team, own) = &tasks[0];
         assert_eq!(*team, "cs");
@@ -284,11 +285,22 @@ mod tests {
             escalation: Escalation::None,
             ..a
         };
-        assert_eq!(task_payloads(&f, &none, "9001", None, None, utc).len(), 1);
+        assert_eq!(task_payloads(&f, &none, "9001", None, None, &utc).len(), 1);
         // 09:00 in New York (UTC−5) is 14:00 UTC.
-        let ny = FixedOffset::west_opt(5 * 3600).unwrap();
+        let ny = Clock::fixed(now, -5);
         assert_eq!(
-            task_payloads(&f, &none, "9001", None, None, ny)[0].1.at,
+            task_payloads(&f, &none, "9001", None, None, &ny)[0].1.at,
+            Utc.with_ymd_and_hms(2026, 12, 3, 14, 0, 0).unwrap()
+        );
+        // Accepted in October (UTC−4), due after the clocks went back: still 09:00 on the day.
+        let october = Utc.with_ymd_and_hms(2026, 10, 28, 12, 0, 0).unwrap();
+        let fall_back = Utc.with_ymd_and_hms(2026, 11, 1, 6, 0, 0).unwrap();
+        let dst = Clock::new(
+            move || october,
+            move |t| FixedOffset::west_opt(if t < fall_back { 4 } else { 5 } * 3600).unwrap(),
+        );
+        assert_eq!(
+            task_payloads(&f, &none, "9001", None, None, &dst)[0].1.at,
             Utc.with_ymd_and_hms(2026, 12, 3, 14, 0, 0).unwrap()
         );
     }

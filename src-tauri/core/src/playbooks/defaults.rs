@@ -1,5 +1,6 @@
-//! The six built-in playbooks: what a customer-success team does, step by step, when an early
-//! warning fires (and when an account shows it is ready to grow).
+//! The built-in playbooks (the six the product promises, and one for a quiet account): what a
+//! customer-success team does, step by step, when an early warning fires (and when an account
+//! shows it is ready to grow).
 
 use crate::domain::playbook::{Playbook, PlaybookStep, Team};
 use crate::domain::risk::RuleId;
@@ -92,13 +93,25 @@ pub fn defaults() -> Vec<Playbook> {
             "onboarding_stalled",
             "Onboarding stalled",
             "First value is late or the account has gone quiet early on: unblock the implementation and reset a date for first value.",
-            &[RuleId::FirstValueLate, RuleId::NoTouch],
+            &[RuleId::FirstValueLate],
             vec![
                 step(Cs, 2, "Find where onboarding stopped", "Which milestone is stuck, who at the client owns it, and what is in the way."),
                 step(Delivery, 5, "Unblock the implementation", "Data, integration or configuration work that stands between the client and first value."),
                 step(Cs, 7, "Reset the first-value milestone with a date", "Agree the milestone, its measure and its date with the client's project owner."),
                 step(Executive, 14, "Sponsor check-in if still stalled", "Raise it with the client's sponsor so the project gets the time it needs."),
                 step(Cs, 21, "Confirm first value is reached", "Record the milestone as achieved, with its evidence."),
+            ],
+        ),
+        playbook(
+            "quiet_account",
+            "Quiet account",
+            "No two-way contact for weeks: reconnect with something useful before silence turns into a surprise at renewal.",
+            &[RuleId::NoTouch],
+            vec![
+                step(Cs, 1, "Check what happened since the last touch", "Usage, tickets, deals and survey answers since the last meeting or call, and who at the client was last in touch."),
+                step(Cs, 3, "Reach the champion with something useful", "A usage summary, an insight from their data or an invitation to a session: not a \u{201c}just checking in\u{201d}."),
+                step(Delivery, 10, "Offer a working session", "Thirty minutes on a workflow they use, or one they bought and have not started."),
+                step(Executive, 21, "Executive note if still silent", "A short note from your executive to theirs, asking for the right person to talk to."),
             ],
         ),
         playbook(

@@ -4,11 +4,12 @@
 
 mod defaults;
 
-use chrono::{Duration, FixedOffset, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime};
 
 use crate::domain::capture::{FieldError, WritePayload};
 use crate::domain::playbook::{Playbook, Team};
 use crate::domain::risk::RuleId;
+use crate::domain::Clock;
 
 pub use defaults::defaults;
 
@@ -160,11 +161,11 @@ pub struct Escalation<'a> {
     pub owner_crm_id: Option<&'a str>,
 }
 
-/// The CRM task for `e`: due at 09:00 on its day in the AM's time zone (today when it has no
-/// due day), associated with the account, assigned to `owner_crm_id`.
-pub fn task_payload(e: &Escalation<'_>, today: NaiveDate, offset: FixedOffset) -> WritePayload {
+/// The CRM task for `e`: due at 09:00 on its day on the AM's clock (today when it has no due
+/// day), associated with the account, assigned to `owner_crm_id`.
+pub fn task_payload(e: &Escalation<'_>, today: NaiveDate, clock: &Clock) -> WritePayload {
     let due = e.due_on.unwrap_or(today).max(today);
-    let nine = due.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
+    let at = clock.local_instant(due, NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
     let mut body = String::new();
     if !e.description.trim().is_empty() {
         body.push_str(e.description.trim());
@@ -189,7 +190,7 @@ pub fn task_payload(e: &Escalation<'_>, today: NaiveDate, offset: FixedOffset) -
         account_crm_id: e.account_crm_id.into(),
         contact_crm_ids: Vec::new(),
         new_contact: None,
-        at: (nine - offset).and_utc(),
+        at,
         subject: e.title.trim().chars().take(MAX_TITLE).collect(),
         body,
         feedback: None,

@@ -2,6 +2,7 @@ use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
 
 use super::*;
 use crate::domain::playbook::{DueBucket, PlaybookStep};
+use crate::domain::Clock;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -12,7 +13,7 @@ fn named(p: &str) -> Playbook {
 }
 
 #[test]
-fn the_six_built_in_playbooks_are_valid_and_each_rule_suggests_the_one_it_should() {
+fn the_built_in_playbooks_are_valid_and_each_rule_suggests_the_one_it_should() {
     let all = defaults();
     let mut names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
     names.sort();
@@ -23,6 +24,7 @@ fn the_six_built_in_playbooks_are_valid_and_each_rule_suggests_the_one_it_should
             "Detractor follow-up",
             "Expansion signal",
             "Onboarding stalled",
+            "Quiet account",
             "Renewal at risk",
             "Usage decline"
         ]
@@ -39,7 +41,7 @@ fn the_six_built_in_playbooks_are_valid_and_each_rule_suggests_the_one_it_should
         (RuleId::BadSurvey, Some("Detractor follow-up")),
         (RuleId::TicketSpike, Some("Detractor follow-up")),
         (RuleId::FirstValueLate, Some("Onboarding stalled")),
-        (RuleId::NoTouch, Some("Onboarding stalled")),
+        (RuleId::NoTouch, Some("Quiet account")),
     ];
     for (rule, name) in want {
         assert_eq!(
@@ -184,8 +186,8 @@ fn a_task_sent_to_the_crm_is_due_at_nine_local_and_says_who_and_why() {
         account_crm_id: "901",
         owner_crm_id: Some("77"),
     };
-    let paris = FixedOffset::east_opt(3600).unwrap();
-    let p = task_payload(&e, d(2026, 12, 2), paris);
+    let paris = Clock::fixed(Utc.with_ymd_and_hms(2026, 12, 2, 9, 0, 0).unwrap(), 1);
+    let p = task_payload(&e, d(2026, 12, 2), &paris);
     assert_eq!(p.at, Utc.with_ymd_and_hms(2026, 12, 16, 8, 0, 0).unwrap());
     assert_eq!(p.due_on, Some(d(2026, 12, 16)));
     assert_eq!(p.subject, "Executive sponsor calls their counterpart");
@@ -202,9 +204,43 @@ fn a_task_sent_to_the_crm_is_due_at_nine_local_and_says_who_and_why() {
         title: &"y".repeat(300),
         ..e
     };
-    let p = task_payload(&late, d(2026, 12, 2), paris);
+    let p = task_payload(&late, d(2026, 12, 2), &paris);
     assert_eq!(p.due_on, Some(d(2026, 12, 2)));
     assert_eq!(p.subject.chars().count(), 255);
+}
+
+#[test]
+fn a_task_due_after_the_clocks_change_is_still_due_at_nine_on_its_day() {
+    // Sent on 20 October in New York (UTC−4); due on 23 December, after the clocks went back
+    // (UTC−5): 09:00 that day is 14:00 UTC, not 13:00.
+    let october = Utc.with_ymd_and_hms(2026, 10, 20, 15, 0, 0).unwrap();
+    let fall_back = Utc.with_ymd_and_hms(2026, 11, 1, 6, 0, 0).unwrap();
+    let ny = Clock::new(
+        move || october,
+        move |t| FixedOffset::west_opt(if t < fall_back { 4 } else { 5 } * 3600).unwrap(),
+    );
+    let e = Escalation {
+        title: "Prepare the renewal proposal",
+        description: "",
+        team: Team::Sales,
+        owner: "",
+        due_on: Some(d(2026, 12, 23)),
+        account: "Acme",
+        playbook: None,
+        reason: None,
+        sent_by: "dana",
+        account_crm_id: "901",
+        owner_crm_id: None,
+    };
+    let p = task_payload(&e, d(2026, 10, 20), &ny);
+    assert_eq!(p.at, Utc.with_ymd_and_hms(2026, 12, 23, 14, 0, 0).unwrap());
+    // And one due before the change keeps the summer offset.
+    let soon = Escalation {
+        due_on: Some(d(2026, 10, 27)),
+        ..e
+    };
+    let p = task_payload(&soon, d(2026, 10, 20), &ny);
+    assert_eq!(p.at, Utc.with_ymd_and_hms(2026, 10, 27, 13, 0, 0).unwrap());
 }
 
 #[test]

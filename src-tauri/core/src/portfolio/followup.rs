@@ -96,7 +96,7 @@ impl Rapport {
             &target.crm_id,
             contact_crm_id.as_deref(),
             target.owner_crm_id.as_deref(),
-            self.clock.offset(),
+            &self.clock,
         );
         let tasks: Vec<NewTask> = payloads
             .iter()

@@ -296,7 +296,7 @@ impl Rapport {
                 owner_crm_id: named.as_deref().or(target.owner_crm_id.as_deref()),
             },
             self.today(),
-            self.clock.offset(),
+            &self.clock,
         );
         self.store
             .send_task(

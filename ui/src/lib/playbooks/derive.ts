@@ -29,6 +29,24 @@ export const BUCKET_LABEL: Record<DueBucket, string> = {
 
 export const OUTCOME_LABEL: Record<RunOutcome, string> = { saved: 'Saved', churned: 'Churned', expanded: 'Expanded' };
 
+export const TEAM_SHORT: Record<Team, string> = { cs: 'CS', sales: 'Sales', support: 'Support', delivery: 'Delivery', executive: 'Exec sponsor' };
+
+/** Who has it in a list row: "Dana Reyes · CS", or "Support queue". */
+export function ownerShort(t: Pick<TaskView, 'team' | 'owner'>): string {
+  const short = (TEAM_SHORT as Record<string, string>)[t.team] ?? t.team;
+  return t.owner ? `${t.owner} · ${short}` : `${teamLabel(t.team)} queue`;
+}
+
+/** How far the due day is from today: "3 days overdue", "today", "tomorrow", "in 5 days". */
+export function dueRelative(due: string, today: string): string {
+  const n = daysBetween(today, due);
+  if (n < -1) return `${-n} days overdue`;
+  if (n === -1) return '1 day overdue';
+  if (n === 0) return 'today';
+  if (n === 1) return 'tomorrow';
+  return `in ${n} days`;
+}
+
 /** Who has it: "Dana Reyes · Customer success", or "Support queue" when no one is named. */
 export function ownerText(t: Pick<TaskView, 'team' | 'owner'>): string {
   return t.owner ? `${t.owner} · ${teamLabel(t.team)}` : `${teamLabel(t.team)} queue`;
