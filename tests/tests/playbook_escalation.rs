@@ -423,3 +423,35 @@ async fn a_reassigned_step_reaches_its_new_owner_in_hubspot_once_and_a_queued_on
         2
     );
 }
+
+#[tokio::test]
+async fn a_step_due_after_the_clocks_change_reaches_hubspot_at_nine_on_its_day() {
+    // Summer time (UTC−4) for ten more days, then winter time (UTC−5): the sales step, due in
+    // 21 days, is due at 09:00 winter time.
+    let change = Utc::now() + chrono::Duration::days(10);
+    let edt = FixedOffset::west_opt(4 * HOUR).unwrap();
+    let est = FixedOffset::west_opt(5 * HOUR).unwrap();
+    let w = world(move |t| if t < change { edt } else { est }).await;
+    let today = w.r.today();
+    let tasks = w.start().await;
+    let sales = tasks.iter().find(|t| t.team == "sales").unwrap();
+    let before = w.fake.ids("tasks");
+    w.r.send_task(sales.id).await.unwrap();
+    let rep = w.send().await;
+    assert_eq!(rep.delivered, 1);
+    let created: Vec<u64> = w
+        .fake
+        .ids("tasks")
+        .into_iter()
+        .filter(|id| !before.contains(id))
+        .collect();
+    assert_eq!(created.len(), 1);
+    let p = w.fake.get("tasks", created[0]).unwrap();
+    let due = nine_am(today + chrono::Duration::days(21), est);
+    assert_eq!(
+        parse_time(&p["hs_timestamp"]),
+        Some(due),
+        "09:00 at UTC−5 on the due day, not 08:00: {}",
+        p["hs_timestamp"]
+    );
+}

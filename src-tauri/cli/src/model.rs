@@ -111,6 +111,18 @@ pub fn print_report(r: &ModelReport) -> String {
         o.push_str(&print_backtest(b));
         o.push_str(&format!("\n  {} active accounts scored.\n", r.scored));
     }
+    let ran: Vec<_> = r.playbooks.iter().filter(|p| p.runs > 0).collect();
+    if !ran.is_empty() {
+        o.push_str(
+            "\n  Retention playbooks   runs  running  saved  expanded  churned  not recorded\n",
+        );
+        for p in ran {
+            o.push_str(&format!(
+                "    {:<20} {:>4} {:>8} {:>6} {:>9} {:>8} {:>13}\n",
+                p.name, p.runs, p.active, p.saved, p.expanded, p.churned, p.pending
+            ));
+        }
+    }
     o
 }
 
@@ -120,8 +132,9 @@ pub async fn run(r: &Rapport, cmd: ModelCmd, day: chrono::NaiveDate) -> Result<S
             json, csv: None, ..
         } => {
             let started = std::time::Instant::now();
-            let report = r.refresh_risk(day).await?;
+            let mut report = r.refresh_risk(day).await?;
             let took = started.elapsed();
+            report.playbooks = r.playbook_outcomes().await?;
             if json {
                 return Ok(serde_json::to_string_pretty(&report).unwrap_or_default() + "\n");
             }

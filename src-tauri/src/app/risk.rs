@@ -3,13 +3,19 @@
 use tauri::State;
 
 use super::AppState;
-use rapport_core::domain::risk::{AlertAction, RuleSet};
+use rapport_core::domain::risk::{AlertAction, AlertQuery, RuleSet};
 use rapport_core::error::IpcError;
 use rapport_core::portfolio::{ModelReport, RulesView, WarningsView};
 
+/// The Warnings view: the first rows matching the query's filters, with the totals.
 #[tauri::command]
-pub async fn warnings(state: State<'_, AppState>, all: bool) -> Result<WarningsView, IpcError> {
-    state.with(async |r| r.warnings(all).await).await
+pub async fn warnings(
+    state: State<'_, AppState>,
+    query: AlertQuery,
+) -> Result<WarningsView, IpcError> {
+    state
+        .with(async |r| r.warnings_matching(&query).await)
+        .await
 }
 
 #[tauri::command]

@@ -304,6 +304,22 @@ seen: boolean,
  */
 playbook: PlaybookHint | null, };
 
+export type AlertQuery = { 
+/**
+ * Snoozed and resolved ones too.
+ */
+all: boolean, severity: Severity | null, rule: RuleId | null, segment: string | null, owner: string | null, 
+/**
+ * At most this many rows, most severe and most ARR first (`None`: every one).
+ */
+limit: number | null, };
+
+export type AlertTotals = { matching: number, open_arr: number, };
+
+export type RuleChoice = { id: RuleId, label: string, };
+
+export type AlertFacets = { rules: Array<RuleChoice>, segments: Array<string>, owners: Array<string>, };
+
 export type ParamSpec = { key: string, label: string, 
 /**
  * "%", "days", "points", "tickets", or "" for a plain score.
@@ -514,11 +530,23 @@ export type WarningCounts = { critical: number, warning: number, info: number, s
  */
 unseen: number, };
 
-export type WarningsView = { alerts: Array<AlertView>, counts: WarningCounts, 
+export type WarningsView = { 
+/**
+ * The first rows matching the query, most severe and most ARR first.
+ */
+alerts: Array<AlertView>, 
+/**
+ * How many match in all, and the ARR of their accounts with an open one.
+ */
+totals: AlertTotals, counts: WarningCounts, 
 /**
  * The day the rules last ran over the book.
  */
-evaluated_on: string | null, rules_version: number, segments: Array<string>, owners: Array<string>, };
+evaluated_on: string | null, rules_version: number, 
+/**
+ * What the filters can choose from.
+ */
+facets: AlertFacets, };
 
 export type RuleView = { spec: RuleSpec, rule: Rule, };
 

@@ -1,6 +1,7 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  AlertQuery,
   Playbook,
   PlaybookSaved,
   RunOutcome,
@@ -172,7 +173,8 @@ export const ipc = {
   exportInsights: (filter: InsightsFilter, format: 'xlsx' | 'csv'): Promise<ExportReport | null> =>
     call<ExportReport | null>('export_insights', { filter, format }),
   /** Follow-ups on unhappy feedback of the last 30 days (one account's, or all). */
-  warnings: (all: boolean): Promise<WarningsView> => call<WarningsView>('warnings', { all }),
+  /** The first rows matching the Warnings view's filters, with the totals of all that match. */
+  warnings: (query: AlertQuery): Promise<WarningsView> => call<WarningsView>('warnings', { query }),
   actOnWarnings: (ids: number[], action: AlertAction): Promise<number> => call<number>('act_on_warnings', { ids, action }),
   markWarningsSeen: (ids: number[]): Promise<void> => call<void>('mark_warnings_seen', { ids }),
   /** Shows the desktop notification due for new critical warnings; true when one was shown. */

@@ -2,10 +2,10 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { stubDialogs } from '../test/dialog';
-import type { AlertAction, AlertView, RulesView, RuleSet, RunStarted, WarningsView as Warnings } from '../lib/bindings';
+import type { AlertAction, AlertQuery, AlertView, RulesView, RuleSet, RunStarted, WarningsView as Warnings } from '../lib/bindings';
 
 const api = {
-  warnings: vi.fn<(all: boolean) => Promise<Warnings>>(),
+  warnings: vi.fn<(q: AlertQuery) => Promise<Warnings>>(),
   actOnWarnings: vi.fn<(ids: number[], a: AlertAction) => Promise<number>>(),
   markWarningsSeen: vi.fn<(ids: number[]) => Promise<void>>(),
   rules: vi.fn<() => Promise<RulesView>>(),
@@ -18,7 +18,7 @@ vi.mock('../lib/ipc', async (importOriginal) => {
     ...real,
     ipc: {
       ...real.ipc,
-      warnings: (all: boolean) => api.warnings(all),
+      warnings: (q: AlertQuery) => api.warnings(q),
       actOnWarnings: (ids: number[], a: AlertAction) => api.actOnWarnings(ids, a),
       markWarningsSeen: (ids: number[]) => api.markWarningsSeen(ids),
       rules: () => api.rules(),
@@ -46,16 +46,25 @@ const ALERTS = [
   alert(3, { severity: 'info', arr: 70_000, rule: 'seat_utilisation', rule_label: 'Seats unused', seen: true }),
 ];
 
-function view(alerts: AlertView[]): Warnings {
+function view(alerts: AlertView[], matching = alerts.length): Warnings {
   return {
     alerts,
+    totals: { matching, open_arr: alerts.filter((a) => a.state === 'open').reduce((s, a) => s + a.arr, 0) },
     counts: { critical: 1, warning: 1, info: 1, snoozed: 2, unseen: 2 },
     evaluated_on: '2026-11-24',
     rules_version: 3,
-    segments: ['Enterprise', 'SMB'],
-    owners: ['Ana', 'Bo'],
+    facets: {
+      rules: [
+        { id: 'relationship_left', label: 'Champion or sponsor left' },
+        { id: 'no_touch', label: 'Gone quiet' },
+      ],
+      segments: ['Enterprise', 'SMB'],
+      owners: ['Ana', 'Bo'],
+    },
   };
 }
+
+const FIRST: AlertQuery = { all: false, severity: null, rule: null, segment: null, owner: null, limit: 200 };
 
 let app: ReturnType<typeof mount> | null = null;
 beforeAll(() => stubDialogs());
@@ -107,21 +116,40 @@ describe('WarningsView', () => {
     expect(api.markWarningsSeen).toHaveBeenCalledWith([1, 2]);
   });
 
-  it('filters by segment and severity without asking the Rust side again', async () => {
-    api.warnings.mockResolvedValue(view(ALERTS));
+  it('asks the Rust side for the first page of what the filters match, and shows what it says', async () => {
+    api.warnings.mockResolvedValueOnce(view(ALERTS)).mockResolvedValueOnce(view([ALERTS[1]!])).mockResolvedValue(view([ALERTS[2]!]));
     api.markWarningsSeen.mockResolvedValue();
     const t = await render();
+    expect(api.warnings).toHaveBeenLastCalledWith(FIRST);
     const seg = t.querySelector<HTMLSelectElement>('[data-testid="filter-segment"]')!;
     seg.value = 'Enterprise';
     seg.dispatchEvent(new Event('change', { bubbles: true }));
     await settle();
+    expect(api.warnings).toHaveBeenLastCalledWith({ ...FIRST, segment: 'Enterprise' });
     expect(ids(t)).toEqual(['2']);
     seg.value = '';
     seg.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
     (t.querySelector('[data-testid="count-info"]') as HTMLButtonElement).click();
     await settle();
+    expect(api.warnings).toHaveBeenLastCalledWith({ ...FIRST, severity: 'info' });
     expect(ids(t)).toEqual(['3']);
-    expect(api.warnings).toHaveBeenCalledTimes(1);
+  });
+
+  it('draws a page at a time: the next one from the button or by walking past the last row', async () => {
+    const page = (from: number, n: number): AlertView[] => Array.from({ length: n }, (_, i) => alert(from + i, { arr: 1000 - from - i }));
+    api.warnings.mockResolvedValueOnce(view(page(1, 3), 5)).mockResolvedValue(view(page(1, 5), 5));
+    api.markWarningsSeen.mockResolvedValue();
+    const t = await render();
+    expect(t.querySelector('[data-testid="show-more"]')!.textContent!.trim()).toBe('Show 2 more of 2');
+    expect(t.textContent).toContain('3 of 5 shown');
+    key('j');
+    key('j');
+    key('j');
+    await settle();
+    expect(api.warnings).toHaveBeenLastCalledWith({ ...FIRST, limit: 400 });
+    expect(ids(t)).toEqual(['1', '2', '3', '4', '5']);
+    expect(t.querySelector('[data-testid="show-more"]')).toBeNull();
   });
 
   it('resolves the ticked warnings in one call, and the one under the cursor from the keyboard', async () => {

@@ -272,6 +272,41 @@ pub struct AlertView {
     pub playbook: Option<super::playbook::PlaybookHint>,
 }
 
+/// Which alerts the Warnings view asks for: the filters, and how many rows it draws.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct AlertQuery {
+    /// Snoozed and resolved ones too.
+    pub all: bool,
+    pub severity: Option<Severity>,
+    pub rule: Option<RuleId>,
+    pub segment: Option<String>,
+    pub owner: Option<String>,
+    /// At most this many rows, most severe and most ARR first (`None`: every one).
+    pub limit: Option<u32>,
+}
+
+/// How many alerts match a query, and the ARR of the accounts with an open one among them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct AlertTotals {
+    pub matching: i64,
+    pub open_arr: f64,
+}
+
+/// A rule as a filter offers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RuleChoice {
+    pub id: RuleId,
+    pub label: String,
+}
+
+/// What the Warnings view's filters can choose from (every alert shown, whatever the filters).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct AlertFacets {
+    pub rules: Vec<RuleChoice>,
+    pub segments: Vec<String>,
+    pub owners: Vec<String>,
+}
+
 /// What one evaluation changed in the stored alerts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlertChanges {

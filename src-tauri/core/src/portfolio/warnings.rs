@@ -1,15 +1,13 @@
 //! Early warnings in the app: the rules run after every scoring (sync, rescore, a new day) and at
 //! start; the Warnings view, the user's snoozes and resolutions, and the rule settings.
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Rapport;
 use crate::domain::health::HealthInputs;
-use crate::domain::risk::{AlertAction, AlertChanges, AlertView, RuleSet};
+use crate::domain::risk::{AlertAction, AlertChanges, AlertQuery, AlertView, RuleSet};
 use crate::error::{Error, Result};
 use crate::risk::{self, RuleSpec};
 
@@ -64,13 +62,16 @@ pub struct WarningCounts {
 /// The Warnings view: the alerts, their counts, and what the filters can choose from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct WarningsView {
+    /// The first rows matching the query, most severe and most ARR first.
     pub alerts: Vec<AlertView>,
+    /// How many match in all, and the ARR of their accounts with an open one.
+    pub totals: crate::domain::risk::AlertTotals,
     pub counts: WarningCounts,
     /// The day the rules last ran over the book.
     pub evaluated_on: Option<NaiveDate>,
     pub rules_version: i64,
-    pub segments: Vec<String>,
-    pub owners: Vec<String>,
+    /// What the filters can choose from.
+    pub facets: crate::domain::risk::AlertFacets,
 }
 
 /// One rule in Settings: what it is, and how the user has it.
@@ -204,23 +205,36 @@ impl Rapport {
             .and_then(|v| v.split('/').next().and_then(|d| d.parse().ok())))
     }
 
-    /// The Warnings view: open alerts (or all, with `all`), most severe and most ARR first.
+    /// Every open alert (or every alert, with `all`), most severe and most ARR first.
     pub async fn warnings(&self, all: bool) -> Result<WarningsView> {
+        self.warnings_matching(&AlertQuery {
+            all,
+            ..AlertQuery::default()
+        })
+        .await
+    }
+
+    /// The Warnings view: the first `q.limit` alerts matching its filters, how many match, and
+    /// what the filters can choose from. A book of thousands is drawn a page at a time, so the
+    /// view never decodes (nor sends over IPC) rows nobody has scrolled to.
+    pub async fn warnings_matching(&self, q: &AlertQuery) -> Result<WarningsView> {
         self.store
             .wake_snoozed(self.today(), self.clock.now())
             .await?;
-        let (mut alerts, counts) =
-            tokio::try_join!(self.store.alerts(all, None), self.warning_counts())?;
+        let (mut alerts, totals, facets, counts) = tokio::try_join!(
+            self.store.alerts_matching(q, None),
+            self.store.alert_totals(q),
+            self.store.alert_facets(q.all),
+            self.warning_counts()
+        )?;
         self.hint_playbooks(&mut alerts).await?;
-        let segments: BTreeSet<String> = alerts.iter().map(|a| a.segment.clone()).collect();
-        let owners: BTreeSet<String> = alerts.iter().map(|a| a.owner.clone()).collect();
         Ok(WarningsView {
             alerts,
+            totals,
             counts,
             evaluated_on: self.evaluated_on().await?,
             rules_version: self.rule_set().await?.version,
-            segments: segments.into_iter().filter(|s| !s.is_empty()).collect(),
-            owners: owners.into_iter().filter(|s| !s.is_empty()).collect(),
+            facets,
         })
     }
 
@@ -634,5 +648,74 @@ mod tests {
             1,
             "a refused set is not saved"
         );
+    }
+
+    #[tokio::test]
+    async fn the_view_draws_a_page_of_what_the_filters_match_with_the_totals_of_all_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, _) = book(dir.path()).await;
+        let full = r.warnings(false).await.unwrap();
+        let all = &full.alerts;
+        assert!(
+            all.len() > 10,
+            "a 40-account book has more than a page of warnings"
+        );
+
+        let q = AlertQuery {
+            severity: Some(crate::domain::risk::Severity::Warning),
+            limit: Some(5),
+            ..AlertQuery::default()
+        };
+        let page = r.warnings_matching(&q).await.unwrap();
+        let want: Vec<&AlertView> = all
+            .iter()
+            .filter(|a| a.severity == crate::domain::risk::Severity::Warning)
+            .collect();
+        let ids = |v: &[&AlertView]| v.iter().map(|a| a.id).collect::<Vec<_>>();
+        assert_eq!(
+            page.alerts.iter().map(|a| a.id).collect::<Vec<_>>(),
+            ids(&want[..5.min(want.len())])
+        );
+        assert_eq!(page.totals.matching, want.len() as i64);
+        let mut arr = std::collections::BTreeMap::new();
+        for a in &want {
+            arr.insert(a.account_id, a.arr);
+        }
+        let stake: f64 = arr.values().sum();
+        assert!(
+            (page.totals.open_arr - stake).abs() < 1e-6,
+            "{} vs {stake}",
+            page.totals.open_arr
+        );
+
+        // Segment and rule together; the facets list what every open warning has.
+        let seg = all[0].segment.clone();
+        let rule = all[0].rule;
+        let q = AlertQuery {
+            segment: Some(seg.clone()),
+            rule: Some(rule),
+            ..AlertQuery::default()
+        };
+        let page = r.warnings_matching(&q).await.unwrap();
+        let want: Vec<i64> = all
+            .iter()
+            .filter(|a| a.segment == seg && a.rule == rule)
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(page.alerts.iter().map(|a| a.id).collect::<Vec<_>>(), want);
+        let mut segments: Vec<String> = all
+            .iter()
+            .map(|a| a.segment.clone())
+            .filter(|s| !s.is_empty())
+            .collect();
+        segments.sort();
+        segments.dedup();
+        assert_eq!(page.facets.segments, segments);
+        let mut rules: Vec<RuleId> = all.iter().map(|a| a.rule).collect();
+        rules.sort_by_key(|r| r.as_str());
+        rules.dedup();
+        let got: Vec<RuleId> = page.facets.rules.iter().map(|c| c.id).collect();
+        assert_eq!(got, rules);
+        assert_eq!(page.facets.rules[0].label, rules[0].label());
     }
 }

@@ -10,8 +10,9 @@ use sqlx::{QueryBuilder, Row};
 use super::{day, opt_day, parse_day, parse_ts, ts, Store};
 use crate::domain::health::{Band, HealthInputs};
 use crate::domain::risk::{
-    AlertAction, AlertChanges, AlertState, AlertView, Evidence, Fired, FirstValue, RiskFacts,
-    RiskWindows, RuleId, Severity, SurveyAnswer,
+    AlertAction, AlertChanges, AlertFacets, AlertQuery, AlertState, AlertTotals, AlertView,
+    Evidence, Fired, FirstValue, RiskFacts, RiskWindows, RuleChoice, RuleId, Severity,
+    SurveyAnswer,
 };
 use crate::domain::SurveyKind;
 use crate::error::{Error, Result};
@@ -42,7 +43,8 @@ struct RawAlert(
     String,
     String,
     String,
-    String,
+    // The evidence, decoded in the same pass as the row (stored as JSON, embedded as JSON).
+    Vec<Evidence>,
     String,
     String,
     String,
@@ -393,6 +395,16 @@ impl Store {
 
     /// Snoozed alerts whose day has come are open again.
     pub async fn wake_snoozed(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<i64>> {
+        // Read first: most views wake nothing, and need not queue behind a sync for the write lock.
+        let due: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM alert WHERE state = 'snoozed' AND snoozed_until IS NOT NULL AND snoozed_until <= ?",
+        )
+        .bind(day(today))
+        .fetch_one(self.pool())
+        .await?;
+        if due == 0 {
+            return Ok(Vec::new());
+        }
         let mut tx = self.write_tx().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "UPDATE alert SET state = 'open', snoozed_until = NULL, state_by = ?2, state_at = ?3, seen_at = NULL
@@ -420,24 +432,37 @@ impl Store {
 
     /// Alerts of active accounts, most severe first, then by ARR at stake: the open ones, or all
     /// with `all`; only `account`'s when given.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn alerts(&self, all: bool, account: Option<i64>) -> Result<Vec<AlertView>> {
+        let q = AlertQuery {
+            all,
+            ..AlertQuery::default()
+        };
+        self.alerts_matching(&q, account).await
+    }
+
+    /// The first `q.limit` alerts matching `q`, in the Warnings view's order.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn alerts_matching(
+        &self,
+        q: &AlertQuery,
+        account: Option<i64>,
+    ) -> Result<Vec<AlertView>> {
+        let sql = format!(
+            "SELECT json_group_array(json_array(id, account_id, name, segment, owner, arr, currency, rule,
+                severity, summary, CASE WHEN json_valid(evidence) THEN json(evidence) ELSE json('[]') END,
+                state, fired_at, coalesce(last_fired_at, fired_at), cleared_at, snoozed_until,
+                snooze_until_change, state_by, state_at, rules_version, seen_at)
+                ORDER BY state_rank, severity_rank, arr DESC, fired_at DESC, id)
+             FROM (SELECT x.*, a.name, a.segment, a.owner, a.arr, a.currency,
+                    CASE x.state WHEN 'open' THEN 0 WHEN 'snoozed' THEN 1 ELSE 2 END AS state_rank,
+                    CASE x.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS severity_rank
+                   FROM {MATCHING}
+                   ORDER BY state_rank, severity_rank, a.arr DESC, x.fired_at DESC, x.id
+                   LIMIT ?7)"
+        );
         let raw: Vec<RawAlert> = self
             .json_rows(
-                sqlx::query(
-                    "SELECT json_group_array(json_array(x.id, x.account_id, a.name, a.segment, a.owner, a.arr,
-                        a.currency, x.rule, x.severity, x.summary, x.evidence, x.state, x.fired_at,
-                        coalesce(x.last_fired_at, x.fired_at), x.cleared_at, x.snoozed_until,
-                        x.snooze_until_change, x.state_by, x.state_at, x.rules_version, x.seen_at)
-                     ORDER BY CASE x.state WHEN 'open' THEN 0 WHEN 'snoozed' THEN 1 ELSE 2 END,
-                        CASE x.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
-                        a.arr DESC, x.fired_at DESC, x.id)
-                     FROM (SELECT * FROM alert
-                           WHERE (?1 OR state = 'open') AND (?2 IS NULL OR account_id = ?2)) x
-                     JOIN account a ON a.id = x.account_id AND a.deleted = 0 AND a.churned_on IS NULL",
-                )
-                .bind(all)
-                .bind(account),
+                bind_query(sqlx::query(&sql), q, account).bind(q.limit.map_or(-1, i64::from)),
             )
             .await?;
         raw.into_iter()
@@ -445,7 +470,6 @@ impl Store {
                 let rule = RuleId::parse(&r.7).ok_or_else(|| {
                     Error::Storage(format!("unknown rule {:?} in the database", r.7))
                 })?;
-                let evidence: Vec<Evidence> = serde_json::from_str(&r.10).unwrap_or_default();
                 Ok(AlertView {
                     id: r.0,
                     account_id: r.1,
@@ -458,7 +482,7 @@ impl Store {
                     rule_label: rule.label().into(),
                     severity: Severity::parse(&r.8).unwrap_or(Severity::Info),
                     summary: r.9,
-                    evidence,
+                    evidence: r.10,
                     state: AlertState::parse(&r.11).unwrap_or(AlertState::Open),
                     fired_at: parse_ts(&r.12)?,
                     updated_at: parse_ts(&r.13)?,
@@ -473,6 +497,54 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// How many alerts match `q`, and the ARR of the accounts with an open one among them.
+    pub async fn alert_totals(&self, q: &AlertQuery) -> Result<AlertTotals> {
+        let sql = format!(
+            "WITH m AS (SELECT x.account_id, x.state, a.arr FROM {MATCHING})
+             SELECT (SELECT count(*) FROM m),
+                (SELECT coalesce(sum(arr), 0) FROM (SELECT DISTINCT account_id, arr FROM m WHERE state = 'open'))"
+        );
+        let r = bind_query(sqlx::query(&sql), q, None)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(AlertTotals {
+            matching: r.get(0),
+            open_arr: r.get(1),
+        })
+    }
+
+    /// The rules, segments and owners among the alerts shown (open ones, or all with `all`).
+    pub async fn alert_facets(&self, all: bool) -> Result<AlertFacets> {
+        let q = AlertQuery {
+            all,
+            ..AlertQuery::default()
+        };
+        let sql = format!(
+            "WITH m AS (SELECT x.rule, a.segment, a.owner FROM {MATCHING})
+             SELECT (SELECT json_group_array(rule) FROM (SELECT DISTINCT rule FROM m ORDER BY 1)),
+                (SELECT json_group_array(segment) FROM (SELECT DISTINCT segment FROM m WHERE segment != '' ORDER BY 1)),
+                (SELECT json_group_array(owner) FROM (SELECT DISTINCT owner FROM m WHERE owner != '' ORDER BY 1))"
+        );
+        let r = bind_query(sqlx::query(&sql), &q, None)
+            .fetch_one(self.pool())
+            .await?;
+        let list = |i: usize| -> Vec<String> {
+            serde_json::from_str(r.get::<Option<&str>, _>(i).unwrap_or("[]")).unwrap_or_default()
+        };
+        Ok(AlertFacets {
+            rules: list(0)
+                .iter()
+                .filter_map(|s| RuleId::parse(s))
+                .map(|id| RuleChoice {
+                    id,
+                    label: id.label().into(),
+                })
+                .collect(),
+            segments: list(1),
+            owners: list(2),
+        })
     }
 
     /// Open alerts of active accounts by severity (critical, warning, info), the snoozed ones, and
@@ -602,6 +674,25 @@ impl Store {
         })
         .collect()
     }
+}
+
+/// The alerts of active accounts a query matches, as `x` (the alert) joined to `a` (its
+/// account); parameters ?1–?6 are bound by `bind_query`.
+const MATCHING: &str = "alert x JOIN account a ON a.id = x.account_id AND a.deleted = 0 AND a.churned_on IS NULL
+    WHERE (?1 OR x.state = 'open') AND (?2 IS NULL OR x.account_id = ?2) AND (?3 IS NULL OR x.severity = ?3)
+      AND (?4 IS NULL OR x.rule = ?4) AND (?5 IS NULL OR a.segment = ?5) AND (?6 IS NULL OR a.owner = ?6)";
+
+fn bind_query<'q>(
+    sql: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    q: &'q AlertQuery,
+    account: Option<i64>,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    sql.bind(q.all)
+        .bind(account)
+        .bind(q.severity.map(|s| s.as_str()))
+        .bind(q.rule.map(|r| r.as_str()))
+        .bind(q.segment.as_deref())
+        .bind(q.owner.as_deref())
 }
 
 async fn history(

@@ -1,7 +1,7 @@
 // Browser-only mock of the Rust side (vite --mode mock). Never imported by the production build.
 // URL options: ?accounts=10000 (portfolio size), ?fail=<command>[:<code>] (that command rejects).
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { ErrorCode, IpcError } from '../bindings';
+import type { AlertQuery, ErrorCode, IpcError } from '../bindings';
 import { accountDetail } from './account';
 import { makeWorld, portfolio, status, type MockWorld } from './portfolio';
 import { mockAct, mockRules, mockWarnings } from './warnings';
@@ -87,7 +87,7 @@ export function installMock(): void {
       case 'watch_scores':
         return delay(0, null);
       case 'warnings':
-        return delay(60, mockWarnings(world, args.all === true));
+        return delay(60, mockWarnings(world, args.query as AlertQuery));
       case 'act_on_warnings':
         return delay(40, mockAct(args.ids as number[], args.action as never, new Date().toISOString()));
       case 'mark_warnings_seen':

@@ -1,6 +1,6 @@
 // Early warnings for the browser mock: a few rules fired on the mock book, with states the user
 // can change (kept in memory for the page's life).
-import type { AlertAction, AlertView, RulesView, WarningCounts, WarningsView } from '../bindings';
+import type { AlertAction, AlertQuery, AlertView, RulesView, WarningCounts, WarningsView } from '../bindings';
 import type { MockWorld } from './portfolio';
 import { mockHint } from './playbooks';
 
@@ -68,17 +68,25 @@ export function mockWarningCounts(w: MockWorld): WarningCounts {
   return counts(mockAlerts(w));
 }
 
-export function mockWarnings(w: MockWorld, all: boolean): WarningsView {
+export function mockWarnings(w: MockWorld, q: AlertQuery): WarningsView {
   const alerts = mockAlerts(w);
   const rank = { critical: 0, warning: 1, info: 2 };
-  const shown = alerts.filter((a) => all || a.state === 'open').sort((x, y) => rank[x.severity] - rank[y.severity] || y.arr - x.arr);
+  const listed = alerts.filter((a) => q.all || a.state === 'open');
+  const matching = listed
+    .filter((a) => (!q.severity || a.severity === q.severity) && (!q.rule || a.rule === q.rule) && (!q.segment || a.segment === q.segment) && (!q.owner || a.owner === q.owner))
+    .sort((x, y) => rank[x.severity] - rank[y.severity] || y.arr - x.arr);
+  const stake = new Map(matching.filter((a) => a.state === 'open').map((a) => [a.account_id, a.arr]));
   return {
-    alerts: shown,
+    alerts: matching.slice(0, q.limit ?? matching.length),
+    totals: { matching: matching.length, open_arr: [...stake.values()].reduce((s, v) => s + v, 0) },
     counts: counts(alerts),
     evaluated_on: w.dataAsOf.slice(0, 10),
     rules_version: 0,
-    segments: [...new Set(alerts.map((a) => a.segment))].sort(),
-    owners: [...new Set(alerts.map((a) => a.owner))].sort(),
+    facets: {
+      rules: [...new Map(listed.map((a) => [a.rule, a.rule_label]))].map(([id, label]) => ({ id, label })),
+      segments: [...new Set(listed.map((a) => a.segment))].sort(),
+      owners: [...new Set(listed.map((a) => a.owner))].sort(),
+    },
   };
 }
 

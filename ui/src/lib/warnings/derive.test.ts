@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { alert } from '../../test/alerts';
-import { addDays, evidenceText, filterAlerts, NO_FILTERS, rulesIn, stateText } from './derive';
+import { addDays, evidenceText, stateText } from './derive';
 
 describe('warnings helpers', () => {
-  it('filters on every chosen field at once', () => {
-    const list = [
-      alert({ id: 1 }),
-      alert({ id: 2, rule: 'usage_drop', rule_label: 'Usage dropping' }),
-      alert({ id: 3, segment: 'Enterprise' }),
-      alert({ id: 4, owner: 'Bo', severity: 'critical' }),
-    ];
-    expect(filterAlerts(list, NO_FILTERS).map((a) => a.id)).toEqual([1, 2, 3, 4]);
-    expect(filterAlerts(list, { ...NO_FILTERS, rule: 'no_touch', segment: 'SMB' }).map((a) => a.id)).toEqual([1, 4]);
-    expect(filterAlerts(list, { ...NO_FILTERS, severity: 'critical' }).map((a) => a.id)).toEqual([4]);
-    expect(rulesIn(list)).toEqual([
-      { id: 'no_touch', label: 'Gone quiet' },
-      { id: 'usage_drop', label: 'Usage dropping' },
-    ]);
-  });
-
   it('adds calendar days across a month and a year end', () => {
     expect(addDays('2026-11-24', 7)).toBe('2026-12-01');
     expect(addDays('2026-12-28', 30)).toBe('2027-01-27');

@@ -6,16 +6,6 @@ export type WarningFilters = { rule: RuleId | ''; segment: string; owner: string
 
 export const NO_FILTERS: WarningFilters = { rule: '', segment: '', owner: '', severity: '' };
 
-export function filterAlerts(alerts: AlertView[], f: WarningFilters): AlertView[] {
-  return alerts.filter(
-    (a) =>
-      (f.rule === '' || a.rule === f.rule) &&
-      (f.segment === '' || a.segment === f.segment) &&
-      (f.owner === '' || a.owner === f.owner) &&
-      (f.severity === '' || a.severity === f.severity),
-  );
-}
-
 export const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', warning: 'Warning', info: 'Info' };
 
 /** The ISO day `days` after the ISO day `from` (calendar arithmetic, no time zone). */
@@ -41,11 +31,4 @@ export function stateText(a: AlertView): string {
     case 'resolved':
       return `Resolved${by}`;
   }
-}
-
-/** Rules listed in the filter: those with alerts in the list, by name. */
-export function rulesIn(alerts: AlertView[]): { id: RuleId; label: string }[] {
-  const seen = new Map<RuleId, string>();
-  for (const a of alerts) seen.set(a.rule, a.rule_label);
-  return [...seen].map(([id, label]) => ({ id, label })).sort((x, y) => x.label.localeCompare(y.label));
 }

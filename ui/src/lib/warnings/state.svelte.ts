@@ -1,9 +1,13 @@
 // The Warnings view's state: the alerts, the filters, the selection, and the user's actions on
 // them. Kept across screens, so going to an account and back keeps the filters and the cursor.
-import type { AlertAction, AlertView, IpcError, WarningsView } from '../bindings';
+// The Rust side filters and draws a page at a time: a book of thousands never crosses IPC whole.
+import type { AlertAction, AlertQuery, AlertView, IpcError, WarningsView } from '../bindings';
 import { ipc, normaliseError } from '../ipc';
 import { banner } from '../app/errors.svelte';
-import { filterAlerts, NO_FILTERS, type WarningFilters } from './derive';
+import { NO_FILTERS, type WarningFilters } from './derive';
+
+/** Rows asked for at a time. */
+export const PAGE = 200;
 
 class WarningsState {
   data = $state.raw<WarningsView | null>(null);
@@ -17,16 +21,44 @@ class WarningsState {
   /** The alert the keyboard is on. */
   cursor = $state<number | null>(null);
   acting = $state(false);
+  /** How many rows are asked for: grows a page at a time as the user scrolls or walks down. */
+  limit = $state(PAGE);
   #seq = 0;
 
-  readonly rows: AlertView[] = $derived(this.data ? filterAlerts(this.data.alerts, this.filters) : []);
+  readonly rows: AlertView[] = $derived(this.data ? this.data.alerts : []);
+  /** Rows matching the filters beyond those drawn. */
+  readonly more: number = $derived(this.data ? Math.max(0, this.data.totals.matching - this.data.alerts.length) : 0);
+
+  query(): AlertQuery {
+    const f = this.filters;
+    return {
+      all: this.all,
+      severity: f.severity || null,
+      rule: f.rule || null,
+      segment: f.segment || null,
+      owner: f.owner || null,
+      limit: this.limit,
+    };
+  }
+
+  /** The filters changed: the first page of what they match. */
+  refilter(): Promise<void> {
+    this.limit = PAGE;
+    return this.load();
+  }
+
+  /** The next page. */
+  showMore(): Promise<void> {
+    this.limit += PAGE;
+    return this.load();
+  }
 
   async load(): Promise<void> {
     const seq = ++this.#seq;
     this.loading = true;
     this.error = null;
     try {
-      const d = await ipc.warnings(this.all);
+      const d = await ipc.warnings(this.query());
       if (seq !== this.#seq) return;
       this.data = d;
       const ids = new Set(d.alerts.map((a) => a.id));
