@@ -216,6 +216,40 @@ async fn main() {
         }
         let (vmed, vp95) = stats(view);
         let (emed, _) = stats(every);
+        // Where the first page's time goes, call by call.
+        let (mut q_rows, mut q_totals, mut q_facets, mut q_counts, mut q_other) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..10 {
+            let t = Instant::now();
+            r.store().alerts_matching(&page, None).await.unwrap();
+            q_rows.push(t.elapsed());
+            let t = Instant::now();
+            r.store().alert_totals(&page).await.unwrap();
+            q_totals.push(t.elapsed());
+            let t = Instant::now();
+            r.store().alert_facets(false).await.unwrap();
+            q_facets.push(t.elapsed());
+            let t = Instant::now();
+            r.store().alert_counts().await.unwrap();
+            q_counts.push(t.elapsed());
+            let t = Instant::now();
+            r.store()
+                .wake_snoozed(today, chrono::Utc::now())
+                .await
+                .unwrap();
+            r.playbooks().await.unwrap();
+            r.store().active_runs().await.unwrap();
+            r.rule_set().await.unwrap();
+            q_other.push(t.elapsed());
+        }
+        println!(
+            "    of which: page {:.1} ms · totals {:.1} · filter choices {:.1} · counts {:.1} · snoozes, playbooks, rules {:.1}",
+            stats(q_rows).0,
+            stats(q_totals).0,
+            stats(q_facets).0,
+            stats(q_counts).0,
+            stats(q_other).0
+        );
         println!("  Warnings view (first {shown} of {open} open, totals)     median {vmed:7.1} ms   p95 {vp95:7.1} ms");
         println!("  every open alert at once (CLI, export)             median {emed:7.1} ms   ratio {:.1}×", emed / vmed);
 

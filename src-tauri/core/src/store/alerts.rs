@@ -501,40 +501,49 @@ impl Store {
 
     /// How many alerts match `q`, and the ARR of the accounts with an open one among them.
     pub async fn alert_totals(&self, q: &AlertQuery) -> Result<AlertTotals> {
-        let sql = format!(
-            "WITH m AS (SELECT x.account_id, x.state, a.arr FROM {MATCHING})
-             SELECT (SELECT count(*) FROM m),
-                (SELECT coalesce(sum(arr), 0) FROM (SELECT DISTINCT account_id, arr FROM m WHERE state = 'open'))"
-        );
-        let r = bind_query(sqlx::query(&sql), q, None)
+        let count = format!("SELECT count(*) FROM {MATCHING}");
+        let matching: i64 = bind_query(sqlx::query(&count), q, None)
             .fetch_one(self.pool())
-            .await?;
-        Ok(AlertTotals {
-            matching: r.get(0),
-            open_arr: r.get(1),
-        })
+            .await?
+            .get(0);
+        // Each account once: its ARR counts if any matching alert of it is open.
+        let open_arr: f64 = sqlx::query_scalar(
+            "SELECT coalesce(sum(a.arr), 0) FROM account a
+             WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?3 IS NULL OR a.segment = ?3)
+               AND (?4 IS NULL OR a.owner = ?4)
+               AND EXISTS (SELECT 1 FROM alert x WHERE x.account_id = a.id AND x.state = 'open'
+                           AND (?1 IS NULL OR x.severity = ?1) AND (?2 IS NULL OR x.rule = ?2))",
+        )
+        .bind(q.severity.map(|s| s.as_str()))
+        .bind(q.rule.map(|r| r.as_str()))
+        .bind(q.segment.as_deref())
+        .bind(q.owner.as_deref())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(AlertTotals { matching, open_arr })
     }
 
     /// The rules, segments and owners among the alerts shown (open ones, or all with `all`).
     pub async fn alert_facets(&self, all: bool) -> Result<AlertFacets> {
-        let q = AlertQuery {
-            all,
-            ..AlertQuery::default()
-        };
-        let sql = format!(
-            "WITH m AS (SELECT x.rule, a.segment, a.owner FROM {MATCHING})
-             SELECT (SELECT json_group_array(rule) FROM (SELECT DISTINCT rule FROM m ORDER BY 1)),
-                (SELECT json_group_array(segment) FROM (SELECT DISTINCT segment FROM m WHERE segment != '' ORDER BY 1)),
-                (SELECT json_group_array(owner) FROM (SELECT DISTINCT owner FROM m WHERE owner != '' ORDER BY 1))"
-        );
-        let r = bind_query(sqlx::query(&sql), &q, None)
-            .fetch_one(self.pool())
-            .await?;
+        // The accounts with alerts first (a scan of the alert_account index), then their segments
+        // and owners: cheaper than distinct values over every alert joined to its account.
+        let r = sqlx::query(
+            "WITH with_alerts AS (SELECT DISTINCT account_id FROM alert WHERE ?1 OR state = 'open'),
+                shown AS MATERIALIZED (SELECT a.id, a.segment, a.owner FROM account a
+                    JOIN with_alerts w ON w.account_id = a.id WHERE a.deleted = 0 AND a.churned_on IS NULL)
+             SELECT (SELECT json_group_array(segment) FROM (SELECT DISTINCT segment FROM shown WHERE segment != '' ORDER BY 1)),
+                (SELECT json_group_array(owner) FROM (SELECT DISTINCT owner FROM shown WHERE owner != '' ORDER BY 1)),
+                (SELECT json_group_array(rule) FROM (SELECT DISTINCT x.rule FROM alert x
+                    WHERE (?1 OR x.state = 'open') AND x.account_id IN (SELECT id FROM shown) ORDER BY 1))",
+        )
+        .bind(all)
+        .fetch_one(self.pool())
+        .await?;
         let list = |i: usize| -> Vec<String> {
             serde_json::from_str(r.get::<Option<&str>, _>(i).unwrap_or("[]")).unwrap_or_default()
         };
         Ok(AlertFacets {
-            rules: list(0)
+            rules: list(2)
                 .iter()
                 .filter_map(|s| RuleId::parse(s))
                 .map(|id| RuleChoice {
@@ -542,8 +551,8 @@ impl Store {
                     label: id.label().into(),
                 })
                 .collect(),
-            segments: list(1),
-            owners: list(2),
+            segments: list(0),
+            owners: list(1),
         })
     }
 
