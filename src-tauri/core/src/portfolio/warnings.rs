@@ -717,5 +717,14 @@ mod tests {
         let got: Vec<RuleId> = page.facets.rules.iter().map(|c| c.id).collect();
         assert_eq!(got, rules);
         assert_eq!(page.facets.rules[0].label, rules[0].label());
+
+        // A filter that matches nothing: no rows, and totals of zero (not a decoding error).
+        let none = AlertQuery {
+            owner: Some("Nobody at all".into()),
+            ..AlertQuery::default()
+        };
+        let page = r.warnings_matching(&none).await.unwrap();
+        assert!(page.alerts.is_empty());
+        assert_eq!((page.totals.matching, page.totals.open_arr), (0, 0.0));
     }
 }

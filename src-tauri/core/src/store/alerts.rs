@@ -508,7 +508,7 @@ impl Store {
             .get(0);
         // Each account once: its ARR counts if any matching alert of it is open.
         let open_arr: f64 = sqlx::query_scalar(
-            "SELECT coalesce(sum(a.arr), 0) FROM account a
+            "SELECT total(a.arr) FROM account a
              WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?3 IS NULL OR a.segment = ?3)
                AND (?4 IS NULL OR a.owner = ?4)
                AND EXISTS (SELECT 1 FROM alert x WHERE x.account_id = a.id AND x.state = 'open'
