@@ -725,6 +725,7 @@ mod tests {
         };
         let page = r.warnings_matching(&none).await.unwrap();
         assert!(page.alerts.is_empty());
+        assert_eq!(page.counts, r.warning_counts().await.unwrap());
         assert_eq!((page.totals.matching, page.totals.open_arr), (0, 0.0));
     }
 }
