@@ -319,34 +319,22 @@ impl Rapport {
             .map(|p| (p.key, p.name))
             .collect();
         let runs = self.store.run_outcomes().await?;
-        let mut out: Vec<PlaybookOutcomes> = names
-            .into_iter()
-            .map(|(key, name)| PlaybookOutcomes {
-                key,
-                name,
-                runs: 0,
-                active: 0,
-                pending: 0,
-                saved: 0,
-                churned: 0,
-                expanded: 0,
-                median_days: None,
-            })
-            .collect();
+        let none = |key: String, name: String| PlaybookOutcomes {
+            key,
+            name,
+            runs: 0,
+            active: 0,
+            pending: 0,
+            saved: 0,
+            churned: 0,
+            expanded: 0,
+            median_days: None,
+        };
+        let mut out: Vec<PlaybookOutcomes> = names.into_iter().map(|(k, n)| none(k, n)).collect();
         let mut days: HashMap<String, Vec<f64>> = HashMap::new();
         for (key, name, status, outcome, started, closed) in runs {
             if !out.iter().any(|o| o.key == key) {
-                out.push(PlaybookOutcomes {
-                    key: key.clone(),
-                    name: name.unwrap_or_else(|| key.clone()),
-                    runs: 0,
-                    active: 0,
-                    pending: 0,
-                    saved: 0,
-                    churned: 0,
-                    expanded: 0,
-                    median_days: None,
-                });
+                out.push(none(key.clone(), name.unwrap_or_else(|| key.clone())));
             }
             let Some(o) = out.iter_mut().find(|o| o.key == key) else {
                 continue;

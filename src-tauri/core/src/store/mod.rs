@@ -14,6 +14,7 @@ mod playbooks;
 mod read;
 mod scoring;
 mod sync;
+mod tasks;
 #[rustfmt::skip]
 mod upsert;
 #[cfg(test)]
@@ -40,10 +41,11 @@ pub use current::{TableRecord, TREND_DAYS};
 pub use feedback::Tags;
 pub use followup::{Decision, NewTask};
 pub use health::SnapshotRow;
-pub use playbooks::{NewRun, TaskFacts, TaskQuery};
+pub use playbooks::NewRun;
 pub use read::AccountRecord;
 pub use scoring::ScoredFor;
 pub use sync::{PageCounts, SyncRunRecord};
+pub use tasks::{TaskFacts, TaskQuery};
 pub use writeback::WritebackFacts;
 
 /// File name of the database inside the data directory.
