@@ -307,6 +307,20 @@ pub struct AlertFacets {
     pub owners: Vec<String>,
 }
 
+/// One alert of an active account reduced to what the Warnings view's totals, counts and filter
+/// choices need (the rows themselves come a page at a time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertBrief {
+    pub account_id: i64,
+    pub segment: String,
+    pub owner: String,
+    pub arr: f64,
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub state: AlertState,
+    pub seen: bool,
+}
+
 /// What one evaluation changed in the stored alerts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlertChanges {

@@ -59,6 +59,18 @@ pub struct WarningCounts {
     pub unseen: i64,
 }
 
+impl From<[i64; 5]> for WarningCounts {
+    fn from([critical, warning, info, snoozed, unseen]: [i64; 5]) -> Self {
+        WarningCounts {
+            critical,
+            warning,
+            info,
+            snoozed,
+            unseen,
+        }
+    }
+}
+
 /// The Warnings view: the alerts, their counts, and what the filters can choose from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct WarningsView {
@@ -221,17 +233,16 @@ impl Rapport {
         self.store
             .wake_snoozed(self.today(), self.clock.now())
             .await?;
-        let (mut alerts, totals, facets, counts) = tokio::try_join!(
+        let (mut alerts, book) = tokio::try_join!(
             self.store.alerts_matching(q, None),
-            self.store.alert_totals(q),
-            self.store.alert_facets(q.all),
-            self.warning_counts()
+            self.store.alert_book(q.all)
         )?;
+        let (totals, facets, counts) = crate::risk::book::summarize(&book, q);
         self.hint_playbooks(&mut alerts).await?;
         Ok(WarningsView {
             alerts,
             totals,
-            counts,
+            counts: counts.into(),
             evaluated_on: self.evaluated_on().await?,
             rules_version: self.rule_set().await?.version,
             facets,
@@ -240,14 +251,7 @@ impl Rapport {
 
     /// Open-alert counts for the home screen.
     pub async fn warning_counts(&self) -> Result<WarningCounts> {
-        let [critical, warning, info, snoozed, unseen] = self.store.alert_counts().await?;
-        Ok(WarningCounts {
-            critical,
-            warning,
-            info,
-            snoozed,
-            unseen,
-        })
+        Ok(self.store.alert_counts().await?.into())
     }
 
     /// One account's alerts, every state, for its panel on the account view.

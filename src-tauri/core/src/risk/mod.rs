@@ -1,6 +1,7 @@
 //! Risk analytics (DESIGN §4): the early-warning rules engine and the churn-risk model. Pure:
 //! facts in, alerts and probabilities out.
 
+pub mod book;
 pub mod churn;
 pub mod csv_backtest;
 pub mod metrics;

@@ -10,9 +10,8 @@ use sqlx::{QueryBuilder, Row};
 use super::{day, opt_day, parse_day, parse_ts, ts, Store};
 use crate::domain::health::{Band, HealthInputs};
 use crate::domain::risk::{
-    AlertAction, AlertChanges, AlertFacets, AlertQuery, AlertState, AlertTotals, AlertView,
-    Evidence, Fired, FirstValue, RiskFacts, RiskWindows, RuleChoice, RuleId, Severity,
-    SurveyAnswer,
+    AlertAction, AlertBrief, AlertChanges, AlertQuery, AlertState, AlertView, Evidence, Fired,
+    FirstValue, RiskFacts, RiskWindows, RuleId, Severity, SurveyAnswer,
 };
 use crate::domain::SurveyKind;
 use crate::error::{Error, Result};
@@ -499,61 +498,41 @@ impl Store {
             .collect()
     }
 
-    /// How many alerts match `q`, and the ARR of the accounts with an open one among them.
-    pub async fn alert_totals(&self, q: &AlertQuery) -> Result<AlertTotals> {
-        let count = format!("SELECT count(*) FROM {MATCHING}");
-        let matching: i64 = bind_query(sqlx::query(&count), q, None)
-            .fetch_one(self.pool())
-            .await?
-            .get(0);
-        // Each account once: its ARR counts if any matching alert of it is open.
-        let open_arr: f64 = sqlx::query_scalar(
-            "SELECT total(a.arr) FROM account a
-             WHERE a.deleted = 0 AND a.churned_on IS NULL AND (?3 IS NULL OR a.segment = ?3)
-               AND (?4 IS NULL OR a.owner = ?4)
-               AND EXISTS (SELECT 1 FROM alert x WHERE x.account_id = a.id AND x.state = 'open'
-                           AND (?1 IS NULL OR x.severity = ?1) AND (?2 IS NULL OR x.rule = ?2))",
-        )
-        .bind(q.severity.map(|s| s.as_str()))
-        .bind(q.rule.map(|r| r.as_str()))
-        .bind(q.segment.as_deref())
-        .bind(q.owner.as_deref())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(AlertTotals { matching, open_arr })
-    }
-
-    /// The rules, segments and owners among the alerts shown (open ones, or all with `all`).
-    pub async fn alert_facets(&self, all: bool) -> Result<AlertFacets> {
-        // The accounts with alerts first (a scan of the alert_account index), then their segments
-        // and owners: cheaper than distinct values over every alert joined to its account.
-        let r = sqlx::query(
-            "WITH with_alerts AS (SELECT DISTINCT account_id FROM alert WHERE ?1 OR state = 'open'),
-                shown AS MATERIALIZED (SELECT a.id, a.segment, a.owner FROM account a
-                    JOIN with_alerts w ON w.account_id = a.id WHERE a.deleted = 0 AND a.churned_on IS NULL)
-             SELECT (SELECT json_group_array(segment) FROM (SELECT DISTINCT segment FROM shown WHERE segment != '' ORDER BY 1)),
-                (SELECT json_group_array(owner) FROM (SELECT DISTINCT owner FROM shown WHERE owner != '' ORDER BY 1)),
-                (SELECT json_group_array(rule) FROM (SELECT DISTINCT x.rule FROM alert x
-                    WHERE (?1 OR x.state = 'open') AND x.account_id IN (SELECT id FROM shown) ORDER BY 1))",
-        )
-        .bind(all)
-        .fetch_one(self.pool())
-        .await?;
-        let list = |i: usize| -> Vec<String> {
-            serde_json::from_str(r.get::<Option<&str>, _>(i).unwrap_or("[]")).unwrap_or_default()
-        };
-        Ok(AlertFacets {
-            rules: list(2)
-                .iter()
-                .filter_map(|s| RuleId::parse(s))
-                .map(|id| RuleChoice {
-                    id,
-                    label: id.label().into(),
+    /// Every unresolved alert of an active account (every alert with `all`), reduced to what the
+    /// Warnings view's totals, counts and filter choices need: one covered walk of the alerts
+    /// (migration 0017's indexes) instead of one per figure.
+    pub async fn alert_book(&self, all: bool) -> Result<Vec<AlertBrief>> {
+        let raw: Vec<(i64, String, String, f64, String, String, String, bool)> = self
+            .json_rows(
+                sqlx::query(
+                    "SELECT json_group_array(json_array(x.account_id, a.segment, a.owner, a.arr, x.rule,
+                        x.severity, x.state, json(CASE WHEN x.seen_at IS NULL THEN 'false' ELSE 'true' END)))
+                     FROM alert x JOIN account a ON a.id = x.account_id AND a.deleted = 0 AND a.churned_on IS NULL
+                     WHERE ?1 OR x.state != 'resolved'",
+                )
+                .bind(all),
+            )
+            .await?;
+        raw.into_iter()
+            .map(|r| {
+                Ok(AlertBrief {
+                    rule: RuleId::parse(&r.4).ok_or_else(|| {
+                        Error::Storage(format!("unknown rule {:?} in the database", r.4))
+                    })?,
+                    account_id: r.0,
+                    segment: r.1,
+                    owner: r.2,
+                    arr: r.3,
+                    severity: Severity::parse(&r.5).ok_or_else(|| {
+                        Error::Storage(format!("unknown severity {:?} in the database", r.5))
+                    })?,
+                    state: AlertState::parse(&r.6).ok_or_else(|| {
+                        Error::Storage(format!("unknown alert state {:?} in the database", r.6))
+                    })?,
+                    seen: r.7,
                 })
-                .collect(),
-            segments: list(0),
-            owners: list(1),
-        })
+            })
+            .collect()
     }
 
     /// Open alerts of active accounts by severity (critical, warning, info), the snoozed ones, and
