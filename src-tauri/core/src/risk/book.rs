@@ -83,11 +83,9 @@ mod tests {
     use super::*;
     use crate::domain::risk::RuleId;
 
+    /// One alert of the account `(id, segment, owner, arr)`.
     fn alert(
-        account_id: i64,
-        segment: &str,
-        owner: &str,
-        arr: f64,
+        (account_id, segment, owner, arr): (i64, &str, &str, f64),
         rule: RuleId,
         severity: Severity,
         state: AlertState,
@@ -113,20 +111,17 @@ mod tests {
         use RuleId::*;
         use Severity::*;
         vec![
-            alert(1, "SMB", "Ana", 10e3, NoTouch, Warning, Open, false),
-            alert(1, "SMB", "Ana", 10e3, UsageDrop, Critical, Open, false),
-            alert(1, "SMB", "Ana", 10e3, BadSurvey, Info, Snoozed, true),
+            alert((1, "SMB", "Ana", 10e3), NoTouch, Warning, Open, false),
+            alert((1, "SMB", "Ana", 10e3), UsageDrop, Critical, Open, false),
+            alert((1, "SMB", "Ana", 10e3), BadSurvey, Info, Snoozed, true),
             alert(
-                2,
-                "Enterprise",
-                "Ben",
-                50e3,
+                (2, "Enterprise", "Ben", 50e3),
                 UsageDrop,
                 Critical,
                 Open,
                 true,
             ),
-            alert(3, "", "", 7e3, HealthDrop, Warning, Resolved, true),
+            alert((3, "", "", 7e3), HealthDrop, Warning, Resolved, true),
         ]
     }
 

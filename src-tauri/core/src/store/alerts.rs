@@ -56,6 +56,10 @@ struct RawAlert(
     Option<String>,
 );
 
+/// One alert of `alert_book` as SQLite's JSON array gives it: account id, segment, owner, ARR,
+/// rule, severity, state, seen.
+type BriefRow = (i64, String, String, f64, String, String, String, bool);
+
 impl Store {
     /// The rules' facts for the accounts in `inputs` (their health inputs for day `at`), reading
     /// as far back as `w` asks.
@@ -502,7 +506,7 @@ impl Store {
     /// Warnings view's totals, counts and filter choices need: one covered walk of the alerts
     /// (migration 0017's indexes) instead of one per figure.
     pub async fn alert_book(&self, all: bool) -> Result<Vec<AlertBrief>> {
-        let raw: Vec<(i64, String, String, f64, String, String, String, bool)> = self
+        let raw: Vec<BriefRow> = self
             .json_rows(
                 sqlx::query(
                     "SELECT json_group_array(json_array(x.account_id, a.segment, a.owner, a.arr, x.rule,
