@@ -58,6 +58,14 @@ fn main() {
             "act_on_task",
             "record_outcome",
             "send_task",
+            "success",
+            "save_plan",
+            "delete_plan",
+            "save_milestone",
+            "act_on_milestone",
+            "save_plan_draft",
+            "discard_plan_draft",
+            "milestones",
         ]),
     ))
     .expect("tauri build script failed");

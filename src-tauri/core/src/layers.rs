@@ -16,6 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("lifecycle", &["domain", "error"]),
     ("risk", &["domain", "error"]),
     ("playbooks", &["domain", "error"]),
+    ("value", &["domain", "error"]),
     ("charts", &["domain", "error"]),
     ("demo", &["domain", "error", "health"]),
     ("sync", &["domain", "error", "store", "secrets"]),

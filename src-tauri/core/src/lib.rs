@@ -16,6 +16,7 @@ pub mod risk;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod value;
 
 #[cfg(test)]
 mod bindings;

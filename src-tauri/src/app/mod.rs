@@ -5,6 +5,7 @@ mod insights;
 mod notify;
 mod playbooks;
 mod risk;
+mod success;
 
 use std::path::PathBuf;
 
@@ -313,6 +314,14 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             playbooks::act_on_task,
             playbooks::record_outcome,
             playbooks::send_task,
+            success::success,
+            success::save_plan,
+            success::delete_plan,
+            success::save_milestone,
+            success::act_on_milestone,
+            success::save_plan_draft,
+            success::discard_plan_draft,
+            success::milestones,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

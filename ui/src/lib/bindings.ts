@@ -266,7 +266,7 @@ waiting: number, last_written_at: string | null, };
 
 export type Severity = "info" | "warning" | "critical";
 
-export type RuleId = "usage_drop" | "health_drop" | "relationship_left" | "renewal_at_risk" | "no_touch" | "bad_survey" | "ticket_spike" | "seat_utilisation" | "first_value_late";
+export type RuleId = "usage_drop" | "health_drop" | "relationship_left" | "renewal_at_risk" | "no_touch" | "bad_survey" | "ticket_spike" | "seat_utilisation" | "first_value_late" | "milestone_stuck";
 
 export type Rule = { id: RuleId, enabled: boolean, severity: Severity, params: { [key in string]?: number }, };
 
@@ -485,6 +485,80 @@ pending: number, saved: number, churned: number, expanded: number,
  * Median days from start to the last step closed, over completed runs.
  */
 median_days: number | null, };
+
+export type MilestoneKind = "onboarding" | "first_value" | "full_value" | "adoption";
+
+export type MilestoneStatus = "stuck" | "behind" | "on_track" | "done";
+
+export type StatusThresholds = { 
+/**
+ * Behind when progress trails the share of time gone by this many points.
+ */
+behind_gap_pct: number, 
+/**
+ * Stuck when it trails by this many points.
+ */
+stuck_gap_pct: number, 
+/**
+ * Stuck when past due by more than this many days (behind from the first day past due).
+ */
+stuck_days: number, };
+
+export type MilestoneView = { id: number, plan_id: number, position: number, name: string, kind: MilestoneKind, metric: string, unit: string, baseline: number | null, current: number | null, 
+/**
+ * When the current value was last updated.
+ */
+current_on: string | null, target: number | null, start_on: string, due_on: string, achieved_on: string | null, owner: string, evidence: string, status: MilestoneStatus, progress_pct: number | null, elapsed_pct: number, days_late: number, reason: string, updated_at: string | null, };
+
+export type PlanView = { id: number, objective: string, created_on: string, milestones: Array<MilestoneView>, };
+
+export type PlanForm = { account_id: number, id: number | null, objective: string, };
+
+export type MilestoneForm = { account_id: number, plan_id: number, id: number | null, name: string, kind: MilestoneKind, metric: string, unit: string, baseline: number | null, current: number | null, target: number | null, 
+/**
+ * `None` means the day it is saved.
+ */
+start_on: string | null, due_on: string | null, owner: string, evidence: string, 
+/**
+ * Also write the update to the CRM as a note on the company.
+ */
+tell_crm: boolean, };
+
+export type PlanDraftForm = { "form": "plan" } & PlanForm | { "form": "milestone" } & MilestoneForm;
+
+export type PlanDraft = { form: PlanDraftForm, saved_at: string, };
+
+export type SuccessView = { account_id: number, 
+/**
+ * The day the statuses are for.
+ */
+as_of: string, plans: Array<PlanView>, 
+/**
+ * The milestones on a time axis (SVG), in the light and the dark theme; `None` without any.
+ */
+timeline_svg: string | null, timeline_svg_dark: string | null, thresholds: StatusThresholds, 
+/**
+ * Whether the account is in a CRM (a milestone update can then be written there as a note).
+ */
+in_crm: boolean, drafts: Array<PlanDraft>, };
+
+export type MilestoneAction = { "action": "achieve", on: string | null, evidence: string, tell_crm: boolean, } | { "action": "reopen" } | { "action": "move", by: number, } | { "action": "delete" };
+
+export type PlanSaved = { errors: Array<FieldError>, view: SuccessView | null, outbox: OutboxEntryView | null, };
+
+export type DueMilestone = { account_id: number, account: string, owner: string, arr: number, objective: string, milestone: MilestoneView, };
+
+export type MilestoneCounts = { open: number, due_soon: number, behind: number, stuck: number, };
+
+export type MilestonesView = { as_of: string, window_days: number, 
+/**
+ * Due within the window and not (yet) behind, soonest first.
+ */
+due_soon: Array<DueMilestone>, 
+/**
+ * Behind or stuck, stuck first, then the most overdue.
+ */
+behind: Array<DueMilestone>, counts: MilestoneCounts, };
 
 export type PlaybookSaved = { errors: Array<FieldError>, playbook: Playbook | null, };
 

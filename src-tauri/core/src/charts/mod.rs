@@ -9,7 +9,9 @@ use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
 
+mod milestones;
 mod satisfaction;
+pub use milestones::milestones_svg;
 pub use satisfaction::satisfaction_svg;
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");

@@ -673,6 +673,7 @@ pub(super) fn simulate(
             churned_on,
             today,
             seats,
+            owner: &owner,
         },
         out,
         &mut lifecycle,

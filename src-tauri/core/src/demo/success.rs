@@ -11,19 +11,21 @@ use super::{DemoData, Ids};
 use crate::domain::{LifecycleStage, Milestone, SuccessPlan, ValueEntry};
 
 #[derive(Clone, Copy)]
-pub(super) struct PlanFacts {
+pub(super) struct PlanFacts<'a> {
     pub account_id: i64,
     pub contract_start: NaiveDate,
     pub churned_on: Option<NaiveDate>,
     pub today: NaiveDate,
     pub seats: i64,
+    /// The account manager, who owns the plan's milestones.
+    pub owner: &'a str,
 }
 
 /// Appends the plan, its milestones and value entries; returns the first-value day.
 pub(super) fn success_plan(
     rng: &mut ChaCha8Rng,
     ids: &mut Ids,
-    f: &PlanFacts,
+    f: &PlanFacts<'_>,
     out: &mut DemoData,
     lifecycle: &mut Vec<(NaiveDate, LifecycleStage)>,
 ) -> NaiveDate {
@@ -33,6 +35,7 @@ pub(super) fn success_plan(
         churned_on,
         today,
         seats,
+        owner,
     } = *f;
     let cohort_progress = ((contract_start - (today - Duration::days(1095))).num_days() as f64
         / 1095.0)
@@ -60,22 +63,39 @@ pub(super) fn success_plan(
         current: baseline + (target - baseline) * progress,
         target,
     });
+    // Onboarding is a date; first value is the first team's share of the way, full value the
+    // objective's metric itself.
+    let current = baseline + (target - baseline) * progress;
     let steps = [
         (
             "Onboarding complete",
             "onboarding",
             30,
             contract_start + Duration::days(rng.gen_range(18..45)),
+            None,
         ),
         (
             "First value: first team live",
             "first_value",
             60,
             first_value,
+            Some((
+                "Teams live",
+                "teams",
+                0.0,
+                3.0,
+                (progress * 6.0).min(3.0).round(),
+            )),
         ),
-        ("ROI: objective reached", "full_value", 180, full_value),
+        (
+            "ROI: objective reached",
+            "full_value",
+            180,
+            full_value,
+            Some((metric, "", baseline, target, current)),
+        ),
     ];
-    for (label, kind, target_days, achieved) in steps {
+    for (position, (label, kind, target_days, achieved, measure)) in steps.into_iter().enumerate() {
         let target_date = contract_start + Duration::days(target_days);
         let achieved_on = reached(achieved);
         let status = match achieved_on {
@@ -85,6 +105,13 @@ pub(super) fn success_plan(
             None if today > target_date => "behind",
             None => "on_track",
         };
+        let (metric, unit, m_base, m_target, m_now) = match measure {
+            Some((m, u, b, t, c)) => (m.to_string(), u.to_string(), Some(b), Some(t), Some(c)),
+            None => (String::new(), String::new(), None, None, None),
+        };
+        // Measured a few days ago (no draw from the generator: the rest of the demo stays as is).
+        let current_on =
+            m_now.map(|_| achieved_on.unwrap_or(end.min(today) - Duration::days(1 + id % 14)));
         let mid = Ids::next(&mut ids.milestone);
         out.milestones.push(Milestone {
             id: mid,
@@ -95,6 +122,15 @@ pub(super) fn success_plan(
             target_date,
             achieved_on,
             status: status.to_string(),
+            metric,
+            unit,
+            baseline: m_base,
+            current: m_now,
+            current_on,
+            target: m_target,
+            start_on: contract_start,
+            owner: owner.to_string(),
+            position: position as i64,
         });
         if let (Some(d), "first_value" | "full_value") = (achieved_on, kind) {
             if kind == "first_value" {

@@ -10,6 +10,7 @@ pub mod health;
 pub mod insights;
 pub mod playbook;
 pub mod risk;
+pub mod success;
 pub mod sync;
 pub mod views;
 
@@ -341,6 +342,15 @@ pub struct Milestone {
     pub achieved_on: Option<NaiveDate>,
     /// `on_track`, `behind`, `stuck` or `done`.
     pub status: String,
+    pub metric: String,
+    pub unit: String,
+    pub baseline: Option<f64>,
+    pub current: Option<f64>,
+    pub current_on: Option<NaiveDate>,
+    pub target: Option<f64>,
+    pub start_on: NaiveDate,
+    pub owner: String,
+    pub position: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -46,10 +46,11 @@ pub enum RuleId {
     TicketSpike,
     SeatUtilisation,
     FirstValueLate,
+    MilestoneStuck,
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 9] = [
+    pub const ALL: [RuleId; 10] = [
         RuleId::UsageDrop,
         RuleId::HealthDrop,
         RuleId::RelationshipLeft,
@@ -59,6 +60,7 @@ impl RuleId {
         RuleId::TicketSpike,
         RuleId::SeatUtilisation,
         RuleId::FirstValueLate,
+        RuleId::MilestoneStuck,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,6 +73,7 @@ impl RuleId {
             RuleId::TicketSpike => "ticket_spike",
             RuleId::SeatUtilisation => "seat_utilisation",
             RuleId::FirstValueLate => "first_value_late",
+            RuleId::MilestoneStuck => "milestone_stuck",
         }
     }
     pub fn parse(s: &str) -> Option<RuleId> {
@@ -88,6 +91,7 @@ impl RuleId {
             RuleId::TicketSpike => "High-priority ticket spike",
             RuleId::SeatUtilisation => "Seats unused",
             RuleId::FirstValueLate => "First value late",
+            RuleId::MilestoneStuck => "Milestone stuck",
         }
     }
 }
@@ -158,6 +162,8 @@ pub struct RiskFacts {
     pub high_tickets: Vec<NaiveDate>,
     /// The account's first-value milestone, if its success plan has one.
     pub first_value: Option<FirstValue>,
+    /// Its success plans' milestones not yet reached.
+    pub milestones: Vec<super::success::MilestoneRecord>,
 }
 
 /// A first-value milestone: when it was due, and when it was reached.

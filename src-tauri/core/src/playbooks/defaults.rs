@@ -92,8 +92,8 @@ pub fn defaults() -> Vec<Playbook> {
         playbook(
             "onboarding_stalled",
             "Onboarding stalled",
-            "First value is late or the account has gone quiet early on: unblock the implementation and reset a date for first value.",
-            &[RuleId::FirstValueLate],
+            "First value is late or a success-plan milestone is stuck: unblock the implementation and reset a date for the milestone.",
+            &[RuleId::FirstValueLate, RuleId::MilestoneStuck],
             vec![
                 step(Cs, 2, "Find where onboarding stopped", "Which milestone is stuck, who at the client owns it, and what is in the way."),
                 step(Delivery, 5, "Unblock the implementation", "Data, integration or configuration work that stands between the client and first value."),

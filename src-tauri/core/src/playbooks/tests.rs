@@ -41,6 +41,7 @@ fn the_built_in_playbooks_are_valid_and_each_rule_suggests_the_one_it_should() {
         (RuleId::BadSurvey, Some("Detractor follow-up")),
         (RuleId::TicketSpike, Some("Detractor follow-up")),
         (RuleId::FirstValueLate, Some("Onboarding stalled")),
+        (RuleId::MilestoneStuck, Some("Onboarding stalled")),
         (RuleId::NoTouch, Some("Quiet account")),
     ];
     for (rule, name) in want {

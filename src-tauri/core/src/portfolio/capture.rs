@@ -36,6 +36,15 @@ impl Rapport {
     /// at once) and its outbox entry, in one transaction. Invalid input saves nothing and comes
     /// back as field errors; the draft is kept.
     pub async fn capture(&self, form: &CaptureForm) -> Result<Captured> {
+        self.capture_with(form, true).await
+    }
+
+    /// `capture`, keeping the user's draft of that form when `ends_draft` is false.
+    pub(super) async fn capture_with(
+        &self,
+        form: &CaptureForm,
+        ends_draft: bool,
+    ) -> Result<Captured> {
         let now = self.clock.now();
         let target = self.store.account_target(form.account_id()).await?;
         let contacts = self.store.capture_contacts(form.account_id()).await?;
@@ -56,6 +65,7 @@ impl Rapport {
                     payload: &payload,
                     key: &key,
                     now,
+                    ends_draft,
                 },
                 &target,
             )

@@ -10,4 +10,6 @@ pub mod rules;
 #[cfg(test)]
 mod rules_tests;
 
-pub use rules::{check, complete, defaults, evaluate, spec, windows, ParamSpec, RuleSpec};
+pub use rules::{
+    check, complete, defaults, evaluate, milestone_thresholds, spec, windows, ParamSpec, RuleSpec,
+};

@@ -11,6 +11,7 @@ use crate::domain::health::Band;
 use crate::domain::risk::{
     Evidence, Fired, RiskFacts, RiskWindows, Rule, RuleId, RuleSet, Severity,
 };
+use crate::domain::success::{MilestoneStatus, StatusThresholds};
 use crate::domain::SurveyKind;
 
 /// One threshold of a rule, as Settings edits it.
@@ -138,6 +139,15 @@ pub fn spec(id: RuleId) -> RuleSpec {
                 365.0,
             )],
         ),
+        RuleId::MilestoneStuck => (
+            "A success-plan milestone far behind its plan, or long past due. These thresholds also decide when a milestone shows as behind or stuck.",
+            Severity::Warning,
+            vec![
+                p("behind_gap_pct", "Behind when progress trails the time gone by", "points", 15.0, 5.0, 90.0),
+                p("stuck_gap_pct", "Stuck when it trails by", "points", 40.0, 10.0, 100.0),
+                p("stuck_days", "Stuck when past due by more than", "days", 30.0, 1.0, 365.0),
+            ],
+        ),
     };
     RuleSpec {
         id,
@@ -224,6 +234,31 @@ pub fn check(set: &RuleSet) -> Vec<String> {
         }
     }
     out
+}
+
+/// When a milestone counts as behind or stuck: the "Milestone stuck" rule's thresholds, whether
+/// or not the rule raises warnings.
+pub fn milestone_thresholds(set: &RuleSet) -> StatusThresholds {
+    let d = StatusThresholds::default();
+    match set.rules.iter().find(|r| r.id == RuleId::MilestoneStuck) {
+        Some(r) => StatusThresholds {
+            behind_gap_pct: r
+                .params
+                .get("behind_gap_pct")
+                .copied()
+                .unwrap_or(d.behind_gap_pct),
+            stuck_gap_pct: r
+                .params
+                .get("stuck_gap_pct")
+                .copied()
+                .unwrap_or(d.stuck_gap_pct),
+            stuck_days: r
+                .params
+                .get("stuck_days")
+                .map_or(d.stuck_days, |v| *v as i64),
+        },
+        None => d,
+    }
 }
 
 /// How far back the facts must reach for `set`.
@@ -540,5 +575,47 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
                 ],
             );
         }
+        RuleId::MilestoneStuck => {
+            let t = StatusThresholds {
+                behind_gap_pct: r.param("behind_gap_pct"),
+                stuck_gap_pct: r.param("stuck_gap_pct"),
+                stuck_days: r.param("stuck_days") as i64,
+            };
+            for m in &f.milestones {
+                let a = m.facts().assess(at, &t);
+                if a.status != MilestoneStatus::Stuck {
+                    continue;
+                }
+                let mut evidence = vec![ev("Due", date(m.due_on), Some(m.due_on))];
+                if let Some(p) = a.progress_pct {
+                    evidence.push(ev(
+                        "Progress",
+                        format!("{p:.0} % with {:.0} % of the time gone", a.elapsed_pct),
+                        m.current_on,
+                    ));
+                }
+                // One alert per milestone: it re-fires only if it is stuck again after resolving.
+                push(
+                    r.severity,
+                    format!("m{}", m.id),
+                    format!(
+                        "\u{201c}{}\u{201d} is stuck: {}",
+                        m.name.trim(),
+                        lower_first(&a.reason)
+                    ),
+                    evidence,
+                );
+            }
+        }
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if s.chars().nth(1).is_some_and(|n| n.is_lowercase()) => {
+            f.to_lowercase().chain(c).collect()
+        }
+        _ => s.to_string(),
     }
 }

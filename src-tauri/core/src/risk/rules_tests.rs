@@ -45,6 +45,7 @@ fn quiet() -> RiskFacts {
         answers: vec![],
         high_tickets: vec![],
         first_value: None,
+        milestones: Vec::new(),
     }
 }
 

@@ -131,8 +131,13 @@ impl Store {
             )
             .bind(&ids),
         );
-        let (accounts, scores, answers, tickets, first_value) =
-            tokio::try_join!(accounts, scores, answers, tickets, first_value)?;
+        let milestones = self.open_milestones_of(&ids);
+        let (accounts, scores, answers, tickets, first_value, milestones) =
+            tokio::try_join!(accounts, scores, answers, tickets, first_value, milestones)?;
+        let mut milestones_by: HashMap<i64, Vec<_>> = HashMap::new();
+        for m in milestones {
+            milestones_by.entry(m.account_id).or_default().push(m);
+        }
 
         type Acct = (Option<NaiveDate>, Option<(i64, Band)>, Option<NaiveDate>);
         let mut acct: HashMap<i64, Acct> = HashMap::new();
@@ -195,6 +200,7 @@ impl Store {
                     answers: answer_by.remove(&i.account_id).unwrap_or_default(),
                     high_tickets: high,
                     first_value: fv_by.get(&i.account_id).copied(),
+                    milestones: milestones_by.remove(&i.account_id).unwrap_or_default(),
                 }
             })
             .collect())

@@ -28,6 +28,9 @@ pub struct NewCapture<'a> {
     pub payload: &'a WritePayload,
     pub key: &'a str,
     pub now: DateTime<Utc>,
+    /// The form's draft is done with (false when the app wrote the capture itself, e.g. a
+    /// milestone update's note, and the user's own note draft must stay).
+    pub ends_draft: bool,
 }
 
 /// How an attempt ended, as the store records it.
@@ -311,11 +314,13 @@ impl Store {
             ),
             None => None,
         };
-        sqlx::query("DELETE FROM capture_draft WHERE account_id = ? AND form = ?")
-            .bind(account_id)
-            .bind(c.form.kind().as_str())
-            .execute(&mut *tx)
-            .await?;
+        if c.ends_draft {
+            sqlx::query("DELETE FROM capture_draft WHERE account_id = ? AND form = ?")
+                .bind(account_id)
+                .bind(c.form.kind().as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(entry)
     }

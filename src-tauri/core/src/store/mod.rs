@@ -13,6 +13,7 @@ mod inputs;
 mod playbooks;
 mod read;
 mod scoring;
+mod success;
 mod sync;
 mod tasks;
 #[rustfmt::skip]
@@ -44,6 +45,7 @@ pub use health::SnapshotRow;
 pub use playbooks::NewRun;
 pub use read::AccountRecord;
 pub use scoring::ScoredFor;
+pub use success::MilestoneWrite;
 pub use sync::{PageCounts, SyncRunRecord};
 pub use tasks::{TaskFacts, TaskQuery};
 pub use writeback::WritebackFacts;

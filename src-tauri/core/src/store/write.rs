@@ -225,10 +225,14 @@ async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -
         b.push_bind(p.id).push_bind(p.account_id).push_bind(p.objective.clone()).push_bind(p.metric.clone())
             .push_bind(p.baseline).push_bind(p.current).push_bind(p.target).push_bind(now.to_string());
     }).await?;
-    insert_chunks(&mut tx, "INSERT INTO milestone (id, plan_id, account_id, name, kind, target_date, achieved_on, status) ", &d.milestones, |mut b, m| {
+    insert_chunks(&mut tx, "INSERT INTO milestone (id, plan_id, account_id, name, kind, target_date, achieved_on, status,
+            metric, unit, baseline, current_value, target_value, current_on, start_on, owner, position) ", &d.milestones, |mut b, m| {
         b.push_bind(m.id).push_bind(m.plan_id).push_bind(m.account_id).push_bind(m.name.clone())
             .push_bind(m.kind.clone()).push_bind(day(m.target_date)).push_bind(m.achieved_on.map(day))
-            .push_bind(m.status.clone());
+            .push_bind(m.status.clone()).push_bind(m.metric.clone()).push_bind(m.unit.clone())
+            .push_bind(m.baseline).push_bind(m.current).push_bind(m.target)
+            .push_bind(m.current_on.map(day))
+            .push_bind(day(m.start_on)).push_bind(m.owner.clone()).push_bind(m.position);
     }).await?;
     insert_chunks(
         &mut tx,
