@@ -1,6 +1,13 @@
 // The one door to the Rust side: typed Tauri commands whose rejections are always an IpcError.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  MilestoneAction,
+  MilestoneForm,
+  MilestonesView,
+  PlanDraftForm,
+  PlanForm,
+  PlanSaved,
+  SuccessView,
   AlertQuery,
   Playbook,
   PlaybookSaved,
@@ -199,6 +206,17 @@ export const ipc = {
   recordOutcome: (runId: number, outcome: RunOutcome): Promise<RunView> => call<RunView>('record_outcome', { runId, outcome }),
   /** Queues a task for the account's CRM (once); returns the outbox entry. */
   sendTask: (id: number): Promise<number> => call<number>('send_task', { id }),
+  /** The account's success plans, milestones with their derived status, timeline and drafts. */
+  success: (accountId: number): Promise<SuccessView> => call<SuccessView>('success', { accountId }),
+  savePlan: (form: PlanForm): Promise<PlanSaved> => call<PlanSaved>('save_plan', { form }),
+  deletePlan: (accountId: number, id: number): Promise<PlanSaved> => call<PlanSaved>('delete_plan', { accountId, id }),
+  /** Saves a milestone (field errors save nothing); with `tell_crm`, queues a note for the CRM. */
+  saveMilestone: (form: MilestoneForm): Promise<PlanSaved> => call<PlanSaved>('save_milestone', { form }),
+  actOnMilestone: (id: number, action: MilestoneAction): Promise<PlanSaved> => call<PlanSaved>('act_on_milestone', { id, action }),
+  savePlanDraft: (form: PlanDraftForm): Promise<void> => call<void>('save_plan_draft', { form }),
+  discardPlanDraft: (accountId: number, target: string): Promise<void> => call<void>('discard_plan_draft', { accountId, target }),
+  /** The book's open milestones due within 30 days, and those behind or stuck. */
+  milestones: (): Promise<MilestonesView> => call<MilestonesView>('milestones'),
   rules: (): Promise<RulesView> => call<RulesView>('rules'),
   saveRules: (set: RuleSet): Promise<RulesView> => call<RulesView>('save_rules', { set }),
   followups: (accountId: number | null): Promise<FollowUpView[]> => call<FollowUpView[]>('followups', { accountId }),

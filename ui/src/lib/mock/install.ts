@@ -105,6 +105,17 @@ export function installMock(): void {
         return delay(30, mockRules());
       case 'save_rules':
         return reject('internal', 'The browser mock does not keep rules; run the desktop app to edit them.');
+      case 'success':
+        return Promise.resolve({ account_id: Number(args.accountId), as_of: world.dataAsOf.slice(0, 10), plans: [], timeline_svg: null, timeline_svg_dark: null, thresholds: { behind_gap_pct: 15, stuck_gap_pct: 40, stuck_days: 30 }, in_crm: false, drafts: [] });
+      case 'milestones':
+        return Promise.resolve({ as_of: world.dataAsOf.slice(0, 10), window_days: 30, due_soon: [], behind: [], counts: { open: 0, due_soon: 0, behind: 0, stuck: 0 } });
+      case 'save_plan':
+      case 'delete_plan':
+      case 'save_milestone':
+      case 'act_on_milestone':
+      case 'save_plan_draft':
+      case 'discard_plan_draft':
+        return reject('internal', 'The browser mock does not keep success plans; run the desktop app to edit them.');
       case 'playbooks':
         return delay(20, mockPlaybooks());
       case 'save_playbook':
