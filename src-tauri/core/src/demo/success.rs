@@ -62,6 +62,7 @@ pub(super) fn success_plan(
         baseline,
         current: baseline + (target - baseline) * progress,
         target,
+        created_on: contract_start,
     });
     // Onboarding is a date; first value is the first team's share of the way, full value the
     // objective's metric itself.

@@ -328,6 +328,8 @@ pub struct SuccessPlan {
     pub baseline: f64,
     pub current: f64,
     pub target: f64,
+    /// When the plan was agreed (the demo's: the contract start).
+    pub created_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq)]

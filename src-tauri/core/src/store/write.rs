@@ -223,7 +223,7 @@ async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -
     .await?;
     insert_chunks(&mut tx, "INSERT INTO success_plan (id, account_id, objective, metric, baseline, current_value, target, created_on) ", &d.plans, |mut b, p| {
         b.push_bind(p.id).push_bind(p.account_id).push_bind(p.objective.clone()).push_bind(p.metric.clone())
-            .push_bind(p.baseline).push_bind(p.current).push_bind(p.target).push_bind(now.to_string());
+            .push_bind(p.baseline).push_bind(p.current).push_bind(p.target).push_bind(day(p.created_on));
     }).await?;
     insert_chunks(&mut tx, "INSERT INTO milestone (id, plan_id, account_id, name, kind, target_date, achieved_on, status,
             metric, unit, baseline, current_value, target_value, current_on, start_on, owner, position) ", &d.milestones, |mut b, m| {

@@ -12,7 +12,7 @@ describe('success plan figures', () => {
 
   it('says where a measured milestone stands, and nothing for a date-only one', () => {
     expect(measureText({ metric: 'Teams live', unit: 'teams', baseline: 0, current: 2, target: 4 })).toBe('Teams live: 0 → 2 of 4 teams');
-    expect(measureText({ metric: 'Close', unit: '', baseline: 10, current: null, target: 4 })).toBe('Close: 10 → not measured yet of 4');
+    expect(measureText({ metric: 'tools in use', unit: '', baseline: 10, current: null, target: 4 })).toBe('Tools in use: 10 → not measured yet of 4');
     expect(measureText({ metric: '', unit: '', baseline: null, current: null, target: null })).toBeNull();
   });
 

@@ -40,7 +40,8 @@ export function measureText(m: Pick<MilestoneView, 'metric' | 'unit' | 'baseline
   if (m.baseline === null || m.target === null) return null;
   const unit = m.unit.trim() ? ` ${m.unit.trim()}` : '';
   const now = m.current === null ? 'not measured yet' : figure(m.current);
-  return `${m.metric.trim()}: ${figure(m.baseline)} → ${now} of ${figure(m.target)}${unit}`;
+  const metric = m.metric.trim();
+  return `${metric.charAt(0).toUpperCase()}${metric.slice(1)}: ${figure(m.baseline)} → ${now} of ${figure(m.target)}${unit}`;
 }
 
 /** "Due 23 Jan 2027" / "Achieved 20 Nov 2026" / "Due 14 Nov 2026 · 10 days late". */

@@ -1,0 +1,139 @@
+//! A success plan edited offline on a HubSpot account, its milestone updates written to HubSpot
+//! as notes on the company through the outbox, over real HTTP against the fake HubSpot, from a
+//! real SQLCipher store: nothing reaches HubSpot while it is down, each update lands exactly once
+//! when it is back, associated with the company, with the milestone's figures in its body (CRM
+//! text and all, as text). A milestone saved without "tell the CRM" writes nothing there.
+//! Real keychain (scripts/with-keyring.sh): `connect` keeps the token there.
+
+use rapport_core::domain::capture::OutboxState;
+use rapport_core::domain::success::{MilestoneAction, MilestoneForm, MilestoneKind, PlanForm};
+use rapport_core::domain::Crm;
+use rapport_tests::hubspot::{Config, FakeHubSpot};
+use tokio_util::sync::CancellationToken;
+
+mod common;
+
+/// HubSpot note ids whose body carries `key`'s marker.
+fn notes_with(fake: &FakeHubSpot, key: &str) -> Vec<u64> {
+    let marker = format!("rapportref{key}");
+    fake.ids("notes")
+        .into_iter()
+        .filter(|id| {
+            fake.get("notes", *id)
+                .is_some_and(|p| p.get("hs_note_body").is_some_and(|b| b.contains(&marker)))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn milestone_updates_reach_hubspot_once_as_notes_on_the_company() {
+    let fake = FakeHubSpot::start(Config::default()).await;
+    fake.seed(5, 11);
+    let (_dir, r, ahead) =
+        common::synced("hs", Crm::Hubspot, &fake.base_url, "pat-fake-token").await;
+    let (account, company, _, _) = common::account_with_crm_contact(&r).await;
+    let company: u64 = company.parse().unwrap();
+    let view = r.success(account).await.unwrap();
+    assert!(view.in_crm, "a HubSpot account can be told");
+    assert!(view.plans.is_empty(), "CRM data brings no success plan");
+
+    fake.stop().await;
+    let plan = r
+        .save_plan(&PlanForm {
+            account_id: account,
+            id: None,
+            objective: "Cut month-end close & <b>reporting</b>".into(),
+        })
+        .await
+        .unwrap()
+        .view
+        .unwrap()
+        .plans[0]
+        .id;
+    let today = r.today();
+    let mut form = MilestoneForm {
+        account_id: account,
+        plan_id: plan,
+        id: None,
+        name: "Finance team live".into(),
+        kind: MilestoneKind::FirstValue,
+        metric: "Teams live".into(),
+        unit: "teams".into(),
+        baseline: Some(0.0),
+        current: Some(1.0),
+        target: Some(4.0),
+        start_on: Some(today),
+        due_on: Some(today + chrono::Duration::days(60)),
+        owner: "Dana Reyes".into(),
+        evidence: String::new(),
+        tell_crm: false,
+    };
+    // Saved without telling the CRM: nothing is queued.
+    let quiet = r.save_milestone(&form).await.unwrap();
+    assert!(quiet.errors.is_empty(), "{:?}", quiet.errors);
+    assert!(quiet.outbox.is_none());
+    let id = quiet.view.unwrap().plans[0].milestones[0].id;
+
+    form.id = Some(id);
+    form.current = Some(2.0);
+    form.tell_crm = true;
+    let update = r
+        .save_milestone(&form)
+        .await
+        .unwrap()
+        .outbox
+        .expect("queued for HubSpot");
+    let achieved = r
+        .act_on_milestone(
+            id,
+            &MilestoneAction::Achieve {
+                on: Some(today),
+                evidence: "Closed November in the app".into(),
+                tell_crm: true,
+            },
+        )
+        .await
+        .unwrap()
+        .outbox
+        .expect("queued for HubSpot");
+    assert_eq!(update.state, OutboxState::Pending);
+
+    // Offline: the sender tries, HubSpot stays untouched.
+    let rep = r.send_outbox(CancellationToken::new()).await.unwrap();
+    assert_eq!((rep[0].delivered, rep[0].waiting), (0, 2));
+    assert!(notes_with(&fake, &update.key).is_empty());
+
+    fake.resume().await;
+    // Past the first entry's backoff, both go; a second run finds nothing left to send.
+    ahead.fetch_add(60_000, std::sync::atomic::Ordering::Relaxed);
+    let rep = r.send_outbox(CancellationToken::new()).await.unwrap();
+    assert_eq!((rep[0].delivered, rep[0].waiting, rep[0].failed), (2, 0, 0));
+    let again = r.send_outbox(CancellationToken::new()).await.unwrap();
+    assert!(again.iter().all(|x| x.delivered == 0), "{again:?}");
+    for (entry, says) in [
+        (&update, "Finance team live: current value now 2"),
+        (&achieved, "Finance team live: achieved on"),
+    ] {
+        let ids = notes_with(&fake, &entry.key);
+        assert_eq!(ids.len(), 1, "{says}: exactly one note");
+        assert_eq!(
+            fake.associated("notes", ids[0], "companies"),
+            vec![company],
+            "on the account's company"
+        );
+        let body = fake.get("notes", ids[0]).unwrap()["hs_note_body"].clone();
+        assert!(body.contains(says), "{body}");
+        assert!(
+            body.contains("Teams live: 0 → 2 (target 4) teams"),
+            "{body}"
+        );
+    }
+    let states: Vec<OutboxState> = r
+        .outbox(Some(account))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.state)
+        .collect();
+    assert_eq!(states, [OutboxState::Delivered, OutboxState::Delivered]);
+}
