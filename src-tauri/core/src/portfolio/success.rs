@@ -132,7 +132,7 @@ impl Rapport {
             Some(_) => "milestone updated".into(),
         };
         let outbox = if f.tell_crm {
-            self.tell_crm(id, &event).await?
+            self.tell_crm(id, &event, &t).await?
         } else {
             None
         };
@@ -180,7 +180,8 @@ impl Rapport {
                 self.after_change(m.account_id).await?;
                 if *tell_crm {
                     let event = format!("achieved on {}", on.format("%-d %b %Y"));
-                    outbox = self.tell_crm(id, &event).await?;
+                    let t = self.milestone_thresholds().await?;
+                    outbox = self.tell_crm(id, &event, &t).await?;
                 }
             }
             MilestoneAction::Reopen => {
@@ -274,7 +275,12 @@ impl Rapport {
 
     /// Queues the milestone's update for the CRM as a note on the company; `None` for an account
     /// in no CRM (the demo).
-    async fn tell_crm(&self, id: i64, event: &str) -> Result<Option<OutboxEntryView>> {
+    async fn tell_crm(
+        &self,
+        id: i64,
+        event: &str,
+        t: &StatusThresholds,
+    ) -> Result<Option<OutboxEntryView>> {
         let (m, objective) = self.store.milestone(id).await?;
         let target = self.store.account_target(m.account_id).await?;
         if target.connection_id.is_none()
@@ -282,7 +288,7 @@ impl Rapport {
         {
             return Ok(None);
         }
-        let view = m.view(self.today(), &self.milestone_thresholds().await?);
+        let view = m.view(self.today(), t);
         let form = CaptureForm::Note(NoteForm {
             account_id: m.account_id,
             body: value::note_body(&objective, &view, event),

@@ -149,9 +149,7 @@ impl Store {
                 .bind(f.account_id)
                 .execute(&mut *tx)
                 .await?;
-                if done.rows_affected() == 0 {
-                    return Err(Error::NotFound("That success plan".into()));
-                }
+                found(done, "That success plan")?;
                 id
             }
             None => sqlx::query_scalar(
@@ -183,9 +181,7 @@ impl Store {
             .bind(account_id)
             .execute(self.pool())
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::NotFound("That success plan".into()));
-        }
+        found(done, "That success plan")?;
         Ok(())
     }
 
@@ -236,9 +232,7 @@ impl Store {
                 .bind(f.plan_id)
                 .execute(&mut *tx)
                 .await?;
-                if done.rows_affected() == 0 {
-                    return Err(Error::NotFound("That milestone".into()));
-                }
+                found(done, "That milestone")?;
                 id
             }
             None => {
@@ -301,9 +295,7 @@ impl Store {
         .bind(id)
         .execute(self.pool())
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::NotFound("That milestone".into()));
-        }
+        found(done, "That milestone")?;
         Ok(())
     }
 
@@ -342,9 +334,7 @@ impl Store {
             .bind(id)
             .execute(self.pool())
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::NotFound("That milestone".into()));
-        }
+        found(done, "That milestone")?;
         Ok(())
     }
 
@@ -432,6 +422,14 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// `NotFound` for `what` when the statement touched no row (it was deleted meanwhile).
+fn found(done: sqlx::sqlite::SqliteQueryResult, what: &str) -> Result<()> {
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound(what.into()));
+    }
+    Ok(())
 }
 
 async fn end_draft(tx: &mut sqlx::SqliteConnection, account_id: i64, target: &str) -> Result<()> {
