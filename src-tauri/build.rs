@@ -66,6 +66,7 @@ fn main() {
             "save_plan_draft",
             "discard_plan_draft",
             "milestones",
+            "ttv",
         ]),
     ))
     .expect("tauri build script failed");

@@ -15,6 +15,7 @@ mod followups;
 mod insights;
 mod model;
 mod tasks;
+mod value;
 mod warnings;
 
 /// mimalloc: bulk loads allocate millions of short-lived bind values; glibc malloc spent ~30 %
@@ -151,6 +152,13 @@ enum Command {
         json: bool,
         #[command(subcommand)]
         cmd: Option<tasks::PlaybooksCmd>,
+    },
+    /// Time-to-value by contract-start quarter: the share reaching first value by day 30, 60
+    /// and 90, median days to first and full value, the cut against a year earlier, and the
+    /// accounts still waiting.
+    Ttv {
+        #[arg(long)]
+        json: bool,
     },
     /// The churn-risk model: `backtest` it on the store's history or on a CSV of your own.
     Model {
@@ -444,6 +452,10 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
                 None => tasks::list(&r, all, json).await.map(|s| emit(&s)),
                 Some(c) => tasks::run(&r, c).await.map(|s| emit(&s)),
             }
+        }
+        Command::Ttv { json } => {
+            r.ensure_demo(now).await?;
+            value::ttv(&r, json).await.map(|s| emit(&s))
         }
         Command::Playbooks { json, cmd } => {
             r.ensure_demo(now).await?;

@@ -273,3 +273,51 @@ fn model_backtest_on_the_store_and_on_an_analysts_csv() {
     ));
     assert!(e.contains("There is no column “left”"), "{e}");
 }
+
+#[test]
+fn time_to_value_by_cohort_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(rapport(
+        dir.path(),
+        &["demo", "--accounts", "60", "--seed", "9"],
+    ));
+    let v: Value = serde_json::from_str(&ok(rapport(dir.path(), &["ttv", "--json"]))).unwrap();
+    assert_eq!(v["accounts"], 60);
+    let cohorts = v["cohorts"].as_array().unwrap();
+    let in_cohorts: i64 = cohorts
+        .iter()
+        .map(|c| c["accounts"].as_i64().unwrap())
+        .sum();
+    assert_eq!(in_cohorts + v["without_start"].as_i64().unwrap(), 60);
+    for c in cohorts {
+        let (n, reached, not_yet) = (
+            c["accounts"].as_i64().unwrap(),
+            c["reached_first"].as_i64().unwrap(),
+            c["not_yet"].as_i64().unwrap(),
+        );
+        assert_eq!(reached + not_yet, n, "{c}");
+        let days: Vec<i64> = c["by_day"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                let (o, r) = (
+                    b["observed"].as_i64().unwrap(),
+                    b["reached"].as_i64().unwrap(),
+                );
+                assert!(r <= o && o <= n, "{b}");
+                b["day"].as_i64().unwrap()
+            })
+            .collect();
+        assert_eq!(days, [30, 60, 90]);
+    }
+    // The chart stays out of the JSON; the waiting list counts its late accounts.
+    assert!(v["chart_svg"].is_null());
+    assert!(v["late_total"].as_i64().unwrap() <= v["waiting_total"].as_i64().unwrap());
+
+    let text = ok(rapport(dir.path(), &["ttv"]));
+    assert!(text.starts_with("Time-to-value as of "), "{text}");
+    for c in cohorts {
+        assert!(text.contains(c["quarter"].as_str().unwrap()), "{text}");
+    }
+}

@@ -322,6 +322,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             success::save_plan_draft,
             success::discard_plan_draft,
             success::milestones,
+            success::ttv,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

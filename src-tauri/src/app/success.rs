@@ -1,4 +1,4 @@
-//! Thin IPC commands for success plans and the portfolio's milestones.
+//! Thin IPC commands for success plans, the portfolio's milestones and time-to-value.
 
 use tauri::State;
 
@@ -6,6 +6,7 @@ use super::AppState;
 use rapport_core::domain::success::{
     MilestoneAction, MilestoneForm, MilestonesView, PlanDraftForm, PlanForm, PlanSaved, SuccessView,
 };
+use rapport_core::domain::value::TtvView;
 use rapport_core::error::IpcError;
 
 #[tauri::command]
@@ -79,4 +80,9 @@ pub async fn discard_plan_draft(
 #[tauri::command]
 pub async fn milestones(state: State<'_, AppState>) -> Result<MilestonesView, IpcError> {
     state.with(async |r| r.milestones().await).await
+}
+
+#[tauri::command]
+pub async fn ttv(state: State<'_, AppState>) -> Result<TtvView, IpcError> {
+    state.with(async |r| r.ttv().await).await
 }

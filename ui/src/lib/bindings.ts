@@ -542,6 +542,88 @@ timeline_svg: string | null, timeline_svg_dark: string | null, thresholds: Statu
  */
 in_crm: boolean, drafts: Array<PlanDraft>, };
 
+export type ReachedBy = { day: number, 
+/**
+ * Accounts observed for at least `day` days.
+ */
+observed: number, reached: number, 
+/**
+ * `reached ÷ observed`, absent while no account has been observed that long.
+ */
+share: number | null, };
+
+export type TtvCohort = { 
+/**
+ * e.g. "2026 Q1".
+ */
+quarter: string, accounts: number, reached_first: number, 
+/**
+ * Accounts without first value yet (churned ones included: they never got there).
+ */
+not_yet: number, reached_full: number, 
+/**
+ * Reached by day 30, 60 and 90.
+ */
+by_day: Array<ReachedBy>, 
+/**
+ * Median days to first value (Kaplan–Meier, accounts not there yet counted as still
+ * waiting); absent while fewer than half have reached it.
+ */
+median_first_days: number | null, median_full_days: number | null, 
+/**
+ * The quarter ended long enough ago for its slow starters to have had their chance; only
+ * settled cohorts with enough accounts are compared.
+ */
+settled: boolean, 
+/**
+ * 75 % of the median of the same quarter a year earlier: a cut of more than 25 % beats it.
+ */
+target_days: number | null, 
+/**
+ * 1 − median ÷ median of the same quarter a year earlier.
+ */
+cut: number | null, };
+
+export type TtvWaiting = { account_id: number, account: string, owner: string, arr: number, contract_start: string, days_since_start: number, 
+/**
+ * When the plan's first-value milestone is due; absent when the plan has none open.
+ */
+first_value_due: string | null, has_first_value_milestone: boolean, 
+/**
+ * More days since the contract start than the "First value late" rule allows.
+ */
+late: boolean, };
+
+export type TtvView = { as_of: string, 
+/**
+ * Oldest first.
+ */
+cohorts: Array<TtvCohort>, 
+/**
+ * The latest settled cohort's cut against the same quarter a year earlier.
+ */
+reduction: number | null, latest: string | null, baseline: string | null, 
+/**
+ * The seed target: a cut of more than this share.
+ */
+target_cut: number, 
+/**
+ * Days after the contract start when missing first value is a warning.
+ */
+late_after_days: number, accounts: number, 
+/**
+ * Accounts without a contract start, which no cohort can hold.
+ */
+without_start: number, 
+/**
+ * Not churned and without first value, the longest waiting first (at most `portfolio::WAITING_SHOWN`).
+ */
+waiting: Array<TtvWaiting>, waiting_total: number, late_total: number, 
+/**
+ * The cohort trend chart, light and dark.
+ */
+chart_svg: string | null, chart_svg_dark: string | null, };
+
 export type MilestoneAction = { "action": "achieve", on: string | null, evidence: string, tell_crm: boolean, } | { "action": "reopen" } | { "action": "move", by: number, } | { "action": "delete" };
 
 export type PlanSaved = { errors: Array<FieldError>, view: SuccessView | null, outbox: OutboxEntryView | null, };

@@ -8,6 +8,7 @@ import type {
   PlanForm,
   PlanSaved,
   SuccessView,
+  TtvView,
   AlertQuery,
   Playbook,
   PlaybookSaved,
@@ -217,6 +218,8 @@ export const ipc = {
   discardPlanDraft: (accountId: number, target: string): Promise<void> => call<void>('discard_plan_draft', { accountId, target }),
   /** The book's open milestones due within 30 days, and those behind or stuck. */
   milestones: (): Promise<MilestonesView> => call<MilestonesView>('milestones'),
+  /** Time-to-value by contract-start quarter, the cut against a year earlier, and who still waits. */
+  ttv: (): Promise<TtvView> => call<TtvView>('ttv'),
   rules: (): Promise<RulesView> => call<RulesView>('rules'),
   saveRules: (set: RuleSet): Promise<RulesView> => call<RulesView>('save_rules', { set }),
   followups: (accountId: number | null): Promise<FollowUpView[]> => call<FollowUpView[]>('followups', { accountId }),

@@ -11,8 +11,10 @@ use crate::error::{Error, Result};
 
 mod milestones;
 mod satisfaction;
+mod ttv;
 pub use milestones::milestones_svg;
 pub use satisfaction::satisfaction_svg;
+pub use ttv::ttv_svg;
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();

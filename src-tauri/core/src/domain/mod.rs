@@ -12,6 +12,7 @@ pub mod playbook;
 pub mod risk;
 pub mod success;
 pub mod sync;
+pub mod value;
 pub mod views;
 
 pub use clock::Clock;

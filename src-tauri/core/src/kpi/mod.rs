@@ -8,4 +8,4 @@ mod ttv;
 pub use retention::{retention, RetentionFigures};
 pub use satisfaction::{csat, nps};
 pub use tiles::{KpiStatus, KpiTile};
-pub use ttv::{ttv_trend, TtvCohort, TtvTrend};
+pub use ttv::{km_median, ttv_cohorts, waiting, TtvReport, HORIZONS, TARGET_CUT};

@@ -101,7 +101,7 @@ fn between(scores: &[(NaiveDate, i64)], from: NaiveDate, to: NaiveDate) -> Vec<i
 }
 
 /// Bumped when `tiles` changes what it computes, so tiles kept by an older build are not shown.
-const CACHE_VERSION: u32 = 2;
+const CACHE_VERSION: u32 = 3;
 
 /// The tiles as computed at the last scoring, for the day they were computed for.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -163,7 +163,7 @@ pub(super) struct KpiInputs {
     csat: Vec<(NaiveDate, i64)>,
     nps: Vec<(NaiveDate, i64)>,
     retention: crate::store::RetentionInputs,
-    first_values: Vec<(NaiveDate, NaiveDate)>,
+    ttv: Vec<crate::domain::value::TtvFacts>,
 }
 
 /// First day any tile looks at: the survey quarter or six months of monthly points.
@@ -174,17 +174,17 @@ fn survey_from(today: NaiveDate) -> NaiveDate {
 #[tracing::instrument(level = "debug", skip_all)]
 pub(super) async fn inputs(store: &Store, today: NaiveDate) -> Result<KpiInputs> {
     let from = survey_from(today);
-    let (csat, nps, retention, first_values) = tokio::try_join!(
+    let (csat, nps, retention, (ttv, _)) = tokio::try_join!(
         store.survey_scores(SurveyKind::Csat, from, today),
         store.survey_scores(SurveyKind::Nps, from, today),
         store.retention_inputs(),
-        store.first_value_dates(),
+        store.ttv_facts(),
     )?;
     Ok(KpiInputs {
         csat,
         nps,
         retention,
-        first_values,
+        ttv,
     })
 }
 
@@ -218,7 +218,11 @@ pub(super) fn tiles(
 
     let year_ago = today - Duration::days(365);
     let ret = kpi::retention(&input.retention, year_ago, today);
-    let ttv = kpi::ttv_trend(&input.first_values, today);
+    let ttv = kpi::ttv_cohorts(&input.ttv, today);
+    let ttv_latest = ttv
+        .cohorts
+        .iter()
+        .find(|c| Some(&c.quarter) == ttv.latest.as_ref());
     let t12 = "last 12 months";
 
     vec![
@@ -351,14 +355,17 @@ pub(super) fn tiles(
             Some("> 25 %"),
             status(ttv.reduction, |v| v > 0.25),
             "vs a year earlier",
-            match (&ttv.latest, &ttv.baseline, ttv.cohorts.last()) {
-                (Some(l), Some(b), Some(c)) => format!(
-                    "Time-to-value cut: median days to first value, {l} cohort {:.0} d vs {b}.",
-                    c.median_days
+            match (&ttv.latest, &ttv.baseline, ttv_latest.and_then(|c| c.median_first_days)) {
+                (Some(l), Some(b), Some(days)) => format!(
+                    "Time-to-value cut: median days to first value, {l} cohort {days:.0} d vs {b}."
                 ),
                 _ => "Needs two settled start-quarter cohorts a year apart.".to_string(),
             },
-            ttv.cohorts.iter().map(|c| c.median_days).collect(),
+            ttv.cohorts
+                .iter()
+                .filter(|c| c.settled)
+                .filter_map(|c| c.median_first_days)
+                .collect(),
         ),
     ]
 }
@@ -390,7 +397,7 @@ mod tests {
                 (day(1), 7),
             ],
             retention: Default::default(),
-            first_values: vec![],
+            ttv: vec![],
         };
         let tiles = tiles(&input, &[], &HealthDistribution::default(), today);
         let csat = tiles.iter().find(|t| t.id == "csat").unwrap();

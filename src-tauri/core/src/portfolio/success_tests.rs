@@ -322,3 +322,64 @@ async fn the_portfolio_lists_milestones_due_soon_and_those_behind() {
         .windows(2)
         .all(|w| w[0].milestone.due_on <= w[1].milestone.due_on));
 }
+
+#[tokio::test]
+async fn reaching_first_value_moves_an_account_from_waiting_into_its_cohort() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _) = book(dir.path()).await;
+    let before = r.ttv().await.unwrap();
+    let accounts: i64 = before.cohorts.iter().map(|c| c.accounts).sum();
+    assert_eq!(accounts + before.without_start, before.accounts);
+    assert_eq!(before.late_after_days, 30);
+    let w = before
+        .waiting
+        .iter()
+        .find(|w| w.has_first_value_milestone)
+        .expect("a demo account still waiting for first value")
+        .clone();
+    assert!(w.late == (w.days_since_start > 30));
+    let quarter = {
+        use chrono::Datelike;
+        format!(
+            "{} Q{}",
+            w.contract_start.year(),
+            (w.contract_start.month() - 1) / 3 + 1
+        )
+    };
+    let cohort = |v: &crate::domain::value::TtvView| {
+        v.cohorts
+            .iter()
+            .find(|c| c.quarter == quarter)
+            .unwrap()
+            .clone()
+    };
+    let c0 = cohort(&before);
+
+    let milestone = r
+        .success(w.account_id)
+        .await
+        .unwrap()
+        .plans
+        .iter()
+        .flat_map(|p| p.milestones.clone())
+        .find(|m| m.kind == MilestoneKind::FirstValue && m.achieved_on.is_none())
+        .unwrap();
+    r.act_on_milestone(
+        milestone.id,
+        &MilestoneAction::Achieve {
+            on: Some(r.today()),
+            evidence: "First team live".into(),
+            tell_crm: false,
+        },
+    )
+    .await
+    .unwrap();
+
+    let after = r.ttv().await.unwrap();
+    assert!(after.waiting.iter().all(|x| x.account_id != w.account_id));
+    assert_eq!(after.waiting_total, before.waiting_total - 1);
+    let c1 = cohort(&after);
+    assert_eq!(c1.accounts, c0.accounts);
+    assert_eq!(c1.reached_first, c0.reached_first + 1);
+    assert_eq!(c1.not_yet, c0.not_yet - 1);
+}

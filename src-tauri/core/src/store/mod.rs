@@ -20,6 +20,7 @@ mod tasks;
 mod upsert;
 #[cfg(test)]
 mod tests;
+mod value;
 mod write;
 mod writeback;
 

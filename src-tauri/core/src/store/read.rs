@@ -305,18 +305,4 @@ impl Store {
         )?;
         Ok(RetentionInputs { accounts, deals })
     }
-
-    /// `(contract start, first value achieved)` for every account that reached first value.
-    #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn first_value_dates(&self) -> Result<Vec<(NaiveDate, NaiveDate)>> {
-        self.json_rows(sqlx::query(
-            "SELECT json_group_array(json_array(s, f)) FROM (
-                SELECT a.contract_start AS s, min(m.achieved_on) AS f
-                FROM milestone m JOIN account a ON a.id = m.account_id
-                WHERE m.kind = 'first_value' AND m.achieved_on IS NOT NULL AND a.contract_start IS NOT NULL
-                  AND a.deleted = 0
-                GROUP BY a.id)",
-        ))
-        .await
-    }
 }
