@@ -67,6 +67,8 @@ fn main() {
             "discard_plan_draft",
             "milestones",
             "ttv",
+            "save_value_entry",
+            "delete_value_entry",
         ]),
     ))
     .expect("tauri build script failed");

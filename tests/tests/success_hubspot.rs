@@ -3,11 +3,14 @@
 //! real SQLCipher store: nothing reaches HubSpot while it is down, each update lands exactly once
 //! when it is back (even when HubSpot's answer to a stored note is lost and its search index
 //! lags), associated with the company, with the milestone's figures in its body (CRM
-//! text and all, as text). A milestone saved without "tell the CRM" writes nothing there.
+//! text and all, as text). A milestone saved without "tell the CRM" writes nothing there. A value
+//! entry told to the CRM lands once too, through a rate-limited HubSpot, with its amount, how it
+//! was measured and who confirmed it.
 //! Real keychain (scripts/with-keyring.sh): `connect` keeps the token there.
 
 use rapport_core::domain::capture::OutboxState;
 use rapport_core::domain::success::{MilestoneAction, MilestoneForm, MilestoneKind, PlanForm};
+use rapport_core::domain::value::{Confirmation, ValueCategory, ValueEntryForm};
 use rapport_core::domain::Crm;
 use std::sync::atomic::Ordering;
 
@@ -150,4 +153,79 @@ async fn milestone_updates_reach_hubspot_once_as_notes_on_the_company() {
         .map(|e| e.state)
         .collect();
     assert_eq!(states, [OutboxState::Delivered, OutboxState::Delivered]);
+}
+
+#[tokio::test]
+async fn a_value_entry_reaches_hubspot_once_through_rate_limits_as_a_note() {
+    let fake = FakeHubSpot::start(Config::default()).await;
+    fake.seed(5, 11);
+    let (_dir, r, ahead) =
+        common::synced("hs", Crm::Hubspot, &fake.base_url, "pat-fake-token").await;
+    let (account, company, _, _) = common::account_with_crm_contact(&r).await;
+    let company: u64 = company.parse().unwrap();
+    let view = r.success(account).await.unwrap();
+    let sponsor = view.ledger.contacts[0].clone();
+    assert!(
+        view.ledger.entries.is_empty(),
+        "CRM data brings no value ledger"
+    );
+
+    let form = ValueEntryForm {
+        account_id: account,
+        id: None,
+        category: ValueCategory::CostAvoided,
+        description: "Fewer order errors & <b>returns</b>".into(),
+        amount: Some(18_500.0),
+        currency: String::new(),
+        measured_how: "Returns fell from 6 % to 2 % of 1,200 orders a month".into(),
+        evidence: String::new(),
+        evidence_url: String::new(),
+        usage_metric: None,
+        recorded_on: Some(r.today()),
+        milestone_id: None,
+        confirmed_by: Some(sponsor.id),
+        confirmation: Confirmation::Confirmed,
+        tell_crm: true,
+    };
+    let saved = r.save_value_entry(&form).await.unwrap();
+    assert!(saved.errors.is_empty(), "{:?}", saved.errors);
+    let entry = saved.outbox.expect("queued for HubSpot");
+    assert_eq!(saved.view.unwrap().ledger.entries.len(), 1);
+
+    // HubSpot turns the first attempts away (429 with its secondly policy) before taking it.
+    fake.inject(Fault::RateLimited {
+        count: 2,
+        retry_after_secs: Some(1),
+        policy: "SECONDLY",
+    });
+    for _ in 0..4 {
+        ahead.fetch_add(120_000, Ordering::Relaxed);
+        r.send_outbox(CancellationToken::new()).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    let ids = notes_with(&fake, &entry.key);
+    assert_eq!(ids.len(), 1, "exactly one note");
+    assert_eq!(fake.associated("notes", ids[0], "companies"), vec![company]);
+    let body = fake.get("notes", ids[0]).unwrap()["hs_note_body"].clone();
+    for says in [
+        "Value delivered — Cost avoided: 18,500",
+        // HubSpot's note body is HTML: the typed markup arrives escaped, as text.
+        "Fewer order errors &amp; &lt;b&gt;returns&lt;/b&gt;",
+        "How it was measured: Returns fell from 6 % to 2 % of 1,200 orders a month",
+    ] {
+        assert!(body.contains(says), "{says} missing from {body}");
+    }
+    assert!(
+        body.contains(&format!("Confirmed by {}.", sponsor.name.trim())),
+        "{body}"
+    );
+    let state = r
+        .outbox(Some(account))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == entry.id)
+        .unwrap()
+        .state;
+    assert_eq!(state, OutboxState::Delivered);
 }

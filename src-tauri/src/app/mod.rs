@@ -323,6 +323,8 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             success::discard_plan_draft,
             success::milestones,
             success::ttv,
+            success::save_value_entry,
+            success::delete_value_entry,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

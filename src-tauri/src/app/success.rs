@@ -6,7 +6,7 @@ use super::AppState;
 use rapport_core::domain::success::{
     MilestoneAction, MilestoneForm, MilestonesView, PlanDraftForm, PlanForm, PlanSaved, SuccessView,
 };
-use rapport_core::domain::value::TtvView;
+use rapport_core::domain::value::{TtvView, ValueEntryForm};
 use rapport_core::error::IpcError;
 
 #[tauri::command]
@@ -85,4 +85,30 @@ pub async fn milestones(state: State<'_, AppState>) -> Result<MilestonesView, Ip
 #[tauri::command]
 pub async fn ttv(state: State<'_, AppState>) -> Result<TtvView, IpcError> {
     state.with(async |r| r.ttv().await).await
+}
+
+/// Saves a value entry; with `tell_crm` set, wakes the outbox sender for its note.
+#[tauri::command]
+pub async fn save_value_entry(
+    state: State<'_, AppState>,
+    form: ValueEntryForm,
+) -> Result<PlanSaved, IpcError> {
+    let saved = state
+        .with(async |r| r.save_value_entry(&form).await)
+        .await?;
+    if saved.outbox.is_some() {
+        state.send_now.notify_one();
+    }
+    Ok(saved)
+}
+
+#[tauri::command]
+pub async fn delete_value_entry(
+    state: State<'_, AppState>,
+    account_id: i64,
+    id: i64,
+) -> Result<PlanSaved, IpcError> {
+    state
+        .with(async |r| r.delete_value_entry(account_id, id).await)
+        .await
 }

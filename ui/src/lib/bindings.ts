@@ -524,9 +524,72 @@ start_on: string | null, due_on: string | null, owner: string, evidence: string,
  */
 tell_crm: boolean, };
 
-export type PlanDraftForm = { "form": "plan" } & PlanForm | { "form": "milestone" } & MilestoneForm;
+export type PlanDraftForm = { "form": "plan" } & PlanForm | { "form": "milestone" } & MilestoneForm | { "form": "value" } & ValueEntryForm;
 
 export type PlanDraft = { form: PlanDraftForm, saved_at: string, };
+
+export type ValueCategory = "time_saved" | "cost_avoided" | "revenue_gained" | "risk_reduced" | "other";
+
+export type Confirmation = "unconfirmed" | "requested" | "confirmed" | "disputed";
+
+export type UsageMetric = "active_users" | "seats_used" | "feature_events";
+
+export type UsageFigure = { metric: UsageMetric, value: number, on: string, };
+
+export type ValueEntryForm = { account_id: number, id: number | null, category: ValueCategory, description: string, amount: number | null, 
+/**
+ * ISO 4217, e.g. "USD"; empty means the account's currency.
+ */
+currency: string, 
+/**
+ * How the figure was worked out ("4 analysts × 6 h/week × $55/h × 48 weeks").
+ */
+measured_how: string, evidence: string, 
+/**
+ * A link to what shows it (http or https only).
+ */
+evidence_url: string, usage_metric: UsageMetric | null, recorded_on: string | null, 
+/**
+ * The milestone that produced it, one of the account's.
+ */
+milestone_id: number | null, 
+/**
+ * The contact at the client who confirmed it, one of the account's.
+ */
+confirmed_by: number | null, confirmation: Confirmation, 
+/**
+ * Also leave a note on the company in the CRM (through the outbox).
+ */
+tell_crm: boolean, };
+
+export type ValueEntryView = { id: number, category: ValueCategory, description: string, amount: number, currency: string, measured_how: string, evidence: string, evidence_url: string, usage: UsageFigure | null, recorded_on: string, milestone_id: number | null, milestone: string | null, confirmed_by: number | null, confirmed_by_name: string | null, confirmation: Confirmation, 
+/**
+ * Counted in the totals: in the account's currency (others are listed, not converted:
+ * there are no exchange rates offline).
+ */
+counted: boolean, };
+
+export type YearValue = { year: number, total: number, confirmed: number, entries: number, };
+
+export type MilestoneValue = { milestone_id: number, name: string, total: number, };
+
+export type OtherCurrency = { currency: string, total: number, entries: number, };
+
+export type ContactChoice = { id: number, name: string, title: string, };
+
+export type ValueLedger = { currency: string, arr: number, entries: Array<ValueEntryView>, 
+/**
+ * Newest year first.
+ */
+years: Array<YearValue>, by_milestone: Array<MilestoneValue>, 
+/**
+ * Recorded in the 365 days up to today.
+ */
+last_12m: number, last_12m_confirmed: number, 
+/**
+ * `last_12m ÷ ARR`: value delivered per unit paid; absent without ARR.
+ */
+roi_multiple: number | null, roi_confirmed: number | null, other_currencies: Array<OtherCurrency>, contacts: Array<ContactChoice>, };
 
 export type SuccessView = { account_id: number, 
 /**
@@ -540,7 +603,11 @@ timeline_svg: string | null, timeline_svg_dark: string | null, thresholds: Statu
 /**
  * Whether the account is in a CRM (a milestone update can then be written there as a note).
  */
-in_crm: boolean, drafts: Array<PlanDraft>, };
+in_crm: boolean, drafts: Array<PlanDraft>, 
+/**
+ * The value delivered: entries, totals per year, ROI against what the client pays.
+ */
+ledger: ValueLedger, };
 
 export type ReachedBy = { day: number, 
 /**

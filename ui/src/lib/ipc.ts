@@ -9,6 +9,7 @@ import type {
   PlanSaved,
   SuccessView,
   TtvView,
+  ValueEntryForm,
   AlertQuery,
   Playbook,
   PlaybookSaved,
@@ -220,6 +221,9 @@ export const ipc = {
   milestones: (): Promise<MilestonesView> => call<MilestonesView>('milestones'),
   /** Time-to-value by contract-start quarter, the cut against a year earlier, and who still waits. */
   ttv: (): Promise<TtvView> => call<TtvView>('ttv'),
+  /** Saves a value entry (field errors save nothing); the account's success view comes back. */
+  saveValueEntry: (form: ValueEntryForm): Promise<PlanSaved> => call<PlanSaved>('save_value_entry', { form }),
+  deleteValueEntry: (accountId: number, id: number): Promise<PlanSaved> => call<PlanSaved>('delete_value_entry', { accountId, id }),
   rules: (): Promise<RulesView> => call<RulesView>('rules'),
   saveRules: (set: RuleSet): Promise<RulesView> => call<RulesView>('save_rules', { set }),
   followups: (accountId: number | null): Promise<FollowUpView[]> => call<FollowUpView[]>('followups', { accountId }),

@@ -50,7 +50,8 @@ fn draw<DB: DrawingBackend>(
         .flatten()
         .chain([late_days as f64])
         .fold(0.0, f64::max)
-        * 1.15;
+        // Headroom above the highest point keeps the legend clear of the lines.
+        * 1.4;
     let quarters: Vec<String> = cs.iter().map(|c| c.quarter.clone()).collect();
     let mut chart = ChartBuilder::on(root)
         .margin(12)

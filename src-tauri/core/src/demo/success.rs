@@ -9,6 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::names::OBJECTIVES;
 use super::{DemoData, Ids};
+use crate::domain::value::{Confirmation, ValueCategory};
 use crate::domain::{LifecycleStage, Milestone, SuccessPlan, ValueEntry};
 
 #[derive(Clone, Copy)]
@@ -46,6 +47,7 @@ pub(super) fn success_plan(
     // stays as is): the newest of them are still waiting for first value, past 30 days.
     let ttv = if id % 4 == 3 { ttv + 60 } else { ttv };
     let (objective, metric, baseline, target) = *OBJECTIVES.choose(rng).unwrap();
+    let plan_metric = metric;
     let plan_id = Ids::next(&mut ids.plan);
     let end = churned_on.unwrap_or(today);
     let first_value = contract_start + Duration::days(ttv);
@@ -141,12 +143,31 @@ pub(super) fn success_plan(
             if kind == "first_value" {
                 lifecycle.push((d, LifecycleStage::Value));
             }
+            let per_seat = rng.gen_range(40.0..160.0);
+            // First value is hours the first team saved; full value what the objective avoided,
+            // sent to the client's sponsor to confirm.
+            let (category, measured_how, confirmation) = if kind == "first_value" {
+                (
+                    ValueCategory::TimeSaved,
+                    format!("{seats} seats × hours saved a month × loaded hourly cost (${per_seat:.0} a seat)"),
+                    Confirmation::Unconfirmed,
+                )
+            } else {
+                (
+                    ValueCategory::CostAvoided,
+                    format!("{plan_metric}: from {baseline} to {target}, costed at ${per_seat:.0} a seat"),
+                    Confirmation::Requested,
+                )
+            };
             out.value_entries.push(ValueEntry {
                 account_id: id,
                 milestone_id: Some(mid),
                 recorded_on: d,
                 description: format!("{objective}: {label}"),
-                amount: (seats as f64 * rng.gen_range(40.0..160.0)).round(),
+                amount: (seats as f64 * per_seat).round(),
+                category,
+                measured_how,
+                confirmation,
             });
         }
     }

@@ -363,6 +363,9 @@ pub struct ValueEntry {
     pub recorded_on: NaiveDate,
     pub description: String,
     pub amount: f64,
+    pub category: value::ValueCategory,
+    pub measured_how: String,
+    pub confirmation: value::Confirmation,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::capture::{FieldError, OutboxEntryView};
+use super::value::{ValueEntryForm, ValueLedger};
 
 /// What a milestone marks in the customer's journey (time-to-value reads the first two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -334,6 +335,7 @@ pub struct PlanView {
 pub enum PlanDraftForm {
     Plan(PlanForm),
     Milestone(MilestoneForm),
+    Value(ValueEntryForm),
 }
 
 impl PlanDraftForm {
@@ -341,9 +343,11 @@ impl PlanDraftForm {
         match self {
             PlanDraftForm::Plan(f) => f.account_id,
             PlanDraftForm::Milestone(f) => f.account_id,
+            PlanDraftForm::Value(f) => f.account_id,
         }
     }
-    /// Which form it is: `plan:new`, `plan:<id>`, `milestone:new:<plan id>`, `milestone:<id>`.
+    /// Which form it is: `plan:new`, `plan:<id>`, `milestone:new:<plan id>`, `milestone:<id>`,
+    /// `value:new`, `value:<id>`.
     pub fn target(&self) -> String {
         match self {
             PlanDraftForm::Plan(f) => match f.id {
@@ -353,6 +357,10 @@ impl PlanDraftForm {
             PlanDraftForm::Milestone(f) => match f.id {
                 Some(id) => format!("milestone:{id}"),
                 None => format!("milestone:new:{}", f.plan_id),
+            },
+            PlanDraftForm::Value(f) => match f.id {
+                Some(id) => format!("value:{id}"),
+                None => "value:new".into(),
             },
         }
     }
@@ -413,6 +421,8 @@ pub struct SuccessView {
     /// Whether the account is in a CRM (a milestone update can then be written there as a note).
     pub in_crm: bool,
     pub drafts: Vec<PlanDraft>,
+    /// The value delivered: entries, totals per year, ROI against what the client pays.
+    pub ledger: ValueLedger,
 }
 
 /// Something done to a milestone from its row.

@@ -52,6 +52,7 @@ impl Rapport {
             .into_iter()
             .map(|(form, saved_at)| PlanDraft { form, saved_at })
             .collect();
+        let ledger = self.value_ledger(account_id).await?;
         Ok(SuccessView {
             account_id,
             as_of: today,
@@ -62,6 +63,7 @@ impl Rapport {
             in_crm: target.connection_id.is_some()
                 && matches!(target.crm.as_str(), "hubspot" | "salesforce"),
             drafts,
+            ledger,
         })
     }
 
@@ -302,7 +304,11 @@ impl Rapport {
         Ok(captured.outbox)
     }
 
-    async fn saved(&self, account_id: i64, outbox: Option<OutboxEntryView>) -> Result<PlanSaved> {
+    pub(super) async fn saved(
+        &self,
+        account_id: i64,
+        outbox: Option<OutboxEntryView>,
+    ) -> Result<PlanSaved> {
         Ok(PlanSaved {
             errors: Vec::new(),
             view: Some(self.success(account_id).await?),

@@ -49,6 +49,7 @@ pub use scoring::ScoredFor;
 pub use success::MilestoneWrite;
 pub use sync::{PageCounts, SyncRunRecord};
 pub use tasks::{TaskFacts, TaskQuery};
+pub use value::ValueWrite;
 pub use writeback::WritebackFacts;
 
 /// File name of the database inside the data directory.

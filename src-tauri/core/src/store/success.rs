@@ -425,14 +425,18 @@ impl Store {
 }
 
 /// `NotFound` for `what` when the statement touched no row (it was deleted meanwhile).
-fn found(done: sqlx::sqlite::SqliteQueryResult, what: &str) -> Result<()> {
+pub(super) fn found(done: sqlx::sqlite::SqliteQueryResult, what: &str) -> Result<()> {
     if done.rows_affected() == 0 {
         return Err(Error::NotFound(what.into()));
     }
     Ok(())
 }
 
-async fn end_draft(tx: &mut sqlx::SqliteConnection, account_id: i64, target: &str) -> Result<()> {
+pub(super) async fn end_draft(
+    tx: &mut sqlx::SqliteConnection,
+    account_id: i64,
+    target: &str,
+) -> Result<()> {
     sqlx::query("DELETE FROM plan_draft WHERE account_id = ? AND target = ?")
         .bind(account_id)
         .bind(target)

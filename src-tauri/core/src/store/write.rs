@@ -236,14 +236,18 @@ async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -
     }).await?;
     insert_chunks(
         &mut tx,
-        "INSERT INTO value_entry (account_id, milestone_id, recorded_on, description, amount) ",
+        "INSERT INTO value_entry (account_id, milestone_id, recorded_on, description, amount,
+            category, measured_how, confirmation) ",
         &d.value_entries,
         |mut b, v| {
             b.push_bind(v.account_id)
                 .push_bind(v.milestone_id)
                 .push_bind(day(v.recorded_on))
                 .push_bind(v.description.clone())
-                .push_bind(v.amount);
+                .push_bind(v.amount)
+                .push_bind(v.category.as_str())
+                .push_bind(v.measured_how.clone())
+                .push_bind(v.confirmation.as_str());
         },
     )
     .await?;

@@ -1,7 +1,11 @@
 //! Value realization's rules (pure, "today" passed in): what a success-plan form must satisfy
-//! before it is saved, and what a milestone update says when it is written to the CRM as a note.
+//! before it is saved, what a milestone update says when it is written to the CRM as a note, and
+//! the value ledger (`ledger`).
 
 use chrono::NaiveDate;
+
+mod ledger;
+pub use ledger::{check_value_entry, currency_of, ledger, value_note_body};
 
 use crate::domain::capture::FieldError;
 use crate::domain::success::{MilestoneForm, MilestoneView, PlanForm};

@@ -2,13 +2,15 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { stubDialogs } from '../../test/dialog';
-import type { MilestoneAction, MilestoneForm, MilestoneView, PlanDraftForm, PlanSaved, SuccessView } from '../../lib/bindings';
+import type { MilestoneAction, MilestoneForm, MilestoneView, PlanDraftForm, PlanSaved, SuccessView, ValueEntryView, ValueLedger } from '../../lib/bindings';
+import type { ValueEntryForm } from '../../lib/bindings';
 
 const api = {
   success: vi.fn<(id: number) => Promise<SuccessView>>(),
   saveMilestone: vi.fn<(f: MilestoneForm) => Promise<PlanSaved>>(),
   actOnMilestone: vi.fn<(id: number, a: MilestoneAction) => Promise<PlanSaved>>(),
   savePlanDraft: vi.fn<(f: PlanDraftForm) => Promise<void>>(),
+  saveValueEntry: vi.fn<(f: ValueEntryForm) => Promise<PlanSaved>>(),
 };
 vi.mock('../../lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../lib/ipc')>();
@@ -20,6 +22,7 @@ vi.mock('../../lib/ipc', async (importOriginal) => {
       saveMilestone: (f: MilestoneForm) => api.saveMilestone(f),
       actOnMilestone: (id: number, a: MilestoneAction) => api.actOnMilestone(id, a),
       savePlanDraft: (f: PlanDraftForm) => api.savePlanDraft(f),
+      saveValueEntry: (f: ValueEntryForm) => api.saveValueEntry(f),
     },
   };
 });
@@ -66,6 +69,7 @@ function view(milestones: MilestoneView[]): SuccessView {
     thresholds: { behind_gap_pct: 15, stuck_gap_pct: 40, stuck_days: 30 },
     in_crm: true,
     drafts: [],
+    ledger: { currency: 'USD', arr: 60000, entries: [], years: [], by_milestone: [], last_12m: 0, last_12m_confirmed: 0, roi_multiple: null, roi_confirmed: null, other_currencies: [], contacts: [{ id: 3, name: 'Dana Whitfield', title: 'CFO' }] },
   };
 }
 
@@ -171,5 +175,55 @@ describe('SuccessPanel', () => {
     expect(due.parentElement!.textContent).toContain('Pick the day it is due.');
     expect(q<HTMLInputElement>('[data-testid="ms-name"]').value).toBe('EMEA live');
     expect(api.savePlanDraft).toHaveBeenCalledWith(expect.objectContaining({ form: 'milestone', name: 'EMEA live' }));
+  });
+
+  it('shows the value ledger: the last 12 months against ARR, per year, by milestone, with evidence as text', async () => {
+    const e: ValueEntryView = { id: 8, category: 'time_saved', description: 'Close <b>two days</b> faster', amount: 15000, currency: 'USD', measured_how: '4 analysts × 2 days', evidence: 'CFO email', evidence_url: 'https://example.com/x', usage: { metric: 'active_users', value: 140, on: '2026-11-20' }, recorded_on: '2026-11-21', milestone_id: 1, milestone: 'Finance team live', confirmed_by: 3, confirmed_by_name: 'Dana Whitfield', confirmation: 'confirmed', counted: true };
+    const ledger: ValueLedger = { currency: 'USD', arr: 60000, entries: [e, { ...e, id: 9, amount: 3000, currency: 'EUR', counted: false, confirmation: 'requested', confirmed_by: null, confirmed_by_name: null, milestone: null, milestone_id: null, usage: null, description: 'EU team' }], years: [{ year: 2026, total: 15000, confirmed: 15000, entries: 1 }], by_milestone: [{ milestone_id: 1, name: 'Finance team live', total: 15000 }], last_12m: 15000, last_12m_confirmed: 15000, roi_multiple: 0.25, roi_confirmed: 0.25, other_currencies: [{ currency: 'EUR', total: 3000, entries: 1 }], contacts: [] };
+    await show({ ...view([ms({})]), ledger });
+    expect(q('[data-testid="value-12m"]').textContent).toContain('$15,000');
+    expect(q('[data-testid="value-12m"]').textContent).toContain('100\u00a0% confirmed');
+    expect(q('[data-testid="value-roi"]').textContent).toContain('0.3× ARR');
+    expect(q('[data-testid="value-roi"]').textContent).toContain('$60,000 ARR');
+    const row = q('[data-testid="value-8"]');
+    expect(row.querySelector('b')).toBeNull();
+    expect(row.textContent).toContain('Close <b>two days</b> faster');
+    expect(row.textContent).toContain('Confirmed by Dana Whitfield');
+    expect(row.textContent).toContain('Active users: 140 on 20 Nov 2026');
+    expect(q('[data-testid="value-9"]').textContent).toContain('3,000 EUR');
+    expect(q('[data-testid="value-ledger"]').textContent).toContain('Also 3,000 EUR in 1 entry, not in the totals');
+    expect(q('[data-testid="value-ledger"]').textContent).toContain('Produced by: Finance team live $15,000');
+  });
+
+  it('records value with its milestone and keeps the form and its errors when the Rust side refuses it', async () => {
+    await show(view([ms({})]));
+    api.saveValueEntry.mockResolvedValue({ errors: [{ field: 'confirmed_by', message: 'Say who at the client confirmed it.' }], view: null, outbox: null });
+    api.savePlanDraft.mockResolvedValue();
+    q<HTMLButtonElement>('[data-testid="add-value"]').click();
+    flushSync();
+    const desc = q<HTMLInputElement>('[data-testid="value-description"]');
+    desc.value = 'Fewer order errors';
+    desc.dispatchEvent(new Event('input', { bubbles: true }));
+    const amount = q<HTMLInputElement>('[data-testid="value-amount"]');
+    amount.value = '8000';
+    amount.dispatchEvent(new Event('input', { bubbles: true }));
+    const milestone = q<HTMLSelectElement>('[data-testid="value-milestone"]');
+    milestone.value = '1';
+    milestone.dispatchEvent(new Event('change', { bubbles: true }));
+    const confirmation = q<HTMLSelectElement>('[data-testid="value-confirmation"]');
+    confirmation.value = 'confirmed';
+    confirmation.dispatchEvent(new Event('change', { bubbles: true }));
+    flushSync();
+    q<HTMLButtonElement>('[data-testid="value-save"]').click();
+    await tick();
+    await Promise.resolve();
+    await Promise.resolve();
+    flushSync();
+    expect(api.saveValueEntry.mock.calls[0]![0]).toMatchObject({ account_id: 10, id: null, description: 'Fewer order errors', amount: 8000, currency: 'USD', milestone_id: 1, confirmation: 'confirmed', recorded_on: TODAY });
+    const who = q<HTMLSelectElement>('[data-testid="value-confirmed-by"]');
+    expect(who.getAttribute('aria-invalid')).toBe('true');
+    expect(who.parentElement!.textContent).toContain('Say who at the client confirmed it.');
+    expect(q<HTMLInputElement>('[data-testid="value-description"]').value).toBe('Fewer order errors');
+    expect(api.savePlanDraft).toHaveBeenCalledWith(expect.objectContaining({ form: 'value', description: 'Fewer order errors' }));
   });
 });

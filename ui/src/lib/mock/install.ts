@@ -106,11 +106,13 @@ export function installMock(): void {
       case 'save_rules':
         return reject('internal', 'The browser mock does not keep rules; run the desktop app to edit them.');
       case 'success':
-        return Promise.resolve({ account_id: Number(args.accountId), as_of: world.dataAsOf.slice(0, 10), plans: [], timeline_svg: null, timeline_svg_dark: null, thresholds: { behind_gap_pct: 15, stuck_gap_pct: 40, stuck_days: 30 }, in_crm: false, drafts: [] });
+        return Promise.resolve({ account_id: Number(args.accountId), as_of: world.dataAsOf.slice(0, 10), plans: [], timeline_svg: null, timeline_svg_dark: null, thresholds: { behind_gap_pct: 15, stuck_gap_pct: 40, stuck_days: 30 }, in_crm: false, drafts: [], ledger: { currency: 'USD', arr: 0, entries: [], years: [], by_milestone: [], last_12m: 0, last_12m_confirmed: 0, roi_multiple: null, roi_confirmed: null, other_currencies: [], contacts: [] } });
       case 'milestones':
         return Promise.resolve({ as_of: world.dataAsOf.slice(0, 10), window_days: 30, due_soon: [], behind: [], counts: { open: 0, due_soon: 0, behind: 0, stuck: 0 } });
       case 'ttv':
         return Promise.resolve({ as_of: world.dataAsOf.slice(0, 10), cohorts: [], reduction: null, latest: null, baseline: null, target_cut: 0.25, late_after_days: 30, accounts: world.accounts.length, without_start: world.accounts.length, waiting: [], waiting_total: 0, late_total: 0, chart_svg: null, chart_svg_dark: null });
+      case 'save_value_entry':
+      case 'delete_value_entry':
       case 'save_plan':
       case 'delete_plan':
       case 'save_milestone':

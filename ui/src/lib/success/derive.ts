@@ -99,7 +99,7 @@ export function numberOrNull(v: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** The draft kept for a form, if any: `plan:new`, `milestone:new:<plan>`, `milestone:<id>`. */
+/** The draft kept for a form, if any: `plan:new`, `milestone:new:<plan>`, `milestone:<id>`, `value:new`, `value:<id>`. */
 export function draftFor(drafts: readonly PlanDraft[], target: string): PlanDraft | null {
   return drafts.find((d) => draftTarget(d) === target) ?? null;
 }
@@ -107,5 +107,6 @@ export function draftFor(drafts: readonly PlanDraft[], target: string): PlanDraf
 export function draftTarget(d: PlanDraft): string {
   const f = d.form;
   if (f.form === 'plan') return f.id === null ? 'plan:new' : `plan:${f.id}`;
+  if (f.form === 'value') return f.id === null ? 'value:new' : `value:${f.id}`;
   return f.id === null ? `milestone:new:${f.plan_id}` : `milestone:${f.id}`;
 }
