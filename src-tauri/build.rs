@@ -69,6 +69,9 @@ fn main() {
             "ttv",
             "save_value_entry",
             "delete_value_entry",
+            "expansion",
+            "save_price_book",
+            "hand_off",
         ]),
     ))
     .expect("tauri build script failed");

@@ -17,6 +17,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("risk", &["domain", "error"]),
     ("playbooks", &["domain", "error"]),
     ("value", &["domain", "error"]),
+    ("expansion", &["domain", "error", "value"]),
     ("charts", &["domain", "error"]),
     ("demo", &["domain", "error", "health"]),
     ("sync", &["domain", "error", "store", "secrets"]),

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod expansion;
 pub mod feedback;
 pub mod health;
 pub mod kpi;

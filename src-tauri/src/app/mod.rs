@@ -1,6 +1,7 @@
 //! The desktop shell: Tauri setup and state. The only module that imports tauri.
 
 mod commands;
+mod expansion;
 mod insights;
 mod notify;
 mod playbooks;
@@ -325,6 +326,9 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             success::ttv,
             success::save_value_entry,
             success::delete_value_entry,
+            expansion::expansion,
+            expansion::save_price_book,
+            expansion::hand_off,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

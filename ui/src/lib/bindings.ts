@@ -528,6 +528,68 @@ export type PlanDraftForm = { "form": "plan" } & PlanForm | { "form": "milestone
 
 export type PlanDraft = { form: PlanDraftForm, saved_at: string, };
 
+export type TierPrice = { tier: string, seat_price: number, rank: number, };
+
+export type PriceBook = { currency: string, tiers: Array<TierPrice>, 
+/**
+ * Estimated from the book, not set by the user.
+ */
+estimated: boolean, };
+
+export type SignalKind = "over_seats" | "seats_near_full" | "promoter" | "health_rising";
+
+export type Signal = { kind: SignalKind, text: string, on: string | null, };
+
+export type ExpansionKind = "seats" | "upgrade";
+
+export type Handoff = { id: number, kind: ExpansionKind, seats: number, estimated_value: number, handed_on: string, handed_by: string, task_id: number | null, };
+
+export type OpportunityState = { "state": "open" } | { "state": "in_pipeline", amount: number, } | { "state": "handed", handoff: Handoff, } | { "state": "won", handoff: Handoff, amount: number, on: string, };
+
+export type Opportunity = { account_id: number, account: string, owner: string, tier: string, seats: number, arr: number, currency: string, utilisation: number | null, kind: ExpansionKind, 
+/**
+ * Seats to add (for an upgrade: the seats moving up).
+ */
+seats_to_add: number, 
+/**
+ * The tier an upgrade moves to.
+ */
+to_tier: string | null, 
+/**
+ * Per seat per year, from the price book.
+ */
+seat_price: number, 
+/**
+ * A year's extra ARR.
+ */
+estimated_value: number, signals: Array<Signal>, 
+/**
+ * One sentence: what to sell and why.
+ */
+summary: string, state: OpportunityState, };
+
+export type ExpansionView = { as_of: string, opportunities: Array<Opportunity>, price_book: PriceBook, 
+/**
+ * Estimated ARR of the opportunities not yet handed or won.
+ */
+open_value: number, handed: number, 
+/**
+ * Won after a handoff from here, in the last 12 months.
+ */
+won_value: number, 
+/**
+ * Accounts whose tier has no price in the price book (no estimate for them).
+ */
+unpriced_tiers: Array<string>, };
+
+export type HandedOff = { task_id: number, 
+/**
+ * The CRM write queued for it; absent for accounts not in a CRM.
+ */
+outbox_id: number | null, message: string, view: ExpansionView, };
+
+export type PriceBookSaved = { errors: Array<FieldError>, view: ExpansionView | null, };
+
 export type ValueCategory = "time_saved" | "cost_avoided" | "revenue_gained" | "risk_reduced" | "other";
 
 export type Confirmation = "unconfirmed" | "requested" | "confirmed" | "disputed";

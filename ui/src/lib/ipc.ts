@@ -9,6 +9,10 @@ import type {
   PlanSaved,
   SuccessView,
   TtvView,
+  ExpansionView,
+  HandedOff,
+  PriceBook,
+  PriceBookSaved,
   ValueEntryForm,
   AlertQuery,
   Playbook,
@@ -223,6 +227,11 @@ export const ipc = {
   ttv: (): Promise<TtvView> => call<TtvView>('ttv'),
   /** Saves a value entry (field errors save nothing); the account's success view comes back. */
   saveValueEntry: (form: ValueEntryForm): Promise<PlanSaved> => call<PlanSaved>('save_value_entry', { form }),
+  /** The book's expansion opportunities at the price book's prices. */
+  expansion: (): Promise<ExpansionView> => call<ExpansionView>('expansion'),
+  savePriceBook: (book: PriceBook): Promise<PriceBookSaved> => call<PriceBookSaved>('save_price_book', { book }),
+  /** Hands the account's open opportunity to sales as a task (sent to the CRM for CRM accounts). */
+  handOff: (accountId: number): Promise<HandedOff> => call<HandedOff>('hand_off', { accountId }),
   deleteValueEntry: (accountId: number, id: number): Promise<PlanSaved> => call<PlanSaved>('delete_value_entry', { accountId, id }),
   rules: (): Promise<RulesView> => call<RulesView>('rules'),
   saveRules: (set: RuleSet): Promise<RulesView> => call<RulesView>('save_rules', { set }),

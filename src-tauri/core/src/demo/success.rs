@@ -155,7 +155,11 @@ pub(super) fn success_plan(
             } else {
                 (
                     ValueCategory::CostAvoided,
-                    format!("{plan_metric}: from {baseline} to {target}, costed at ${per_seat:.0} a seat"),
+                    format!(
+                        "{}{}: from {baseline} to {target}, costed at ${per_seat:.0} a seat",
+                        plan_metric[..1].to_uppercase(),
+                        &plan_metric[1..]
+                    ),
                     Confirmation::Requested,
                 )
             };

@@ -5,6 +5,7 @@
 pub mod capture;
 pub mod clock;
 pub mod dataset;
+pub mod expansion;
 pub mod followup;
 pub mod health;
 pub mod insights;

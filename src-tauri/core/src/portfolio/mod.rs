@@ -3,6 +3,7 @@
 
 mod capture;
 mod crm;
+mod expansion;
 mod feedback;
 mod followup;
 mod kpis;

@@ -1,6 +1,6 @@
 // Which screen is shown. The portfolio's sort, filters, selection and scroll live in its own state,
 // so going to an account and back keeps them.
-export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' } | { name: 'model' } | { name: 'tasks' } | { name: 'milestones' } | { name: 'ttv' };
+export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' } | { name: 'model' } | { name: 'tasks' } | { name: 'milestones' } | { name: 'ttv' } | { name: 'expansion' };
 
 class Nav {
   route = $state<Route>({ name: 'portfolio' });
@@ -40,9 +40,13 @@ class Nav {
     this.route = { name: 'ttv' };
   }
 
+  openExpansion(): void {
+    this.route = { name: 'expansion' };
+  }
+
   /** What going back from an account returns to, for its back button. */
   get backLabel(): string {
-    const labels: Partial<Record<Route['name'], string>> = { warnings: 'Warnings', feedback: 'Feedback', tasks: 'My tasks', milestones: 'Milestones', ttv: 'Time-to-value' };
+    const labels: Partial<Record<Route['name'], string>> = { warnings: 'Warnings', feedback: 'Feedback', tasks: 'My tasks', milestones: 'Milestones', ttv: 'Time-to-value', expansion: 'Expansion' };
     return labels[this.#from.name] ?? 'Portfolio';
   }
 
