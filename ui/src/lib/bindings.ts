@@ -556,9 +556,9 @@ seats_to_add: number,
  */
 to_tier: string | null, 
 /**
- * Per seat per year, from the price book.
+ * Per seat per year: the price book's for its tier, else what the account pays per seat.
  */
-seat_price: number, 
+seat_price: number, price_from_book: boolean, 
 /**
  * A year's extra ARR.
  */
@@ -578,7 +578,8 @@ open_value: number, handed: number,
  */
 won_value: number, 
 /**
- * Accounts whose tier has no price in the price book (no estimate for them).
+ * Tiers with no price in the price book whose accounts have no ARR per seat to go by
+ * either (no estimate for them).
  */
 unpriced_tiers: Array<string>, };
 

@@ -30,6 +30,7 @@ function opp(id: number, over: Partial<Opportunity> = {}): Opportunity {
     seats_to_add: 19,
     to_tier: null,
     seat_price: 420,
+    price_from_book: true,
     estimated_value: 7980,
     signals: [{ kind: 'seats_near_full', text: '95 of 100 seats in use (95 %).', on: '2026-11-30' }],
     summary: '19 more seats at 420 USD a seat: about 7,980 USD a year.',

@@ -149,8 +149,9 @@ pub struct Opportunity {
     pub seats_to_add: i64,
     /// The tier an upgrade moves to.
     pub to_tier: Option<String>,
-    /// Per seat per year, from the price book.
+    /// Per seat per year: the price book's for its tier, else what the account pays per seat.
     pub seat_price: f64,
+    pub price_from_book: bool,
     /// A year's extra ARR.
     pub estimated_value: f64,
     pub signals: Vec<Signal>,
@@ -171,7 +172,8 @@ pub struct ExpansionView {
     pub handed: i64,
     /// Won after a handoff from here, in the last 12 months.
     pub won_value: f64,
-    /// Accounts whose tier has no price in the price book (no estimate for them).
+    /// Tiers with no price in the price book whose accounts have no ARR per seat to go by
+    /// either (no estimate for them).
     pub unpriced_tiers: Vec<String>,
 }
 

@@ -162,7 +162,13 @@ fn estimate(
     signals: &[Signal],
     book: &PriceBook,
 ) -> Option<(ExpansionKind, i64, Option<String>, f64, f64)> {
-    let price = find(book, &f.tier)?;
+    // CRM companies often carry no tier: their own price per seat is then the best estimate.
+    let listed = find(book, &f.tier);
+    let seat_price = match listed {
+        Some(t) => t.seat_price,
+        None if f.seats > 0 && f.arr > 0.0 => (f.arr / f.seats as f64).round(),
+        None => return None,
+    };
     let seats_signal = signals
         .iter()
         .any(|s| matches!(s.kind, SignalKind::OverSeats | SignalKind::SeatsNearFull));
@@ -175,13 +181,14 @@ fn estimate(
             ExpansionKind::Seats,
             add,
             None,
-            price.seat_price,
-            add as f64 * price.seat_price,
+            seat_price,
+            add as f64 * seat_price,
         ));
     }
     let ready = signals
         .iter()
         .any(|s| matches!(s.kind, SignalKind::Promoter | SignalKind::HealthRising));
+    let price = listed?;
     if !ready || u < UPGRADE_MIN_UTILISATION || f.seats == 0 {
         return None;
     }
@@ -237,7 +244,11 @@ pub fn opportunities(
             signals(f)
         };
         let estimate = estimate(f, &signals, book);
-        if estimate.is_none() && !signals.is_empty() && find(book, &f.tier).is_none() {
+        if estimate.is_none()
+            && !signals.is_empty()
+            && find(book, &f.tier).is_none()
+            && (f.seats == 0 || f.arr <= 0.0)
+        {
             unpriced.insert(f.tier.trim().to_string());
         }
         let (kind, seats_to_add, to_tier, seat_price, value) = match (estimate, &state) {
@@ -255,11 +266,17 @@ pub fn opportunities(
             ),
             (None, _) => continue,
         };
+        let price_from_book = find(book, &f.tier).is_some();
         let summary = match kind {
             ExpansionKind::Seats => format!(
-                "{seats_to_add} more {} at {} a seat: about {} a year.",
+                "{seats_to_add} more {} at {} a seat{}: about {} a year.",
                 if seats_to_add == 1 { "seat" } else { "seats" },
                 money(seat_price, &f.currency),
+                if price_from_book {
+                    ""
+                } else {
+                    " (what it pays now)"
+                },
                 money(value, &f.currency)
             ),
             ExpansionKind::Upgrade => format!(
@@ -286,6 +303,7 @@ pub fn opportunities(
                 seats_to_add,
                 to_tier,
                 seat_price,
+                price_from_book,
                 estimated_value: value,
                 signals,
                 summary,

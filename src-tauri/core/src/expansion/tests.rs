@@ -171,8 +171,25 @@ fn a_handoff_older_than_180_days_with_nothing_won_is_open_again() {
 }
 
 #[test]
-fn tiers_missing_from_the_price_book_are_named_not_guessed() {
-    let (ops, unpriced) = opportunities(&[facts(1, "Legacy Gold", 10, 0.95)], &book(), d(TODAY));
+fn without_a_listed_tier_the_account_s_own_seat_price_is_used_and_else_it_is_named() {
+    // No tier (as on most CRM companies): $9,000 ARR on 10 seats → $900 a seat; 10 seats, 10
+    // active → ceil(12.5) − 10 = 3 more → $2,700.
+    let mut untiered = facts(1, "", 10, 1.0);
+    untiered.arr = 9_000.0;
+    let (ops, unpriced) = opportunities(&[untiered], &book(), d(TODAY));
+    assert_eq!(ops[0].seat_price, 900.0);
+    assert!(!ops[0].price_from_book);
+    assert_eq!(ops[0].estimated_value, 2_700.0);
+    assert!(
+        ops[0].summary.contains("(what it pays now)"),
+        "{}",
+        ops[0].summary
+    );
+    assert!(unpriced.is_empty());
+    // Nothing to go by: named, not guessed.
+    let mut free = facts(2, "Legacy Gold", 10, 0.95);
+    free.arr = 0.0;
+    let (ops, unpriced) = opportunities(&[free], &book(), d(TODAY));
     assert!(ops.is_empty());
     assert_eq!(unpriced, ["Legacy Gold"]);
 }
