@@ -160,6 +160,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Expansion opportunities from seat, promoter and health signals, valued at the price book;
+    /// `handoff ACCOUNT` hands one to sales.
+    Expansion {
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        cmd: Option<value::ExpansionCmd>,
+    },
     /// The churn-risk model: `backtest` it on the store's history or on a CSV of your own.
     Model {
         #[command(subcommand)]
@@ -452,6 +460,11 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
                 None => tasks::list(&r, all, json).await.map(|s| emit(&s)),
                 Some(c) => tasks::run(&r, c).await.map(|s| emit(&s)),
             }
+        }
+        Command::Expansion { json, cmd } => {
+            r.ensure_demo(now).await?;
+            scoring_day(&r, now).await?;
+            value::expansion(&r, cmd, json).await.map(|s| emit(&s))
         }
         Command::Ttv { json } => {
             r.ensure_demo(now).await?;

@@ -1,6 +1,9 @@
-//! `rapport ttv`: time-to-value by contract-start cohort and the accounts still waiting for
-//! first value, for scripts and for a look without the app.
+//! `rapport ttv` (time-to-value by contract-start cohort and the accounts still waiting for
+//! first value) and `rapport expansion` (opportunities and handing one to sales), for scripts and
+//! for a look without the app.
 
+use clap::Subcommand;
+use rapport_core::domain::expansion::{ExpansionView, OpportunityState};
 use rapport_core::domain::value::{ReachedBy, TtvView};
 use rapport_core::{Rapport, Result};
 
@@ -108,4 +111,76 @@ pub async fn ttv(r: &Rapport, json: bool) -> Result<String> {
         return Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n");
     }
     Ok(render(&v))
+}
+
+#[derive(Subcommand)]
+pub enum ExpansionCmd {
+    /// Hand an account's open opportunity to sales (a sales task; sent to the CRM for CRM
+    /// accounts).
+    Handoff { account: String },
+}
+
+fn state(s: &OpportunityState) -> String {
+    match s {
+        OpportunityState::Open => "open".into(),
+        OpportunityState::InPipeline { amount } => format!("deal of {amount:.0} open"),
+        OpportunityState::Handed { handoff } => format!("with sales since {}", handoff.handed_on),
+        OpportunityState::Won { amount, on, .. } => format!("won {amount:.0} on {on}"),
+    }
+}
+
+pub fn render_expansion(v: &ExpansionView) -> String {
+    let currency = &v.price_book.currency;
+    let mut out = format!(
+        "Expansion as of {} — {} open, about {} a year; {} with sales; {} won after a handoff in 12 months\n",
+        v.as_of,
+        v.opportunities
+            .iter()
+            .filter(|o| o.state == OpportunityState::Open)
+            .count(),
+        crate::warnings::money(v.open_value, currency),
+        v.handed,
+        crate::warnings::money(v.won_value, currency),
+    );
+    if v.price_book.estimated {
+        out.push_str("Seat prices are estimated from the book (median ARR per seat by tier).\n");
+    }
+    if !v.unpriced_tiers.is_empty() {
+        out.push_str(&format!(
+            "No price for: {} (those accounts get no estimate).\n",
+            v.unpriced_tiers.join(", ")
+        ));
+    }
+    if v.opportunities.is_empty() {
+        out.push_str("No account shows an expansion signal.\n");
+    }
+    for (i, o) in v.opportunities.iter().enumerate() {
+        out.push_str(&format!(
+            "\n{:>3}. #{} {} — {} [{}]\n     {}\n",
+            i + 1,
+            o.account_id,
+            o.account,
+            crate::warnings::money(o.estimated_value, &o.currency),
+            state(&o.state),
+            o.summary
+        ));
+        for s in &o.signals {
+            out.push_str(&format!("     · {}\n", s.text));
+        }
+    }
+    out
+}
+
+pub async fn expansion(r: &Rapport, cmd: Option<ExpansionCmd>, json: bool) -> Result<String> {
+    match cmd {
+        None if json => {
+            Ok(serde_json::to_string_pretty(&r.expansion().await?).unwrap_or_default() + "\n")
+        }
+        None => Ok(render_expansion(&r.expansion().await?)),
+        Some(ExpansionCmd::Handoff { account }) => {
+            let id = r.resolve_account(&account).await?;
+            let done = r.hand_off(id).await?;
+            Ok(format!("{} (task #{})\n", done.message, done.task_id))
+        }
+    }
 }

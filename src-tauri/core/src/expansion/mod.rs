@@ -156,7 +156,8 @@ fn signals(f: &ExpansionFacts) -> Vec<Signal> {
 }
 
 /// The opportunity signals make for one account, if any: more seats when they are (nearly)
-/// full, else the next tier up for a promoter or rising account using most of its seats.
+/// full, else the next tier up for an account with a promoter and rising health that uses most
+/// of its seats.
 fn estimate(
     f: &ExpansionFacts,
     signals: &[Signal],
@@ -185,9 +186,9 @@ fn estimate(
             add as f64 * seat_price,
         ));
     }
-    let ready = signals
-        .iter()
-        .any(|s| matches!(s.kind, SignalKind::Promoter | SignalKind::HealthRising));
+    // Moving every seat up a tier is a big ask: it takes a promoter and rising health both.
+    let has = |k: SignalKind| signals.iter().any(|s| s.kind == k);
+    let ready = has(SignalKind::Promoter) && has(SignalKind::HealthRising);
     let price = listed?;
     if !ready || u < UPGRADE_MIN_UTILISATION || f.seats == 0 {
         return None;

@@ -78,9 +78,12 @@ fn full_seats_are_priced_to_bring_utilisation_back_to_80_percent() {
 }
 
 #[test]
-fn a_promoter_using_most_seats_is_offered_the_next_tier() {
+fn a_promoter_with_rising_health_using_most_seats_is_offered_the_next_tier() {
     let mut f = facts(4, "Professional", 40, 0.7);
     f.promoter = Some((10, d("2026-11-02"), "Dana Whitfield".into()));
+    // A promoter alone is not enough to move every seat up a tier.
+    assert!(opportunities(&[f.clone()], &book(), d(TODAY)).0.is_empty());
+    f.score_before = Some(70);
     let (ops, _) = opportunities(&[f.clone()], &book(), d(TODAY));
     let o = &ops[0];
     assert_eq!(o.kind, ExpansionKind::Upgrade);
