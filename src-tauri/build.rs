@@ -72,6 +72,9 @@ fn main() {
             "expansion",
             "save_price_book",
             "hand_off",
+            "pick_usage_file",
+            "preview_usage",
+            "import_usage",
         ]),
     ))
     .expect("tauri build script failed");

@@ -12,6 +12,7 @@ use rapport_core::portfolio::{self, OpenOptions, Rapport};
 mod capture;
 mod crm;
 mod followups;
+mod import;
 mod insights;
 mod model;
 mod tasks;
@@ -159,6 +160,11 @@ enum Command {
     Ttv {
         #[arg(long)]
         json: bool,
+    },
+    /// Import data from a file: `usage FILE.csv` (daily usage per account).
+    Import {
+        #[command(subcommand)]
+        what: import::ImportCmd,
     },
     /// Expansion opportunities from seat, promoter and health signals, valued at the price book;
     /// `handoff ACCOUNT` hands one to sales.
@@ -460,6 +466,11 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
                 None => tasks::list(&r, all, json).await.map(|s| emit(&s)),
                 Some(c) => tasks::run(&r, c).await.map(|s| emit(&s)),
             }
+        }
+        Command::Import { what } => {
+            r.ensure_demo(now).await?;
+            scoring_day(&r, now).await?;
+            import::run(&r, what).await.map(|s| emit(&s))
         }
         Command::Expansion { json, cmd } => {
             r.ensure_demo(now).await?;

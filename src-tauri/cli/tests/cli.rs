@@ -321,3 +321,57 @@ fn time_to_value_by_cohort_from_the_command_line() {
         assert!(text.contains(c["quarter"].as_str().unwrap()), "{text}");
     }
 }
+
+#[test]
+fn usage_is_imported_from_a_csv_once_and_bad_lines_stop_it_unless_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(rapport(
+        dir.path(),
+        &["demo", "--accounts", "20", "--seed", "4"],
+    ));
+    let p: Value =
+        serde_json::from_str(&ok(rapport(dir.path(), &["portfolio", "--json"]))).unwrap();
+    let name = p["rows"][0]["name"].as_str().unwrap().to_string();
+    let today = chrono::Local::now().date_naive();
+    let mut csv = String::from("Account,Date,Active users,Seats used,Logins\n");
+    for n in 1..=3 {
+        csv.push_str(&format!(
+            "{name},{},5,6,{n}\n",
+            today - chrono::Duration::days(n)
+        ));
+    }
+    csv.push_str("Nobody Ltd,2026-11-01,1,1,1\n");
+    let file = dir.path().join("usage.csv");
+    std::fs::write(&file, csv).unwrap();
+    let f = file.to_str().unwrap();
+
+    let preview = ok(rapport(dir.path(), &["import", "usage", f, "--preview"]));
+    assert!(
+        preview.contains("Logins                   → feature events"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("! line 5: “Nobody Ltd” matches no account."),
+        "{preview}"
+    );
+    let refused = fails(rapport(dir.path(), &["import", "usage", f]));
+    assert!(refused.contains("nothing was imported"), "{refused}");
+    let first: Value = serde_json::from_str(&ok(rapport(
+        dir.path(),
+        &["import", "usage", f, "--skip-bad", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(
+        (
+            &first["rows_written"],
+            &first["rows_skipped"],
+            &first["accounts"]
+        ),
+        (&Value::from(3), &Value::from(1), &Value::from(1))
+    );
+    let again = ok(rapport(dir.path(), &["import", "usage", f, "--skip-bad"]));
+    assert!(
+        again.contains("0 days new or changed, 3 already so"),
+        "{again}"
+    );
+}

@@ -18,6 +18,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("playbooks", &["domain", "error"]),
     ("value", &["domain", "error"]),
     ("expansion", &["domain", "error", "value"]),
+    ("usage", &["domain", "error"]),
     ("charts", &["domain", "error"]),
     ("demo", &["domain", "error", "health"]),
     ("sync", &["domain", "error", "store", "secrets"]),

@@ -17,6 +17,7 @@ pub mod risk;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod usage;
 pub mod value;
 
 #[cfg(test)]

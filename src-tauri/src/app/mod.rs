@@ -2,6 +2,7 @@
 
 mod commands;
 mod expansion;
+mod import;
 mod insights;
 mod notify;
 mod playbooks;
@@ -39,6 +40,9 @@ pub struct AppState {
     warnings_watch: tokio::sync::Mutex<Option<Channel<()>>>,
     /// Files exported in this session: the only ones the window may ask to open.
     exported: tokio::sync::Mutex<Vec<PathBuf>>,
+    /// The usage file the user picked in the open dialog: the window refers to it, never names
+    /// a path itself.
+    import_file: tokio::sync::Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
@@ -235,6 +239,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
         outbox_watch: tokio::sync::Mutex::new(None),
         warnings_watch: tokio::sync::Mutex::new(None),
         exported: tokio::sync::Mutex::new(Vec::new()),
+        import_file: tokio::sync::Mutex::new(None),
     };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -329,6 +334,9 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             expansion::expansion,
             expansion::save_price_book,
             expansion::hand_off,
+            import::pick_usage_file,
+            import::preview_usage,
+            import::import_usage,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

@@ -528,6 +528,64 @@ export type PlanDraftForm = { "form": "plan" } & PlanForm | { "form": "milestone
 
 export type PlanDraft = { form: PlanDraftForm, saved_at: string, };
 
+export type ColumnRole = "account" | "date" | "active_users" | "seats_used" | "feature" | "ignore";
+
+export type AccountKey = "auto" | "crm_id" | "domain" | "name";
+
+export type ColumnMapping = { roles: Array<ColumnRole>, account_key: AccountKey, };
+
+export type ImportIssue = { 
+/**
+ * 1-based, the header being line 1.
+ */
+line: number, message: string, };
+
+export type PreviewRow = { line: number, account_id: number, account: string, day: string, active_users: number | null, seats_used: number | null, 
+/**
+ * One value per feature column, in `ImportPreview::features` order.
+ */
+features: Array<number>, };
+
+export type ImportPreview = { file_name: string, headers: Array<string>, mapping: ColumnMapping, 
+/**
+ * What the mapping still lacks ("Pick the column with the date."), if anything.
+ */
+mapping_errors: Array<string>, features: Array<string>, 
+/**
+ * The first lines that would be imported.
+ */
+sample: Array<PreviewRow>, rows_total: number, rows_ok: number, 
+/**
+ * The first issues, by line.
+ */
+issues: Array<ImportIssue>, issues_total: number, 
+/**
+ * Lines whose account matches no account, or several.
+ */
+unmatched: number, ambiguous: number, accounts: number, first_day: string | null, last_day: string | null, };
+
+export type ImportPhase = "reading" | "writing" | "scoring";
+
+export type ImportProgress = { phase: ImportPhase, done: number, total: number, };
+
+export type ImportReport = { file_name: string, rows_read: number, 
+/**
+ * Days new or different from what the store had.
+ */
+rows_written: number, 
+/**
+ * Days the store had exactly so already (a re-import writes nothing).
+ */
+rows_unchanged: number, 
+/**
+ * Bad lines left out (only when asked to skip them).
+ */
+rows_skipped: number, accounts: number, features: Array<string>, first_day: string | null, last_day: string | null, 
+/**
+ * Accounts scored again with the new usage.
+ */
+rescored: number, };
+
 export type TierPrice = { tier: string, seat_price: number, rank: number, };
 
 export type PriceBook = { currency: string, tiers: Array<TierPrice>, 

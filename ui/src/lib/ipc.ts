@@ -9,6 +9,10 @@ import type {
   PlanSaved,
   SuccessView,
   TtvView,
+  ColumnMapping,
+  ImportPreview,
+  ImportProgress,
+  ImportReport,
   ExpansionView,
   HandedOff,
   PriceBook,
@@ -227,6 +231,15 @@ export const ipc = {
   ttv: (): Promise<TtvView> => call<TtvView>('ttv'),
   /** Saves a value entry (field errors save nothing); the account's success view comes back. */
   saveValueEntry: (form: ValueEntryForm): Promise<PlanSaved> => call<PlanSaved>('save_value_entry', { form }),
+  /** Opens the native file dialog for a usage CSV and previews it; null when cancelled. */
+  pickUsageFile: (): Promise<ImportPreview | null> => call<ImportPreview | null>('pick_usage_file'),
+  /** The picked file again with the user's column mapping. Nothing is written. */
+  previewUsage: (mapping: ColumnMapping): Promise<ImportPreview> => call<ImportPreview>('preview_usage', { mapping }),
+  importUsage: (mapping: ColumnMapping, skipBad: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportReport> => {
+    const channel = new Channel<ImportProgress>();
+    channel.onmessage = onProgress;
+    return call<ImportReport>('import_usage', { mapping, skipBad, onProgress: channel });
+  },
   /** The book's expansion opportunities at the price book's prices. */
   expansion: (): Promise<ExpansionView> => call<ExpansionView>('expansion'),
   savePriceBook: (book: PriceBook): Promise<PriceBookSaved> => call<PriceBookSaved>('save_price_book', { book }),

@@ -83,7 +83,7 @@ async function settle(): Promise<void> {
 async function render(): Promise<HTMLElement> {
   const target = document.createElement('div');
   document.body.appendChild(target);
-  app = mount(ConnectionsView, { target, props: { onback: vi.fn() } });
+  app = mount(ConnectionsView, { target, props: { onback: vi.fn(), onimport: vi.fn() } });
   await settle();
   return target;
 }

@@ -13,6 +13,7 @@ pub mod playbook;
 pub mod risk;
 pub mod success;
 pub mod sync;
+pub mod usage;
 pub mod value;
 pub mod views;
 

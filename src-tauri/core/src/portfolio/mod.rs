@@ -12,6 +12,7 @@ mod risk;
 mod scoring;
 mod sign_in;
 mod success;
+mod usage;
 mod value;
 mod view;
 mod warnings;

@@ -21,6 +21,7 @@ mod tasks;
 mod upsert;
 #[cfg(test)]
 mod tests;
+mod usage;
 mod value;
 mod write;
 mod writeback;
@@ -51,6 +52,7 @@ pub use scoring::ScoredFor;
 pub use success::MilestoneWrite;
 pub use sync::{PageCounts, SyncRunRecord};
 pub use tasks::{TaskFacts, TaskQuery};
+pub use usage::UsageWrite;
 pub use value::ValueWrite;
 pub use writeback::WritebackFacts;
 
@@ -63,7 +65,7 @@ pub(crate) const BATCH_ROWS: usize = 1000;
 
 /// Page cache of each pooled connection (64 MiB): 10,000-account aggregates stay in memory
 /// (16 MiB made a full rescore ~70 % slower); idle connections close, which frees it.
-const CACHE_SIZE_PRAGMA: &str = "-65536";
+pub(crate) const CACHE_SIZE_PRAGMA: &str = "-65536";
 /// Page cache of the one connection doing a bulk load (128 MiB).
 pub(crate) const BULK_CACHE_SIZE_PRAGMA: &str = "PRAGMA cache_size = -131072";
 

@@ -1,6 +1,6 @@
 // Which screen is shown. The portfolio's sort, filters, selection and scroll live in its own state,
 // so going to an account and back keeps them.
-export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' } | { name: 'model' } | { name: 'tasks' } | { name: 'milestones' } | { name: 'ttv' } | { name: 'expansion' };
+export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' } | { name: 'model' } | { name: 'tasks' } | { name: 'milestones' } | { name: 'ttv' } | { name: 'expansion' } | { name: 'import' };
 
 class Nav {
   route = $state<Route>({ name: 'portfolio' });
@@ -38,6 +38,10 @@ class Nav {
 
   openTtv(): void {
     this.route = { name: 'ttv' };
+  }
+
+  openImport(): void {
+    this.route = { name: 'import' };
   }
 
   openExpansion(): void {

@@ -113,6 +113,10 @@ export function installMock(): void {
         return Promise.resolve({ as_of: world.dataAsOf.slice(0, 10), cohorts: [], reduction: null, latest: null, baseline: null, target_cut: 0.25, late_after_days: 30, accounts: world.accounts.length, without_start: world.accounts.length, waiting: [], waiting_total: 0, late_total: 0, chart_svg: null, chart_svg_dark: null });
       case 'expansion':
         return Promise.resolve({ as_of: world.dataAsOf.slice(0, 10), opportunities: [], price_book: { currency: 'USD', tiers: [], estimated: true }, open_value: 0, handed: 0, won_value: 0, unpriced_tiers: [] });
+      case 'pick_usage_file':
+      case 'preview_usage':
+      case 'import_usage':
+        return reject('internal', 'The browser mock cannot read files; run the desktop app to import usage.');
       case 'save_price_book':
       case 'hand_off':
       case 'save_value_entry':
