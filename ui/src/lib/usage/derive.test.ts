@@ -4,7 +4,7 @@ import { phaseText, progressShare, summary } from './derive';
 describe('usage import in words', () => {
   it('sums the preview up, with why lines cannot be imported', () => {
     expect(summary({ rows_ok: 1204, accounts: 12, first_day: '2026-11-01', last_day: '2026-11-30', issues_total: 0, unmatched: 0, ambiguous: 0 })).toBe('1,204 lines to import for 12 accounts, 1 Nov 2026 to 30 Nov 2026; every line is fine.');
-    expect(summary({ rows_ok: 1, accounts: 1, first_day: null, last_day: null, issues_total: 3, unmatched: 1, ambiguous: 1 })).toBe('1 line to import for 1 account; 3 lines cannot be imported (1 match no account, 1 match several).');
+    expect(summary({ rows_ok: 1, accounts: 1, first_day: null, last_day: null, issues_total: 3, unmatched: 1, ambiguous: 1 })).toBe('1 line to import for 1 account; 3 lines cannot be imported (1 matches no account, 1 matches several).');
   });
 
   it('moves the bar through reading, writing and scoring', () => {

@@ -25,7 +25,8 @@ export function summary(p: Pick<ImportPreview, 'rows_ok' | 'accounts' | 'first_d
   const span = p.first_day && p.last_day ? `, ${formatDate(p.first_day)} to ${formatDate(p.last_day)}` : '';
   let text = `${lines(p.rows_ok)} to import for ${formatNumber(p.accounts)} account${p.accounts === 1 ? '' : 's'}${span}`;
   if (p.issues_total === 0) return `${text}; every line is fine.`;
-  const why = [p.unmatched > 0 ? `${formatNumber(p.unmatched)} match no account` : '', p.ambiguous > 0 ? `${formatNumber(p.ambiguous)} match several` : ''].filter(Boolean);
+  const verb = (n: number): string => `${formatNumber(n)} match${n === 1 ? 'es' : ''}`;
+  const why = [p.unmatched > 0 ? `${verb(p.unmatched)} no account` : '', p.ambiguous > 0 ? `${verb(p.ambiguous)} several` : ''].filter(Boolean);
   text += `; ${lines(p.issues_total)} cannot be imported`;
   return `${text}${why.length ? ` (${why.join(', ')})` : ''}.`;
 }
