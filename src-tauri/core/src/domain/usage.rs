@@ -121,3 +121,13 @@ pub struct ImportReport {
     /// Accounts scored again with the new usage.
     pub rescored: u64,
 }
+
+/// One good line: an account's usage on a day (`None`: the file has no such column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageRow {
+    pub line: u64,
+    pub account_id: i64,
+    pub day: NaiveDate,
+    pub active_users: Option<i64>,
+    pub seats_used: Option<i64>,
+}

@@ -9,9 +9,8 @@ use sqlx::QueryBuilder;
 
 use super::scoring::META_BULK_WRITE;
 use super::{day, ts, Store};
-use crate::domain::usage::{ImportPhase, ImportProgress, ImportReport};
+use crate::domain::usage::{ImportPhase, ImportProgress, ImportReport, UsageRow};
 use crate::error::Result;
-use crate::usage::UsageRow;
 
 /// Rows per statement: up to 7 binds each stays well under SQLite's variable limit (500 rows
 /// measured no faster here).

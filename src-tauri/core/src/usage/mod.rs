@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use crate::domain::usage::{AccountKey, ColumnMapping, ColumnRole, ImportIssue};
 
 mod parse;
-pub use parse::{headers, parse, Parsed, UsageRow};
+pub use crate::domain::usage::UsageRow;
+pub use parse::{headers, parse, Parsed};
 
 /// Files are read whole; beyond this they are refused rather than exhaust memory.
 pub const MAX_BYTES: u64 = 512 * 1024 * 1024;

@@ -6,17 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::{parse_day, AccountIndex, Issues, Match};
-use crate::domain::usage::{ColumnMapping, ColumnRole};
-
-/// One good line: an account's usage on a day (`None`: the file has no such column).
-#[derive(Debug, Clone, PartialEq)]
-pub struct UsageRow {
-    pub line: u64,
-    pub account_id: i64,
-    pub day: NaiveDate,
-    pub active_users: Option<i64>,
-    pub seats_used: Option<i64>,
-}
+use crate::domain::usage::{ColumnMapping, ColumnRole, UsageRow};
 
 /// The file read: good rows, their feature values (`features.len()` per row, row after row),
 /// and the issues.
