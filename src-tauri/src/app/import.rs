@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use tauri::ipc::Channel;
 use tauri::State;
-use tauri_plugin_dialog::DialogExt;
 
 use super::AppState;
 use rapport_core::domain::usage::{ColumnMapping, ImportPreview, ImportProgress, ImportReport};
@@ -28,19 +27,8 @@ pub async fn pick_usage_file(
     let path: PathBuf = match std::env::var_os("RAPPORT_IMPORT_FILE").filter(|f| !f.is_empty()) {
         Some(f) => PathBuf::from(f),
         None => {
-            use tauri::Manager;
             let (tx, rx) = tokio::sync::oneshot::channel();
-            let mut dialog = app.dialog().file();
-            if let Some(dir) = app
-                .path()
-                .download_dir()
-                .or_else(|_| app.path().document_dir())
-                .ok()
-                .filter(|d| d.is_dir())
-            {
-                dialog = dialog.set_directory(dir);
-            }
-            dialog
+            super::file_dialog(&app)
                 .set_title("Import product usage")
                 .add_filter("CSV", &["csv", "txt"])
                 .pick_file(move |p| {

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use tauri::State;
-use tauri_plugin_dialog::DialogExt;
 
 use super::AppState;
 use rapport_core::domain::followup::{AcceptFollowUp, AdvisoryMember, FollowUpView};
@@ -104,20 +103,8 @@ pub async fn export_insights(
     let path: PathBuf = match std::env::var_os("RAPPORT_EXPORT_DIR").filter(|d| !d.is_empty()) {
         Some(dir) => PathBuf::from(dir).join(&name),
         None => {
-            use tauri::Manager;
             let (tx, rx) = tokio::sync::oneshot::channel();
-            let mut dialog = app.dialog().file();
-            // Where people look for a file they just saved; the working directory is nobody's.
-            if let Some(dir) = app
-                .path()
-                .download_dir()
-                .or_else(|_| app.path().document_dir())
-                .ok()
-                .filter(|d| d.is_dir())
-            {
-                dialog = dialog.set_directory(dir);
-            }
-            dialog
+            super::file_dialog(&app)
                 .set_title("Export feedback insights")
                 .set_file_name(&name)
                 .add_filter(label, &[ext])
@@ -180,18 +167,12 @@ pub async fn save_salesforce_setup(app: tauri::AppHandle) -> Result<Option<Strin
     let dir: PathBuf = match std::env::var_os("RAPPORT_EXPORT_DIR").filter(|d| !d.is_empty()) {
         Some(d) => PathBuf::from(d),
         None => {
-            use tauri::Manager;
             let (tx, rx) = tokio::sync::oneshot::channel();
-            let mut dialog = app
-                .dialog()
-                .file()
-                .set_title("Save the Salesforce setup package in…");
-            if let Some(d) = app.path().download_dir().ok().filter(|d| d.is_dir()) {
-                dialog = dialog.set_directory(d);
-            }
-            dialog.pick_folder(move |p| {
-                let _ = tx.send(p);
-            });
+            super::file_dialog(&app)
+                .set_title("Save the Salesforce setup package in…")
+                .pick_folder(move |p| {
+                    let _ = tx.send(p);
+                });
             let Some(chosen) = rx.await.ok().flatten() else {
                 return Ok(None);
             };

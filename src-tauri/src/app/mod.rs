@@ -341,3 +341,23 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))
 }
+
+/// The native file dialog, opened where people keep the files they download or save (the
+/// working directory is nobody's).
+pub(crate) fn file_dialog(
+    app: &tauri::AppHandle,
+) -> tauri_plugin_dialog::FileDialogBuilder<tauri::Wry> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = app.dialog().file();
+    match app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().document_dir())
+        .ok()
+        .filter(|d| d.is_dir())
+    {
+        Some(dir) => dialog.set_directory(dir),
+        None => dialog,
+    }
+}
