@@ -214,7 +214,11 @@ risk: AccountRisk | null,
 /**
  * Its retention playbooks, active first, with their tasks.
  */
-runs: Array<RunView>, status: AppStatus, };
+runs: Array<RunView>, 
+/**
+ * Its lifecycle stays and handoff checklists.
+ */
+journey: AccountJourney, status: AppStatus, };
 
 export type ConnectionView = { name: string, crm: Crm, base_url: string, 
 /**
@@ -266,7 +270,7 @@ waiting: number, last_written_at: string | null, };
 
 export type Severity = "info" | "warning" | "critical";
 
-export type RuleId = "usage_drop" | "health_drop" | "relationship_left" | "renewal_at_risk" | "no_touch" | "bad_survey" | "ticket_spike" | "seat_utilisation" | "first_value_late" | "milestone_stuck";
+export type RuleId = "usage_drop" | "health_drop" | "relationship_left" | "renewal_at_risk" | "no_touch" | "bad_survey" | "ticket_spike" | "seat_utilisation" | "first_value_late" | "milestone_stuck" | "stage_stalled";
 
 export type Rule = { id: RuleId, enabled: boolean, severity: Severity, params: { [key in string]?: number }, };
 
@@ -829,6 +833,81 @@ due_soon: Array<DueMilestone>,
  * Behind or stuck, stuck first, then the most overdue.
  */
 behind: Array<DueMilestone>, counts: MilestoneCounts, };
+
+export type StageExpectations = { adoption_days: number, expansion_days: number, at_risk_days: number, };
+
+export type StageSummary = { stage: LifecycleStage, 
+/**
+ * Accounts in the stage today.
+ */
+now: number, arr_now: number, 
+/**
+ * Accounts that entered it within the period.
+ */
+entered: number, 
+/**
+ * Accounts that left it within the period.
+ */
+left: number, 
+/**
+ * Median days in the stage of the stays that began in the period, counting stays still
+ * under way (Kaplan–Meier); `None` with fewer than half of them over.
+ */
+median_days: number | null, expected_days: number | null, 
+/**
+ * Of the stays that began in the period, how many went past the expected time.
+ */
+overran: number, 
+/**
+ * Accounts stalled in the stage today.
+ */
+stalled_now: number, stalled_arr: number, 
+/**
+ * Where accounts went after overrunning the stage, most common first.
+ */
+after_stall: Array<StageCount>, };
+
+export type StageCount = { stage: LifecycleStage, accounts: number, };
+
+export type StageFlow = { from: LifecycleStage | null, to: LifecycleStage, accounts: number, arr: number, };
+
+export type StalledAccount = { account_id: number, name: string, arr: number, stage: LifecycleStage, since: string, days: number, expected_days: number, };
+
+export type RenewalTally = { renewed: number, churned: number, renewed_arr: number, churned_arr: number, };
+
+export type RenewalByStall = { stalled: RenewalTally, not_stalled: RenewalTally, };
+
+export type StageMix = { day: string, counts: Array<number>, };
+
+export type StageStay = { stage: LifecycleStage, from: string, 
+/**
+ * `None` while under way.
+ */
+to: string | null, days: number, expected_days: number | null, stalled: boolean, };
+
+export type HandoffItemView = { id: number, text: string, team: Team, done_on: string | null, };
+
+export type HandoffView = { id: number, account_id: number, account: string, name: string, from: LifecycleStage | null, to: LifecycleStage, started_on: string, due_on: string, items: Array<HandoffItemView>, 
+/**
+ * Items left past the due day.
+ */
+overdue: boolean, };
+
+export type AccountJourney = { stays: Array<StageStay>, handoffs: Array<HandoffView>, };
+
+export type JourneyView = { from: string, to: string, expectations: StageExpectations, stages: Array<StageSummary>, flows: Array<StageFlow>, stalled: Array<StalledAccount>, renewals: RenewalByStall, handoffs: Array<HandoffView>, 
+/**
+ * The freshest stage change on record.
+ */
+as_of: string | null, 
+/**
+ * Accounts in each stage week by week through the period.
+ */
+mix: Array<StageMix>, 
+/**
+ * The mix as a stacked chart, in both themes; `None` with no history in the period.
+ */
+chart_svg: string | null, chart_svg_dark: string | null, };
 
 export type PlaybookSaved = { errors: Array<FieldError>, playbook: Playbook | null, };
 

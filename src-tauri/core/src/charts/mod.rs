@@ -9,9 +9,11 @@ use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
 
+mod journey;
 mod milestones;
 mod satisfaction;
 mod ttv;
+pub use journey::journey_svg;
 pub use milestones::milestones_svg;
 pub use satisfaction::satisfaction_svg;
 pub use ttv::ttv_svg;

@@ -14,6 +14,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::health::{self, Snapshot};
 
 pub use crate::domain::dataset::DemoData;
+use crate::domain::dataset::DemoHandoff;
+use crate::domain::LifecycleEntry;
 
 pub use facts::AccountHistory;
 
@@ -81,7 +83,45 @@ pub fn generate(opts: DemoOptions) -> DemoData {
         );
         backfill_snapshots(&history, opts.today, &mut data.snapshots);
     }
+    data.handoffs = handoffs(&data.lifecycle, opts.today);
     data
+}
+
+/// The checklists the last 60 days' stage changes started, ticked off as a team would: items
+/// done in order through the time allowed, and one account in three leaving its last item.
+fn handoffs(lifecycle: &[LifecycleEntry], today: NaiveDate) -> Vec<DemoHandoff> {
+    let templates = crate::lifecycle::handoff::default_templates();
+    let mut moves = Vec::new();
+    for (i, e) in lifecycle.iter().enumerate() {
+        if (today - e.entered_on).num_days() > 60 || e.entered_on > today {
+            continue;
+        }
+        let prev = i
+            .checked_sub(1)
+            .map(|p| &lifecycle[p])
+            .filter(|p| p.account_id == e.account_id)
+            .map(|p| p.stage);
+        moves.push((e.account_id, prev, e.stage, e.entered_on));
+    }
+    let mut out = Vec::new();
+    for (account, from, to, on) in moves {
+        for h in crate::lifecycle::handoff::started(&[(account, from, to)], &templates, on) {
+            let n = h.template.items.len() as i64;
+            let due = h.template.due_days.max(1);
+            let elapsed = (today - on).num_days();
+            let mut done_count = (elapsed * n / due).min(n);
+            if account % 3 == 0 && done_count == n {
+                done_count -= 1;
+            }
+            let done = (0..n)
+                .map(|k| {
+                    (k < done_count).then(|| on + chrono::Duration::days((k + 1) * due / (n + 1)))
+                })
+                .collect();
+            out.push(DemoHandoff { handoff: h, done });
+        }
+    }
+    out
 }
 
 fn owner_pool(accounts: usize) -> Vec<String> {

@@ -25,7 +25,15 @@ pub struct DemoData {
     pub milestones: Vec<Milestone>,
     pub value_entries: Vec<ValueEntry>,
     pub lifecycle: Vec<LifecycleEntry>,
+    pub handoffs: Vec<DemoHandoff>,
     pub snapshots: Vec<Snapshot>,
+}
+
+/// A handoff checklist the demo's stage changes started, with the day each item was done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoHandoff {
+    pub handoff: super::journey::NewHandoff,
+    pub done: Vec<Option<NaiveDate>>,
 }
 
 impl DemoData {
@@ -43,6 +51,7 @@ impl DemoData {
             + self.milestones.len()
             + self.value_entries.len()
             + self.lifecycle.len()
+            + self.handoffs.len()
             + self.snapshots.len()
     }
 }

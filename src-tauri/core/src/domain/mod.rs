@@ -9,6 +9,7 @@ pub mod expansion;
 pub mod followup;
 pub mod health;
 pub mod insights;
+pub mod journey;
 pub mod playbook;
 pub mod risk;
 pub mod success;
@@ -94,6 +95,18 @@ impl LifecycleStage {
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+    /// The stage's name in a sentence ("in adoption", "in at risk" reads "at risk").
+    pub fn label(self) -> &'static str {
+        match self {
+            LifecycleStage::Onboarding => "onboarding",
+            LifecycleStage::Adoption => "adoption",
+            LifecycleStage::Value => "value",
+            LifecycleStage::Renewal => "renewal",
+            LifecycleStage::Expansion => "expansion",
+            LifecycleStage::AtRisk => "at risk",
+            LifecycleStage::Churned => "churned",
+        }
     }
 }
 

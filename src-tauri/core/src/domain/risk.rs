@@ -47,10 +47,11 @@ pub enum RuleId {
     SeatUtilisation,
     FirstValueLate,
     MilestoneStuck,
+    StageStalled,
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 10] = [
+    pub const ALL: [RuleId; 11] = [
         RuleId::UsageDrop,
         RuleId::HealthDrop,
         RuleId::RelationshipLeft,
@@ -61,6 +62,7 @@ impl RuleId {
         RuleId::SeatUtilisation,
         RuleId::FirstValueLate,
         RuleId::MilestoneStuck,
+        RuleId::StageStalled,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -74,6 +76,7 @@ impl RuleId {
             RuleId::SeatUtilisation => "seat_utilisation",
             RuleId::FirstValueLate => "first_value_late",
             RuleId::MilestoneStuck => "milestone_stuck",
+            RuleId::StageStalled => "stage_stalled",
         }
     }
     pub fn parse(s: &str) -> Option<RuleId> {
@@ -92,6 +95,7 @@ impl RuleId {
             RuleId::SeatUtilisation => "Seats unused",
             RuleId::FirstValueLate => "First value late",
             RuleId::MilestoneStuck => "Milestone stuck",
+            RuleId::StageStalled => "Stalled in a stage",
         }
     }
 }
@@ -164,6 +168,8 @@ pub struct RiskFacts {
     pub first_value: Option<FirstValue>,
     /// Its success plans' milestones not yet reached.
     pub milestones: Vec<super::success::MilestoneRecord>,
+    /// Its lifecycle stage and the day it entered it.
+    pub stage: Option<(super::LifecycleStage, NaiveDate)>,
 }
 
 /// A first-value milestone: when it was due, and when it was reached.

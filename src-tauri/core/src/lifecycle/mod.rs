@@ -2,6 +2,9 @@
 //! dates, deals, health and churn. The store records each change as a transition, so the stage
 //! history and the time in a stage are real.
 
+pub mod handoff;
+pub mod journey;
+
 use chrono::NaiveDate;
 
 use crate::domain::health::Band;
@@ -214,3 +217,6 @@ mod tests {
         assert_eq!(transitions(&[same, red], today), vec![(2, AtRisk)]);
     }
 }
+
+#[cfg(test)]
+mod journey_tests;

@@ -6,6 +6,9 @@ mod crm;
 mod expansion;
 mod feedback;
 mod followup;
+mod journey;
+#[cfg(test)]
+mod journey_tests;
 mod kpis;
 mod playbooks;
 mod risk;
@@ -17,6 +20,9 @@ mod value;
 mod view;
 mod warnings;
 mod writeback;
+
+/// How many touchpoints the account's timeline holds (filtered by team in the view).
+pub const TIMELINE_ITEMS: i64 = 80;
 
 use std::path::{Path, PathBuf};
 
@@ -394,8 +400,9 @@ impl Rapport {
             open_deals: self.store.open_deals(id).await?,
             tickets: self.store.tickets(id, 15).await?,
             feedback: self.store.recent_feedback(id, 8).await?,
-            timeline: self.store.recent_activities(id, 25).await?,
+            timeline: self.store.recent_activities(id, TIMELINE_ITEMS).await?,
             alerts: self.account_alerts(id).await?,
+            journey: self.account_journey(id).await?,
             runs: self.account_runs(id).await?,
             risk: self.account_risk(id).await?,
             status: self.status().await?,

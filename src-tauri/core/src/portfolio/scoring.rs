@@ -106,7 +106,19 @@ impl Rapport {
         self.store.upsert_snapshots(&snaps).await?;
         let facts = self.store.stage_facts(today, only).await?;
         let changes = crate::lifecycle::transitions(&facts, today);
-        self.store.apply_stages(&changes, today).await?;
+        let moves: Vec<_> = changes
+            .iter()
+            .map(|&(id, to)| {
+                let from = facts.iter().find(|f| f.account_id == id).map(|f| f.current);
+                (id, from, to)
+            })
+            .collect();
+        let handoffs = crate::lifecycle::handoff::started(
+            &moves,
+            &crate::lifecycle::handoff::default_templates(),
+            today,
+        );
+        self.store.apply_stages(&changes, &handoffs, today).await?;
         // The early warnings read the scores just written.
         self.evaluate_rules(&inputs, today, only).await?;
         Ok(snaps.len())

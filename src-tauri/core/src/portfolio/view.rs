@@ -102,6 +102,8 @@ pub struct AccountDetail {
     pub risk: Option<super::AccountRisk>,
     /// Its retention playbooks, active first, with their tasks.
     pub runs: Vec<crate::domain::playbook::RunView>,
+    /// Its lifecycle stays and handoff checklists.
+    pub journey: crate::domain::journey::AccountJourney,
     pub status: AppStatus,
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::health::Band;
+use crate::domain::journey::StageExpectations;
 use crate::domain::risk::{
     Evidence, Fired, RiskFacts, RiskWindows, Rule, RuleId, RuleSet, Severity,
 };
@@ -148,6 +149,15 @@ pub fn spec(id: RuleId) -> RuleSpec {
                 p("stuck_days", "Stuck when past due by more than", "days", 30.0, 1.0, 365.0),
             ],
         ),
+        RuleId::StageStalled => (
+            "An account in a lifecycle stage longer than that stage should take. These times also decide who the journey view counts as stalled.",
+            Severity::Warning,
+            vec![
+                p("adoption_days", "Adoption (no first value yet) for more than", "days", 120.0, 14.0, 730.0),
+                p("expansion_days", "Expansion (an open upsell) for more than", "days", 120.0, 14.0, 730.0),
+                p("at_risk_days", "At risk for more than", "days", 60.0, 7.0, 365.0),
+            ],
+        ),
     };
     RuleSpec {
         id,
@@ -258,6 +268,21 @@ pub fn milestone_thresholds(set: &RuleSet) -> StatusThresholds {
                 .map_or(d.stuck_days, |v| *v as i64),
         },
         None => d,
+    }
+}
+
+/// How long each stage should take: the "Stalled in a stage" rule's times, whether or not the
+/// rule raises warnings.
+pub fn stage_expectations(set: &RuleSet) -> StageExpectations {
+    let d = StageExpectations::default();
+    let Some(r) = set.rules.iter().find(|r| r.id == RuleId::StageStalled) else {
+        return d;
+    };
+    let get = |key: &str, or: i64| r.params.get(key).map_or(or, |v| *v as i64);
+    StageExpectations {
+        adoption_days: get("adoption_days", d.adoption_days),
+        expansion_days: get("expansion_days", d.expansion_days),
+        at_risk_days: get("at_risk_days", d.at_risk_days),
     }
 }
 
@@ -606,6 +631,39 @@ fn fire(f: &RiskFacts, r: &Rule, out: &mut Vec<Fired>) {
                     evidence,
                 );
             }
+        }
+        RuleId::StageStalled => {
+            let Some((stage, since)) = f.stage else {
+                return;
+            };
+            let expected = match stage {
+                crate::domain::LifecycleStage::Adoption => r.param("adoption_days"),
+                crate::domain::LifecycleStage::Expansion => r.param("expansion_days"),
+                crate::domain::LifecycleStage::AtRisk => r.param("at_risk_days"),
+                _ => return,
+            } as i64;
+            let days = (at - since).num_days();
+            if days <= expected {
+                return;
+            }
+            // One alert per stay: a new stay in the same stage is a new stall.
+            push(
+                r.severity,
+                format!("{}:{since}", stage.as_str()),
+                format!(
+                    "In {} for {days} days, since {}; it should take at most {expected}.",
+                    stage.label(),
+                    date(since)
+                ),
+                vec![
+                    ev(
+                        "In the stage since",
+                        format!("{days} days ago"),
+                        Some(since),
+                    ),
+                    ev("Expected at most", format!("{expected} days"), None),
+                ],
+            );
         }
     }
 }

@@ -46,6 +46,7 @@ fn quiet() -> RiskFacts {
         high_tickets: vec![],
         first_value: None,
         milestones: Vec::new(),
+        stage: None,
     }
 }
 
@@ -302,6 +303,41 @@ fn first_value_is_late_only_against_a_milestone_the_plan_has() {
         vec![],
         "no milestone: the rule knows nothing"
     );
+}
+
+#[test]
+fn an_account_is_stalled_past_its_stage_expected_time() {
+    use crate::domain::LifecycleStage::{self, *};
+    let with = |stage: LifecycleStage, days: i64| {
+        let mut f = quiet();
+        f.stage = Some((stage, ago(days)));
+        only(f, RuleId::StageStalled)
+    };
+    // Adoption and expansion may take 120 days, at risk 60; the other stages have no limit.
+    assert_eq!(with(Adoption, 120), vec![]);
+    let a = with(Adoption, 121);
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].period, format!("adoption:{}", ago(121)));
+    assert_eq!(
+        a[0].summary,
+        "In adoption for 121 days, since 26 Jul 2026; it should take at most 120."
+    );
+    assert_eq!(with(Expansion, 121).len(), 1);
+    assert_eq!(with(AtRisk, 60), vec![]);
+    assert_eq!(with(AtRisk, 61)[0].severity, Severity::Warning);
+    assert_eq!(with(Value, 900), vec![]);
+    assert_eq!(with(Renewal, 900), vec![]);
+    // The thresholds move where it fires, and the journey view reads the same times.
+    let mut set = defaults();
+    let r = set
+        .rules
+        .iter_mut()
+        .find(|r| r.id == RuleId::StageStalled)
+        .unwrap();
+    r.params.insert("at_risk_days".into(), 30.0);
+    r.enabled = false;
+    assert_eq!(stage_expectations(&set).at_risk_days, 30);
+    assert_eq!(stage_expectations(&defaults()).adoption_days, 120);
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::domain::risk::{
     AlertAction, AlertBrief, AlertChanges, AlertQuery, AlertState, AlertView, Evidence, Fired,
     FirstValue, RiskFacts, RiskWindows, RuleId, Severity, SurveyAnswer,
 };
-use crate::domain::SurveyKind;
+use crate::domain::{LifecycleStage, SurveyKind};
 use crate::error::{Error, Result};
 
 /// Who the rules' own state changes are recorded as.
@@ -57,6 +57,17 @@ struct RawAlert(
 );
 
 /// One alert of `alert_book` as SQLite's JSON array gives it: account id, segment, owner, ARR,
+/// id, renewal, score, band, contract start, lifecycle stage, in it since.
+type AcctRow = (
+    i64,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// rule, severity, state, seen.
 type BriefRow = (i64, String, String, f64, String, String, String, bool);
 
@@ -74,9 +85,9 @@ impl Store {
         let ids = serde_json::to_string(&inputs.iter().map(|i| i.account_id).collect::<Vec<_>>())
             .unwrap_or_else(|_| "[]".into());
         let at_s = day(at);
-        let accounts = self.json_rows::<(i64, Option<String>, Option<i64>, Option<String>, Option<String>)>(
+        let accounts = self.json_rows::<AcctRow>(
             sqlx::query(
-                "SELECT json_group_array(json_array(a.id, a.renewal_date, h.score, h.band, a.contract_start))
+                "SELECT json_group_array(json_array(a.id, a.renewal_date, h.score, h.band, a.contract_start, a.lifecycle_stage, a.stage_since))
                  FROM account a LEFT JOIN health_snapshot h ON h.account_id = a.id AND h.day = ?2
                  WHERE a.id IN (SELECT value FROM json_each(?1))",
             )
@@ -139,14 +150,26 @@ impl Store {
             milestones_by.entry(m.account_id).or_default().push(m);
         }
 
-        type Acct = (Option<NaiveDate>, Option<(i64, Band)>, Option<NaiveDate>);
+        type Acct = (
+            Option<NaiveDate>,
+            Option<(i64, Band)>,
+            Option<NaiveDate>,
+            Option<(LifecycleStage, NaiveDate)>,
+        );
         let mut acct: HashMap<i64, Acct> = HashMap::new();
-        for (id, renewal, score, band, start) in accounts {
+        for (id, renewal, score, band, start, stage, since) in accounts {
             let scored = match (score, band.as_deref().and_then(Band::parse)) {
                 (Some(s), Some(b)) => Some((s, b)),
                 _ => None,
             };
-            acct.insert(id, (opt_day(renewal)?, scored, opt_day(start)?));
+            let stage = match (
+                stage.as_deref().and_then(LifecycleStage::parse),
+                opt_day(since)?,
+            ) {
+                (Some(s), Some(d)) => Some((s, d)),
+                _ => None,
+            };
+            acct.insert(id, (opt_day(renewal)?, scored, opt_day(start)?, stage));
         }
         let mut score_by: HashMap<i64, Vec<(NaiveDate, i64)>> = HashMap::new();
         for (id, d, s) in scores {
@@ -180,7 +203,7 @@ impl Store {
         Ok(inputs
             .iter()
             .map(|i| {
-                let (renewal_date, score, contract_start) =
+                let (renewal_date, score, contract_start, stage) =
                     acct.get(&i.account_id).copied().unwrap_or_default();
                 let mut recent = score_by.remove(&i.account_id).unwrap_or_default();
                 recent.sort();
@@ -201,6 +224,7 @@ impl Store {
                     high_tickets: high,
                     first_value: fv_by.get(&i.account_id).copied(),
                     milestones: milestones_by.remove(&i.account_id).unwrap_or_default(),
+                    stage,
                 }
             })
             .collect())

@@ -224,13 +224,16 @@ impl Store {
     }
 
     /// Records lifecycle transitions on `today`: the account's stage and since when, and a
-    /// history row. Accounts never derived before get the day their stage began, where known.
+    /// history row, and starts the handoff checklists they imply. Accounts never derived before
+    /// get the day their stage began, where known.
     pub async fn apply_stages(
         &self,
         changes: &[(i64, LifecycleStage)],
+        handoffs: &[crate::domain::journey::NewHandoff],
         today: NaiveDate,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
+        super::journey::start_handoffs_tx(&mut tx, handoffs).await?;
         for (id, stage) in changes {
             sqlx::query("UPDATE account SET lifecycle_stage = ?, stage_since = ? WHERE id = ?")
                 .bind(stage.as_str())

@@ -11,6 +11,7 @@ mod feedback;
 mod followup;
 mod health;
 mod inputs;
+mod journey;
 mod playbooks;
 mod read;
 mod scoring;

@@ -23,7 +23,8 @@ pub(super) const DATA_TABLES: &[&str] = &[
     "milestone",
     "success_plan",
     "lifecycle_history",
-    "handoff_checklist",
+    "handoff_item",
+    "handoff",
     "qbr_commitment",
     "qbr",
     "am_sentiment",
@@ -262,6 +263,24 @@ async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -
         },
     )
     .await?;
+    let started: Vec<_> = d.handoffs.iter().map(|h| h.handoff.clone()).collect();
+    super::journey::start_handoffs_tx(&mut tx, &started).await?;
+    for h in &d.handoffs {
+        for (position, done) in h.done.iter().enumerate() {
+            let Some(done) = done else { continue };
+            sqlx::query(
+                "UPDATE handoff_item SET done_on = ?1 WHERE position = ?2 AND handoff_id =
+                    (SELECT id FROM handoff WHERE account_id = ?3 AND template = ?4 AND started_on = ?5)",
+            )
+            .bind(day(*done))
+            .bind(position as i64)
+            .bind(h.handoff.account_id)
+            .bind(&h.handoff.template.key)
+            .bind(day(h.handoff.started_on))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     upsert_snapshots_tx(&mut tx, &d.snapshots).await?;
     lap("snapshots");
     for (_, sql) in &indexes {
