@@ -75,6 +75,8 @@ fn main() {
             "pick_usage_file",
             "preview_usage",
             "import_usage",
+            "journey",
+            "set_handoff_item",
         ]),
     ))
     .expect("tauri build script failed");

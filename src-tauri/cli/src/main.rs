@@ -14,6 +14,7 @@ mod crm;
 mod followups;
 mod import;
 mod insights;
+mod journey;
 mod model;
 mod tasks;
 mod value;
@@ -158,6 +159,19 @@ enum Command {
     /// and 90, median days to first and full value, the cut against a year earlier, and the
     /// accounts still waiting.
     Ttv {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The customer journey over a period (by default the last year): accounts per stage,
+    /// median time in each, flows between stages, stalled accounts, renewals after a stall and
+    /// the open handoff checklists.
+    Journey {
+        /// First day of the period (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day of the period (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
         #[arg(long)]
         json: bool,
     },
@@ -476,6 +490,11 @@ async fn run(cli: Cli) -> rapport_core::Result<()> {
             r.ensure_demo(now).await?;
             scoring_day(&r, now).await?;
             value::expansion(&r, cmd, json).await.map(|s| emit(&s))
+        }
+        Command::Journey { from, to, json } => {
+            r.ensure_demo(now).await?;
+            scoring_day(&r, now).await?;
+            journey::run(&r, from, to, json).await.map(|s| emit(&s))
         }
         Command::Ttv { json } => {
             r.ensure_demo(now).await?;

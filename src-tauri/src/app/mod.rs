@@ -4,6 +4,7 @@ mod commands;
 mod expansion;
 mod import;
 mod insights;
+mod journey;
 mod notify;
 mod playbooks;
 mod risk;
@@ -337,6 +338,8 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             import::pick_usage_file,
             import::preview_usage,
             import::import_usage,
+            journey::journey,
+            journey::set_handoff_item,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

@@ -9,6 +9,8 @@ import type {
   PlanSaved,
   SuccessView,
   TtvView,
+  AccountJourney,
+  JourneyView,
   ColumnMapping,
   ImportPreview,
   ImportProgress,
@@ -240,6 +242,10 @@ export const ipc = {
     channel.onmessage = onProgress;
     return call<ImportReport>('import_usage', { mapping, skipBad, onProgress: channel });
   },
+  /** The journey over [from, to] (by default the last year): flows, time per stage, stalls, handoffs. */
+  journey: (from: string | null = null, to: string | null = null): Promise<JourneyView> => call<JourneyView>('journey', { from, to }),
+  /** Ticks a handoff checklist item off today, or back on; the account's journey comes back. */
+  setHandoffItem: (itemId: number, done: boolean): Promise<AccountJourney> => call<AccountJourney>('set_handoff_item', { itemId, done }),
   /** The book's expansion opportunities at the price book's prices. */
   expansion: (): Promise<ExpansionView> => call<ExpansionView>('expansion'),
   savePriceBook: (book: PriceBook): Promise<PriceBookSaved> => call<PriceBookSaved>('save_price_book', { book }),

@@ -172,6 +172,7 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
   return {
     alerts: mockAlerts(w).filter((x) => x.account_id === row.id),
     runs: mockRuns(row.id),
+    journey: { stays: [], handoffs: [] },
     risk:
       row.risk === null
         ? null
