@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 
 const WIDTH: u32 = 1000;
 const HEIGHT: u32 = 300;
+const LEGEND_HEIGHT: u32 = 26;
 
 /// Each stage's colour, the same in both themes (they read on white and on the dark surface).
 fn colour(s: LifecycleStage, p: &Palette) -> RGBColor {
@@ -47,16 +48,18 @@ fn draw<DB: DrawingBackend>(
     p: &Palette,
 ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&p.background)?;
+    // The legend runs along the bottom, clear of the bands.
+    let (plot, key) = root.split_vertically(HEIGHT - LEGEND_HEIGHT);
     let stages: Vec<(usize, LifecycleStage)> = LifecycleStage::ALL
         .iter()
         .copied()
         .enumerate()
-        .filter(|(_, s)| *s != LifecycleStage::Churned)
+        .filter(|(i, s)| *s != LifecycleStage::Churned && mix.iter().any(|m| m.counts[*i] > 0))
         .collect();
     let total = |m: &StageMix| stages.iter().map(|(i, _)| m.counts[*i]).sum::<u32>();
-    let top = mix.iter().map(total).max().unwrap_or(0).max(1) as f64 * 1.3;
+    let top = mix.iter().map(total).max().unwrap_or(0).max(1) as f64 * 1.1;
     let (from, to) = (mix[0].day, mix[mix.len() - 1].day);
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(28)
         .y_label_area_size(44)
@@ -89,21 +92,21 @@ fn draw<DB: DrawingBackend>(
         let mut outline: Vec<(chrono::NaiveDate, f64)> =
             mix.iter().zip(&above).map(|(m, a)| (m.day, *a)).collect();
         outline.extend(mix.iter().zip(&below).rev().map(|(m, b)| (m.day, *b)));
-        let label = stage.label();
-        let label = format!("{}{}", label[..1].to_uppercase(), &label[1..]);
-        chart
-            .draw_series(std::iter::once(Polygon::new(outline, c.mix(0.75).filled())))?
-            .label(label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+        chart.draw_series(std::iter::once(Polygon::new(outline, c.mix(0.75).filled())))?;
         below = above;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(p.background.mix(0.9))
-        .border_style(p.axis)
-        .label_font(("sans-serif", 12).into_font().color(&p.ink))
-        .draw()?;
+    let font = ("sans-serif", 12).into_font().color(&p.ink);
+    let mut x = 56;
+    for (_, stage) in &stages {
+        let label = stage.label();
+        let label = format!("{}{}", label[..1].to_uppercase(), &label[1..]);
+        key.draw(&Rectangle::new(
+            [(x, 8), (x + 12, 18)],
+            colour(*stage, p).filled(),
+        ))?;
+        key.draw(&Text::new(label.clone(), (x + 18, 7), font.clone()))?;
+        x += 18 + 7 * label.chars().count() as i32 + 22;
+    }
     Ok(())
 }
 

@@ -172,7 +172,8 @@ pub struct HandoffTemplate {
     pub name: String,
     /// The stage left; `None` for any.
     pub from: Option<LifecycleStage>,
-    pub to: LifecycleStage,
+    /// The stage entered; `None` for any but churned.
+    pub to: Option<LifecycleStage>,
     pub due_days: i64,
     pub items: Vec<HandoffItemTemplate>,
 }
@@ -188,8 +189,9 @@ pub struct HandoffItemTemplate {
 pub struct NewHandoff {
     pub account_id: i64,
     pub template: HandoffTemplate,
-    /// The stage the account left.
+    /// The stage the account left and the one it entered.
     pub from: Option<LifecycleStage>,
+    pub to: LifecycleStage,
     pub started_on: NaiveDate,
     pub due_on: NaiveDate,
 }

@@ -10,7 +10,7 @@ fn template(
     key: &str,
     name: &str,
     from: Option<LifecycleStage>,
-    to: LifecycleStage,
+    to: Option<LifecycleStage>,
     due_days: i64,
     items: &[(&str, Team)],
 ) -> HandoffTemplate {
@@ -30,8 +30,8 @@ fn template(
     }
 }
 
-/// The three handoffs of a customer's life: sales to CS at the start, CS to support once
-/// onboarding is over, CS to the account executive who owns the renewal as the renewal nears.
+/// The three handoffs of a customer's life: sales to CS at the start, CS to support as
+/// onboarding ends (whatever comes next), CS to the account executive who owns the renewal as the renewal nears.
 pub fn default_templates() -> Vec<HandoffTemplate> {
     use LifecycleStage::*;
     use Team::*;
@@ -40,7 +40,7 @@ pub fn default_templates() -> Vec<HandoffTemplate> {
             "sales_to_cs",
             "Sales → CS kickoff",
             None,
-            Onboarding,
+            Some(Onboarding),
             14,
             &[
                 (
@@ -57,7 +57,7 @@ pub fn default_templates() -> Vec<HandoffTemplate> {
             "cs_to_support",
             "CS → support",
             Some(Onboarding),
-            Adoption,
+            None,
             14,
             &[
                 ("Integration setup and known quirks handed to support", Cs),
@@ -69,7 +69,7 @@ pub fn default_templates() -> Vec<HandoffTemplate> {
             "cs_to_renewal",
             "CS → renewal",
             None,
-            Renewal,
+            Some(Renewal),
             30,
             &[
                 ("Value summary shared with the renewal owner", Cs),
@@ -81,7 +81,7 @@ pub fn default_templates() -> Vec<HandoffTemplate> {
     ]
 }
 
-/// The checklists the stage changes `(account, from, to)` on `on` start.
+/// The checklists the stage changes `(account, from, to)` on `on` start. Churn starts none.
 pub fn started(
     changes: &[(i64, Option<LifecycleStage>, LifecycleStage)],
     templates: &[HandoffTemplate],
@@ -90,11 +90,13 @@ pub fn started(
     let mut out = Vec::new();
     for &(account_id, from, to) in changes {
         for t in templates {
-            if t.to == to && (t.from.is_none() || t.from == from) && from != Some(to) {
+            let moved = from != Some(to) && to != LifecycleStage::Churned;
+            if moved && t.to.is_none_or(|t| t == to) && t.from.is_none_or(|f| Some(f) == from) {
                 out.push(NewHandoff {
                     account_id,
                     template: t.clone(),
                     from,
+                    to,
                     started_on: on,
                     due_on: on + Duration::days(t.due_days),
                 });

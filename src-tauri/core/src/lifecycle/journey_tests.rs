@@ -239,6 +239,8 @@ fn stage_changes_start_the_checklists_they_imply() {
             (1, None, Onboarding),
             (2, Some(Onboarding), Adoption),
             (3, Some(Value), Adoption),
+            (6, Some(Onboarding), Value),
+            (7, Some(Onboarding), Churned),
             (4, Some(AtRisk), Renewal),
             (5, Some(Renewal), Renewal),
         ],
@@ -253,9 +255,11 @@ fn stage_changes_start_the_checklists_they_imply() {
         vec![
             (1, "sales_to_cs".to_string(), d("2026-03-15")),
             (2, "cs_to_support".to_string(), d("2026-03-15")),
+            (6, "cs_to_support".to_string(), d("2026-03-15")),
             (4, "cs_to_renewal".to_string(), d("2026-03-31")),
         ]
     );
+    // Onboarding ends in support's hands whatever comes next, but a churn starts nothing.
     // Every template names an owner team for each item, and more than one team in all.
     for x in &t {
         let teams: std::collections::BTreeSet<Team> = x.items.iter().map(|i| i.team).collect();

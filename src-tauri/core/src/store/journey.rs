@@ -148,7 +148,7 @@ pub(super) async fn start_handoffs_tx(
         .bind(&h.template.key)
         .bind(&h.template.name)
         .bind(h.from.map(|s| s.as_str()))
-        .bind(h.template.to.as_str())
+        .bind(h.to.as_str())
         .bind(day(h.started_on))
         .bind(day(h.due_on))
         .fetch_optional(&mut **tx)

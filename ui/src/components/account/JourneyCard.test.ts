@@ -50,6 +50,7 @@ describe('the account journey card', () => {
     await settle();
     const card = document.querySelector('[data-testid="journey-card"]')!;
     expect(card.querySelector('.card-title')?.textContent).toContain('Adoption for 246 days · stalled');
+    expect(card.querySelector('.card-title')?.textContent).toContain('Journey');
     expect(card.querySelectorAll('.seg').length).toBe(2);
     expect(card.querySelector('.seg.stalled')).not.toBeNull();
     expect(card.textContent).toContain('Over 120 d');
