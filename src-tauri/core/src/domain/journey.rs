@@ -170,8 +170,8 @@ pub struct StageStay {
 pub struct HandoffTemplate {
     pub key: String,
     pub name: String,
-    /// The stage left; `None` for any.
-    pub from: Option<LifecycleStage>,
+    /// The stages whose leaving starts it (`None`: an account first seen); empty for any.
+    pub from: Vec<Option<LifecycleStage>>,
     /// The stage entered; `None` for any but churned.
     pub to: Option<LifecycleStage>,
     pub due_days: i64,

@@ -134,5 +134,7 @@ pub struct StageFacts {
     pub expansion_won_on: Option<NaiveDate>,
     /// The first value milestone was achieved on this day.
     pub first_value_on: Option<NaiveDate>,
-    pub current: LifecycleStage,
+    /// The stage last derived (or last recorded in its history); `None` for an account with
+    /// neither, as a sync first writes it.
+    pub current: Option<LifecycleStage>,
 }

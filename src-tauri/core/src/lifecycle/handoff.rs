@@ -9,7 +9,7 @@ use crate::domain::LifecycleStage;
 fn template(
     key: &str,
     name: &str,
-    from: Option<LifecycleStage>,
+    from: &[Option<LifecycleStage>],
     to: Option<LifecycleStage>,
     due_days: i64,
     items: &[(&str, Team)],
@@ -17,7 +17,7 @@ fn template(
     HandoffTemplate {
         key: key.into(),
         name: name.into(),
-        from,
+        from: from.to_vec(),
         to,
         due_days,
         items: items
@@ -39,7 +39,8 @@ pub fn default_templates() -> Vec<HandoffTemplate> {
         template(
             "sales_to_cs",
             "Sales → CS kickoff",
-            None,
+            // A new client, or a churned one who signs again.
+            &[None, Some(Churned)],
             Some(Onboarding),
             14,
             &[
@@ -56,7 +57,7 @@ pub fn default_templates() -> Vec<HandoffTemplate> {
         template(
             "cs_to_support",
             "CS → support",
-            Some(Onboarding),
+            &[Some(Onboarding)],
             None,
             14,
             &[
@@ -68,7 +69,7 @@ pub fn default_templates() -> Vec<HandoffTemplate> {
         template(
             "cs_to_renewal",
             "CS → renewal",
-            None,
+            &[],
             Some(Renewal),
             30,
             &[
@@ -91,7 +92,10 @@ pub fn started(
     for &(account_id, from, to) in changes {
         for t in templates {
             let moved = from != Some(to) && to != LifecycleStage::Churned;
-            if moved && t.to.is_none_or(|t| t == to) && t.from.is_none_or(|f| Some(f) == from) {
+            if moved
+                && t.to.is_none_or(|t| t == to)
+                && (t.from.is_empty() || t.from.contains(&from))
+            {
                 out.push(NewHandoff {
                     account_id,
                     template: t.clone(),

@@ -241,6 +241,10 @@ fn stage_changes_start_the_checklists_they_imply() {
             (3, Some(Value), Adoption),
             (6, Some(Onboarding), Value),
             (7, Some(Onboarding), Churned),
+            // Back in onboarding after a red spell: no second kickoff. A churned client who
+            // signs again gets one.
+            (8, Some(AtRisk), Onboarding),
+            (9, Some(Churned), Onboarding),
             (4, Some(AtRisk), Renewal),
             (5, Some(Renewal), Renewal),
         ],
@@ -256,6 +260,7 @@ fn stage_changes_start_the_checklists_they_imply() {
             (1, "sales_to_cs".to_string(), d("2026-03-15")),
             (2, "cs_to_support".to_string(), d("2026-03-15")),
             (6, "cs_to_support".to_string(), d("2026-03-15")),
+            (9, "sales_to_cs".to_string(), d("2026-03-15")),
             (4, "cs_to_renewal".to_string(), d("2026-03-31")),
         ]
     );

@@ -45,13 +45,14 @@ pub fn stage(f: &StageFacts, today: NaiveDate) -> LifecycleStage {
     }
 }
 
-/// The accounts whose stage changes on `today`, with their new stage.
+/// The accounts whose stage changes on `today`, with their new stage; an account never
+/// derived before changes into its first.
 pub fn transitions(facts: &[StageFacts], today: NaiveDate) -> Vec<(i64, LifecycleStage)> {
     facts
         .iter()
         .filter_map(|f| {
             let s = stage(f, today);
-            (s != f.current).then_some((f.account_id, s))
+            (Some(s) != f.current).then_some((f.account_id, s))
         })
         .collect()
 }
@@ -75,7 +76,7 @@ mod tests {
             expansion_open: false,
             expansion_won_on: None,
             first_value_on: None,
-            current: Adoption,
+            current: Some(Adoption),
         }
     }
 
@@ -214,7 +215,17 @@ mod tests {
             band: Some(Band::Red),
             ..facts()
         };
-        assert_eq!(transitions(&[same, red], today), vec![(2, AtRisk)]);
+        // Never derived: its first stage is a change even where it matches the default.
+        let new = StageFacts {
+            account_id: 3,
+            contract_start: Some(d("2026-11-14")),
+            current: None,
+            ..facts()
+        };
+        assert_eq!(
+            transitions(&[same, red, new], today),
+            vec![(2, AtRisk), (3, Onboarding)]
+        );
     }
 }
 

@@ -168,3 +168,30 @@ async fn an_account_long_in_adoption_is_warned_about() {
         )]
     );
 }
+
+#[tokio::test]
+async fn a_new_client_gets_its_first_stage_and_its_kickoff() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, today) = book(dir.path()).await;
+    // A client signed 10 days ago, as a sync first writes it: the default stage, never derived.
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO account (crm, crm_id, name, arr, contract_start, renewal_date, seats_purchased, updated_at, synced_at)
+         VALUES ('demo', 'new-1', 'Newly Signed', 24000, ?1, ?2, 20, '2026-11-24T10:00:00.000Z', '2026-11-24T10:00:00.000Z')
+         RETURNING id",
+    )
+    .bind((today - Duration::days(10)).to_string())
+    .bind((today + Duration::days(355)).to_string())
+    .fetch_one(r.store().pool())
+    .await
+    .unwrap();
+    r.rescore(today).await.unwrap();
+    assert_eq!(
+        r.store().stage_history(id).await.unwrap(),
+        vec![(LifecycleStage::Onboarding, today)],
+        "first seen in onboarding today"
+    );
+    let j = r.account_journey(id).await.unwrap();
+    let names: Vec<&str> = j.handoffs.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, ["Sales → CS kickoff"]);
+    assert_eq!(j.handoffs[0].from, None);
+}

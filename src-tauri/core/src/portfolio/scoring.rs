@@ -109,7 +109,10 @@ impl Rapport {
         let moves: Vec<_> = changes
             .iter()
             .map(|&(id, to)| {
-                let from = facts.iter().find(|f| f.account_id == id).map(|f| f.current);
+                let from = facts
+                    .iter()
+                    .find(|f| f.account_id == id)
+                    .and_then(|f| f.current);
                 (id, from, to)
             })
             .collect();

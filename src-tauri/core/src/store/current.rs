@@ -184,7 +184,7 @@ impl Store {
             i64,
             Option<String>,
             Option<String>,
-            String,
+            Option<String>,
         );
         let raw: Vec<Raw> = self
             .json_rows(
@@ -196,7 +196,9 @@ impl Store {
                             AND d.status = 'won' AND d.close_date <= ?1),
                         (SELECT min(m.achieved_on) FROM milestone m WHERE m.account_id = a.id AND m.kind = 'first_value'
                             AND m.achieved_on IS NOT NULL),
-                        a.lifecycle_stage))
+                        CASE WHEN a.stage_since IS NOT NULL THEN a.lifecycle_stage
+                            ELSE (SELECT l.stage FROM lifecycle_history l WHERE l.account_id = a.id
+                                  ORDER BY l.entered_on DESC, l.rowid DESC LIMIT 1) END))
                      FROM account a WHERE a.deleted = 0
                         AND (?2 IS NULL OR a.id IN (SELECT value FROM json_each(?2)))",
                 )
@@ -216,7 +218,7 @@ impl Store {
                         expansion_open: open != 0,
                         expansion_won_on: opt_day(won)?,
                         first_value_on: opt_day(first)?,
-                        current: LifecycleStage::parse(&stage).unwrap_or(LifecycleStage::Adoption),
+                        current: stage.as_deref().and_then(LifecycleStage::parse),
                     })
                 },
             )

@@ -34,7 +34,7 @@ impl Store {
         let rows = self
             .json_rows::<(i64, String, f64, String, String)>(sqlx::query(
                 "SELECT json_group_array(json_array(a.id, a.name, a.arr, l.stage, l.entered_on))
-                 FROM (SELECT * FROM lifecycle_history ORDER BY account_id, entered_on) l
+                 FROM (SELECT * FROM lifecycle_history ORDER BY account_id, entered_on, rowid) l
                  JOIN account a ON a.id = l.account_id WHERE a.deleted = 0",
             ))
             .await?;
@@ -57,7 +57,7 @@ impl Store {
     /// One account's stage history, oldest first.
     pub async fn stage_history(&self, account_id: i64) -> Result<Vec<(LifecycleStage, NaiveDate)>> {
         let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT stage, entered_on FROM lifecycle_history WHERE account_id = ? ORDER BY entered_on",
+            "SELECT stage, entered_on FROM lifecycle_history WHERE account_id = ? ORDER BY entered_on, rowid",
         )
         .bind(account_id)
         .fetch_all(self.pool())
