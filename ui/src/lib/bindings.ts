@@ -218,7 +218,11 @@ runs: Array<RunView>,
 /**
  * Its lifecycle stays and handoff checklists.
  */
-journey: AccountJourney, status: AppStatus, };
+journey: AccountJourney, 
+/**
+ * Its active users and seat utilisation over the year, and its key features.
+ */
+adoption: AccountAdoption, status: AppStatus, };
 
 export type ConnectionView = { name: string, crm: Crm, base_url: string, 
 /**
@@ -833,6 +837,66 @@ due_soon: Array<DueMilestone>,
  * Behind or stuck, stuck first, then the most overdue.
  */
 behind: Array<DueMilestone>, counts: MilestoneCounts, };
+
+export type UsageWeek = { week: string, active_users: number, seats_used: number, 
+/**
+ * Active users against seats bought; `None` with no seats on record.
+ */
+utilisation: number | null, days: number, };
+
+export type FeatureUse = { name: string, events_30: number, events_prev_30: number, 
+/**
+ * Days in the last 30 with any event.
+ */
+days_30: number, first_used: string | null, last_used: string | null, };
+
+export type AccountAdoption = { 
+/**
+ * The latest day with usage on record.
+ */
+as_of: string | null, seats_purchased: number, weeks: Array<UsageWeek>, 
+/**
+ * The latest week's utilisation, and the first week's of the year.
+ */
+utilisation_now: number | null, utilisation_year_ago: number | null, 
+/**
+ * Every key feature the book knows, most used first; unused ones have no events.
+ */
+features: Array<FeatureUse>, 
+/**
+ * Features used in the last 30 days, of those the book knows.
+ */
+breadth_now: number, 
+/**
+ * Features used in the 30 days ending 90 days earlier.
+ */
+breadth_90_days_ago: number, known_features: number, chart_svg: string | null, chart_svg_dark: string | null, };
+
+export type AdoptionBucket = { label: string, accounts: number, arr: number, };
+
+export type AdoptionRow = { account_id: number, name: string, owner: string, arr: number, seats_purchased: number, 
+/**
+ * 7-day average active users against seats; `None` with no seats or no recent usage.
+ */
+utilisation: number | null, 
+/**
+ * The same 90 days earlier.
+ */
+utilisation_90_days_ago: number | null, breadth: number, };
+
+export type AdoptionBook = { as_of: string | null, utilisation: Array<AdoptionBucket>, breadth: Array<AdoptionBucket>, known_features: number, 
+/**
+ * Accounts with usage and seats, lowest utilisation first.
+ */
+rows: Array<AdoptionRow>, 
+/**
+ * Accounts with no recent usage or no seats on record.
+ */
+without_usage: number, 
+/**
+ * ARR-weighted median utilisation of the book.
+ */
+median_utilisation: number | null, chart_svg: string | null, chart_svg_dark: string | null, };
 
 export type StageExpectations = { adoption_days: number, expansion_days: number, at_risk_days: number, };
 

@@ -9,10 +9,12 @@ use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
 
+mod adoption;
 mod journey;
 mod milestones;
 mod satisfaction;
 mod ttv;
+pub use adoption::{usage_svg, utilisation_svg};
 pub use journey::journey_svg;
 pub use milestones::milestones_svg;
 pub use satisfaction::satisfaction_svg;

@@ -2,6 +2,7 @@
 //! writes, shared by the demo generator, the store, sync and analytics. Depends on nothing else
 //! in the crate.
 
+pub mod adoption;
 pub mod capture;
 pub mod clock;
 pub mod dataset;

@@ -1,6 +1,9 @@
 //! The application service: opens the encrypted store, keeps the demo portfolio, rescores, and
 //! builds what the screens and the CLI show. The Tauri commands and the CLI both call this.
 
+mod adoption;
+#[cfg(test)]
+mod adoption_tests;
 mod capture;
 mod crm;
 mod expansion;
@@ -403,6 +406,7 @@ impl Rapport {
             timeline: self.store.recent_activities(id, TIMELINE_ITEMS).await?,
             alerts: self.account_alerts(id).await?,
             journey: self.account_journey(id).await?,
+            adoption: self.account_adoption(id).await?,
             runs: self.account_runs(id).await?,
             risk: self.account_risk(id).await?,
             status: self.status().await?,

@@ -104,6 +104,8 @@ pub struct AccountDetail {
     pub runs: Vec<crate::domain::playbook::RunView>,
     /// Its lifecycle stays and handoff checklists.
     pub journey: crate::domain::journey::AccountJourney,
+    /// Its active users and seat utilisation over the year, and its key features.
+    pub adoption: crate::domain::adoption::AccountAdoption,
     pub status: AppStatus,
 }
 

@@ -1,6 +1,7 @@
 //! The encrypted local cache: SQLCipher through sqlx, migrations, and every query the app runs.
 //! No SQL lives outside this module.
 
+mod adoption;
 mod advisory;
 mod alerts;
 mod capture;

@@ -30,12 +30,48 @@ pub(super) const DATA_TABLES: &[&str] = &[
     "am_sentiment",
     "survey_response",
     "usage_daily",
+    "usage_feature_name",
     "activity",
     "ticket",
     "deal",
     "contact",
     "account",
 ];
+
+/// Days back the demo's key-feature events go (what the adoption screens read).
+const DEMO_FEATURE_DAYS: i64 = 200;
+
+/// The demo's key features, and each day's events split among them: everyone uses
+/// dashboards, most use reports, and the others come one by one as a client's contract ages,
+/// for some clients only, so breadth differs and grows.
+async fn demo_features_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO usage_feature_name (id, name) VALUES
+            (1, 'Dashboards'), (2, 'Reports'), (3, 'Alerts'), (4, 'Integrations'), (5, 'API'), (6, 'Mobile app')",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE usage_daily SET features = (SELECT json_object(
+            '1', u.fe * 40 / 100,
+            '2', CASE WHEN u.aid % 5 != 0 THEN u.fe / 4 ELSE 0 END,
+            '3', CASE WHEN u.aid % 3 != 0 AND u.age >= 60 THEN u.fe * 15 / 100 ELSE 0 END,
+            '4', CASE WHEN u.aid % 4 IN (1, 2) AND u.age >= 150 THEN u.fe / 10 ELSE 0 END,
+            '5', CASE WHEN u.aid % 7 IN (0, 3) AND u.age >= 240 THEN u.fe / 20 ELSE 0 END,
+            '6', CASE WHEN u.aid % 2 = 0 AND u.age >= 300 THEN u.fe / 12 ELSE 0 END)
+          FROM (SELECT usage_daily.account_id AS aid, usage_daily.feature_events AS fe,
+                  julianday(usage_daily.day) - julianday(coalesce(
+                    (SELECT contract_start FROM account WHERE id = usage_daily.account_id), usage_daily.day)) AS age) u)
+         WHERE day >= ? AND feature_events > 0",
+    )
+    .bind(day(today - chrono::Duration::days(DEMO_FEATURE_DAYS)))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 /// Inserts `rows` in chunks of [`BATCH_ROWS`], binding each row with `bind`.
 async fn insert_chunks<'a, T>(
@@ -203,6 +239,7 @@ async fn replace_with_demo_on(conn: &mut sqlx::SqliteConnection, d: &DemoData) -
             .push_bind(a.is_two_way()).push_bind(now.to_string()).push_bind(now.to_string());
     }).await?;
     insert_usage_tx(&mut tx, &d.usage, "demo").await?;
+    demo_features_tx(&mut tx, d.today).await?;
     lap("accounts, people, deals, tickets, activities, usage");
     insert_chunks(&mut tx, "INSERT INTO survey_response (id, account_id, contact_id, crm, crm_id, kind, score, verbatim, channel, captured_at, origin, sync_state) ", &d.surveys, |mut b, s| {
         b.push_bind(s.id).push_bind(s.account_id).push_bind(s.contact_id).push_bind("demo")

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::domain::usage::{AccountKey, ColumnMapping, ColumnRole, ImportIssue};
 
+pub mod adoption;
 mod parse;
 pub use crate::domain::usage::UsageRow;
 pub use parse::{headers, parse, Parsed};
@@ -227,5 +228,7 @@ impl Issues {
     }
 }
 
+#[cfg(test)]
+mod adoption_tests;
 #[cfg(test)]
 mod tests;
