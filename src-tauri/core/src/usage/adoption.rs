@@ -26,7 +26,7 @@ pub fn weeks(records: &[UsageRecord], seats: i64, as_of: NaiveDate) -> Vec<Usage
     let mut by: BTreeMap<i64, (f64, f64, u32)> = BTreeMap::new();
     for r in records {
         let back = (as_of - r.day).num_days();
-        if back < 0 || back >= WEEKS * 7 {
+        if !(0..WEEKS * 7).contains(&back) {
             continue;
         }
         let w = by.entry(back / 7).or_default();
