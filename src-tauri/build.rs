@@ -77,6 +77,7 @@ fn main() {
             "import_usage",
             "journey",
             "set_handoff_item",
+            "adoption",
         ]),
     ))
     .expect("tauri build script failed");

@@ -1,4 +1,4 @@
-//! Thin IPC commands for the customer journey and the handoff checklists.
+//! Thin IPC commands for the customer journey, the handoff checklists and adoption.
 
 use chrono::NaiveDate;
 use tauri::State;
@@ -27,4 +27,12 @@ pub async fn set_handoff_item(
     state
         .with(async |r| r.set_handoff_item(item_id, done).await)
         .await
+}
+
+/// The book's adoption: accounts by seat utilisation and feature breadth.
+#[tauri::command]
+pub async fn adoption(
+    state: State<'_, AppState>,
+) -> Result<rapport_core::domain::adoption::AdoptionBook, IpcError> {
+    state.with(async |r| r.adoption().await).await
 }

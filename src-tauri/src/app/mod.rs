@@ -340,6 +340,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), Error> {
             import::import_usage,
             journey::journey,
             journey::set_handoff_item,
+            journey::adoption,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(format!("the window could not start: {e}")))

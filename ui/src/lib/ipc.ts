@@ -10,6 +10,7 @@ import type {
   SuccessView,
   TtvView,
   AccountJourney,
+  AdoptionBook,
   JourneyView,
   ColumnMapping,
   ImportPreview,
@@ -246,6 +247,8 @@ export const ipc = {
   journey: (from: string | null = null, to: string | null = null): Promise<JourneyView> => call<JourneyView>('journey', { from, to }),
   /** Ticks a handoff checklist item off today, or back on; the account's journey comes back. */
   setHandoffItem: (itemId: number, done: boolean): Promise<AccountJourney> => call<AccountJourney>('set_handoff_item', { itemId, done }),
+  /** The book's adoption: accounts by seat utilisation and feature breadth, lowest first. */
+  adoption: (): Promise<AdoptionBook> => call<AdoptionBook>('adoption'),
   /** The book's expansion opportunities at the price book's prices. */
   expansion: (): Promise<ExpansionView> => call<ExpansionView>('expansion'),
   savePriceBook: (book: PriceBook): Promise<PriceBookSaved> => call<PriceBookSaved>('save_price_book', { book }),

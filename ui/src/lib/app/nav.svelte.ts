@@ -1,6 +1,6 @@
 // Which screen is shown. The portfolio's sort, filters, selection and scroll live in its own state,
 // so going to an account and back keeps them.
-export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' } | { name: 'model' } | { name: 'tasks' } | { name: 'milestones' } | { name: 'ttv' } | { name: 'expansion' } | { name: 'import' } | { name: 'journey' };
+export type Route = { name: 'portfolio' } | { name: 'account'; id: number } | { name: 'connections' } | { name: 'feedback' } | { name: 'warnings' } | { name: 'model' } | { name: 'tasks' } | { name: 'milestones' } | { name: 'ttv' } | { name: 'expansion' } | { name: 'import' } | { name: 'journey' } | { name: 'adoption' };
 
 class Nav {
   route = $state<Route>({ name: 'portfolio' });
@@ -36,6 +36,9 @@ class Nav {
     this.route = { name: 'milestones' };
   }
 
+  openAdoption(): void {
+    this.route = { name: 'adoption' };
+  }
   openJourney(): void {
     this.route = { name: 'journey' };
   }
@@ -53,7 +56,7 @@ class Nav {
 
   /** What going back from an account returns to, for its back button. */
   get backLabel(): string {
-    const labels: Partial<Record<Route['name'], string>> = { warnings: 'Warnings', feedback: 'Feedback', tasks: 'My tasks', milestones: 'Milestones', ttv: 'Time-to-value', expansion: 'Expansion', journey: 'Journey' };
+    const labels: Partial<Record<Route['name'], string>> = { warnings: 'Warnings', feedback: 'Feedback', tasks: 'My tasks', milestones: 'Milestones', ttv: 'Time-to-value', expansion: 'Expansion', journey: 'Journey', adoption: 'Adoption' };
     return labels[this.#from.name] ?? 'Portfolio';
   }
 

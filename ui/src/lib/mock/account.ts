@@ -173,6 +173,7 @@ export function accountDetail(w: MockWorld, a: MockAccount): AccountDetail {
     alerts: mockAlerts(w).filter((x) => x.account_id === row.id),
     runs: mockRuns(row.id),
     journey: { stays: [], handoffs: [] },
+    adoption: { as_of: null, seats_purchased: 0, weeks: [], utilisation_now: null, utilisation_year_ago: null, features: [], breadth_now: 0, breadth_90_days_ago: 0, known_features: 0, chart_svg: null, chart_svg_dark: null },
     risk:
       row.risk === null
         ? null

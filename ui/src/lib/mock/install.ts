@@ -113,6 +113,8 @@ export function installMock(): void {
         return Promise.resolve({ as_of: world.dataAsOf.slice(0, 10), cohorts: [], reduction: null, latest: null, baseline: null, target_cut: 0.25, late_after_days: 30, accounts: world.accounts.length, without_start: world.accounts.length, waiting: [], waiting_total: 0, late_total: 0, chart_svg: null, chart_svg_dark: null });
       case 'journey':
         return Promise.resolve({ from: world.dataAsOf.slice(0, 10), to: world.dataAsOf.slice(0, 10), expectations: { adoption_days: 120, expansion_days: 120, at_risk_days: 60 }, stages: [], flows: [], stalled: [], renewals: { stalled: { renewed: 0, churned: 0, renewed_arr: 0, churned_arr: 0 }, not_stalled: { renewed: 0, churned: 0, renewed_arr: 0, churned_arr: 0 } }, handoffs: [], as_of: null, mix: [], chart_svg: null, chart_svg_dark: null });
+      case 'adoption':
+        return Promise.resolve({ as_of: null, utilisation: [], breadth: [], known_features: 0, rows: [], without_usage: world.accounts.length, median_utilisation: null, chart_svg: null, chart_svg_dark: null });
       case 'set_handoff_item':
         return reject('internal', 'The browser mock does not keep checklists; run the desktop app to tick them off.');
       case 'expansion':
