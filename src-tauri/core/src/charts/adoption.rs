@@ -10,10 +10,13 @@ use crate::error::{Error, Result};
 const WIDTH: u32 = 1000;
 const HEIGHT: u32 = 280;
 const KEY: u32 = 26;
+/// The book's band chart sits in a narrower column.
+const BANDS_WIDTH: u32 = 680;
 const TEAL: RGBColor = RGBColor(13, 148, 136);
 
 fn svg(
     what: &str,
+    width: u32,
     draw: impl FnOnce(
         &DrawingArea<SVGBackend, plotters::coord::Shift>,
     ) -> std::result::Result<(), DrawingAreaErrorKind<std::io::Error>>,
@@ -21,7 +24,7 @@ fn svg(
     register_font();
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, (width, HEIGHT)).into_drawing_area();
         let fail = |e: String| Error::Io(format!("drawing the {what} chart: {e}"));
         draw(&root).map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
@@ -35,7 +38,7 @@ pub fn usage_svg(weeks: &[UsageWeek], seats: i64, theme: ChartTheme) -> Result<O
         return Ok(None);
     }
     let p = theme.palette();
-    svg("usage", |root| draw_usage(root, weeks, seats, &p)).map(Some)
+    svg("usage", WIDTH, |root| draw_usage(root, weeks, seats, &p)).map(Some)
 }
 
 fn draw_usage<DB: DrawingBackend>(
@@ -53,6 +56,12 @@ fn draw_usage<DB: DrawingBackend>(
         .max(1.0)
         * 1.15;
     let (from, to) = (weeks[0].week, weeks[weeks.len() - 1].week);
+    // Months repeat as labels over a short span: days then.
+    let format = if (to - from).num_days() < 240 {
+        "%-d %b"
+    } else {
+        "%b %y"
+    };
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(28)
@@ -65,7 +74,7 @@ fn draw_usage<DB: DrawingBackend>(
         .y_desc("people")
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_labels(8)
-        .x_label_formatter(&|d| d.format("%b %y").to_string())
+        .x_label_formatter(&|d| d.format(format).to_string())
         .light_line_style(TRANSPARENT)
         .bold_line_style(p.grid)
         .label_style(("sans-serif", 12).into_font().color(&p.ink))
@@ -115,7 +124,7 @@ pub fn utilisation_svg(buckets: &[AdoptionBucket], theme: ChartTheme) -> Result<
         return Ok(None);
     }
     let p = theme.palette();
-    svg("adoption", |root| draw_buckets(root, buckets, &p)).map(Some)
+    svg("adoption", BANDS_WIDTH, |root| draw_buckets(root, buckets, &p)).map(Some)
 }
 
 fn draw_buckets<DB: DrawingBackend>(
