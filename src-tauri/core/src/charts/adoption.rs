@@ -124,7 +124,10 @@ pub fn utilisation_svg(buckets: &[AdoptionBucket], theme: ChartTheme) -> Result<
         return Ok(None);
     }
     let p = theme.palette();
-    svg("adoption", BANDS_WIDTH, |root| draw_buckets(root, buckets, &p)).map(Some)
+    svg("adoption", BANDS_WIDTH, |root| {
+        draw_buckets(root, buckets, &p)
+    })
+    .map(Some)
 }
 
 fn draw_buckets<DB: DrawingBackend>(
