@@ -124,10 +124,13 @@ impl Store {
         let mut written = 0u64;
         let mut done = 0u64;
         let mut json = String::new();
-        for (ci, chunk) in w.rows.chunks(CHUNK).enumerate() {
-            let base = ci * CHUNK;
+        // In key order: the table's B-tree then fills pages front to back instead of splitting
+        // them (a usage export often lists each account's days newest first).
+        let mut order: Vec<usize> = (0..w.rows.len()).collect();
+        order.sort_unstable_by_key(|&i| (w.rows[i].account_id, w.rows[i].day));
+        for chunk in order.chunks(CHUNK) {
             let mut qb: QueryBuilder<sqlx::Sqlite> = QueryBuilder::new(&head);
-            qb.push_values(chunk.iter().enumerate(), |mut b, (i, r)| {
+            qb.push_values(chunk.iter().map(|&i| (i, &w.rows[i])), |mut b, (i, r)| {
                 b.push_bind(r.account_id).push_bind(day(r.day));
                 if a {
                     b.push_bind(r.active_users.unwrap_or(0));
@@ -136,7 +139,7 @@ impl Store {
                     b.push_bind(r.seats_used.unwrap_or(0));
                 }
                 if f {
-                    let values = &w.feature_values[(base + i) * nf..(base + i + 1) * nf];
+                    let values = &w.feature_values[i * nf..(i + 1) * nf];
                     json.clear();
                     json.push('{');
                     for (k, (id, v)) in feature_ids.iter().zip(values).enumerate() {
